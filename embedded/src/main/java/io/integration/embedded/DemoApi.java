@@ -1,0 +1,76 @@
+package io.integration.embedded;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A small external API on loopback for the embedded demo: what an integration calls when there is no
+ * real SaaS at hand. Every call needs the header {@code X-Api-Key} with the key given at start.
+ *
+ * <ul>
+ *   <li>{@code GET /v1/users/{id}} → {@code {"id","name","email"}}</li>
+ *   <li>{@code POST /v1/notes} with a JSON body → 201 and the note with an id</li>
+ *   <li>{@code GET /v1/status/{code}} → answers with that HTTP status (to try failures)</li>
+ * </ul>
+ */
+public final class DemoApi extends LoopbackHttpServer {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern USER = Pattern.compile("^/v1/users/([^/]+)$");
+    private static final Pattern STATUS = Pattern.compile("^/v1/status/(\\d{3})$");
+
+    private final String apiKey;
+    private final AtomicLong notes = new AtomicLong();
+    private final AtomicLong calls = new AtomicLong();
+
+    private DemoApi(int port, String apiKey) {
+        super(port);
+        this.apiKey = apiKey;
+    }
+
+    /** Starts the demo API on {@code port} (0: any free port), accepting {@code apiKey}. */
+    public static DemoApi start(int port, String apiKey) {
+        return new DemoApi(port, apiKey);
+    }
+
+    /** Calls answered so far, authorized or not. */
+    public long calls() {
+        return calls.get();
+    }
+
+    @Override
+    protected void handle(HttpExchange exchange) throws IOException {
+        calls.incrementAndGet();
+        if (!apiKey.equals(exchange.getRequestHeaders().getFirst("X-Api-Key"))) {
+            respond(exchange, 401, "{\"message\":\"missing or wrong X-Api-Key\"}");
+            return;
+        }
+        String path = exchange.getRequestURI().getPath();
+        String verb = exchange.getRequestMethod();
+        Matcher user = USER.matcher(path);
+        Matcher status = STATUS.matcher(path);
+        if (user.matches() && verb.equals("GET")) {
+            ObjectNode body = JSON.createObjectNode()
+                    .put("id", user.group(1))
+                    .put("name", "User " + user.group(1))
+                    .put("email", "user" + user.group(1) + "@example.com");
+            respond(exchange, 200, body.toString());
+        } else if (path.equals("/v1/notes") && verb.equals("POST")) {
+            JsonNode note = JSON.readTree(body(exchange));
+            ObjectNode created = note.isObject() ? (ObjectNode) note : JSON.createObjectNode();
+            created.put("id", notes.incrementAndGet());
+            respond(exchange, 201, created.toString());
+        } else if (status.matches()) {
+            int code = Integer.parseInt(status.group(1));
+            respond(exchange, code, "{\"status\":" + code + "}");
+        } else {
+            respond(exchange, 404, "{\"message\":\"no such resource\"}");
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.integration.worker.adapters.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.integration.worker.adapter.Adapter;
+import io.integration.worker.adapter.AdapterCall;
+import io.integration.worker.adapter.AdapterException;
+import io.integration.worker.adapter.AdapterResponse;
+import io.integration.worker.adapter.OutboundPolicy;
+import io.integration.worker.credentials.Secret;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The {@code http} adapter: one HTTP/1.1 call per method call, built from the method's {@code http}
+ * binding (verb, path template, query and header templates, params as JSON body).
+ *
+ * <p>The call's timeout covers the whole exchange including the body (the JDK client's own request
+ * timeout stops at the headers), and the body is capped. Redirects are not followed: a 3xx is an
+ * upstream answer like any other, so no hop can escape the allowed hosts. 5xx, 408 and 429 are
+ * retriable; other statuses are not.
+ */
+public final class HttpAdapter implements Adapter {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int SNIPPET = 200;
+
+    private final HttpClient client;
+    private final OutboundPolicy policy;
+    private final Clock clock;
+
+    public HttpAdapter(HttpClient client, OutboundPolicy policy, Clock clock) {
+        this.client = client;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    @Override
+    public AdapterResponse execute(AdapterCall call) throws AdapterException {
+        HttpBinding binding = HttpBinding.from(call.methodName(), call.binding());
+        String path = Template.expand(binding.path(), call.params(), call.config(), Template::encode);
+        URI uri = uri(call, path, binding);
+        policy.check(uri, call.allowedHosts());
+        HttpRequest request = request(call, binding, uri);
+        String what = binding.verb() + " " + path;
+
+        CompletableFuture<HttpResponse<byte[]>> future =
+                client.sendAsync(request, info -> new CappedBodySubscriber(call.maxResponseBytes()));
+        HttpResponse<byte[]> response;
+        try {
+            response = future.get(call.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new AdapterException.Timeout(what + " did not complete within " + call.timeout().toMillis() + " ms");
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new AdapterException.Timeout(what + " was interrupted (worker shutting down)");
+        } catch (ExecutionException e) {
+            throw translate(what, e.getCause(), call);
+        }
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return new AdapterResponse(status, response.headers().map(), response.body());
+        }
+        String retryAfter = response.headers().firstValue("retry-after").orElse(null);
+        throw new AdapterException.UpstreamStatus(what + " answered " + status + snippet(response.body()),
+                status, RetryAfter.parse(retryAfter, clock));
+    }
+
+    private static URI uri(AdapterCall call, String path, HttpBinding binding) throws AdapterException.InvalidCall {
+        if (call.baseUrl() == null) {
+            throw new AdapterException.InvalidCall("definition has no baseUrl (expected: http(s)://host[:port][/prefix])");
+        }
+        StringJoiner query = new StringJoiner("&");
+        for (Map.Entry<String, String> q : binding.query().entrySet()) {
+            query.add(Template.encode(q.getKey()) + "=" + Template.expand(q.getValue(), call.params(), call.config(), Template::encode));
+        }
+        for (Map.Entry<String, Secret> q : call.auth().queryParameters().entrySet()) {
+            query.add(Template.encode(q.getKey()) + "=" + Template.encode(q.getValue().reveal()));
+        }
+        String base = call.baseUrl().endsWith("/") ? call.baseUrl().substring(0, call.baseUrl().length() - 1) : call.baseUrl();
+        try {
+            return URI.create(base + path + (query.length() == 0 ? "" : "?" + query));
+        } catch (IllegalArgumentException e) {
+            throw new AdapterException.InvalidCall("cannot build a URL from baseUrl '" + call.baseUrl() + "' and path '" + path + "'");
+        }
+    }
+
+    private static HttpRequest request(AdapterCall call, HttpBinding binding, URI uri) throws AdapterException.InvalidCall {
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(call.timeout()).header("Accept", "application/json");
+        if (binding.sendParamsAsBody()) {
+            try {
+                body = HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(call.params()));
+            } catch (JsonProcessingException e) {
+                throw new AdapterException.InvalidCall("params cannot be written as JSON: " + e.getOriginalMessage());
+            }
+            builder.header("Content-Type", "application/json");
+        }
+        for (Map.Entry<String, String> h : binding.headers().entrySet()) {
+            builder.setHeader(h.getKey(), Template.expand(h.getValue(), call.params(), call.config(), v -> v));
+        }
+        if (call.idempotent()) {
+            builder.setHeader("Idempotency-Key", call.requestId());
+        }
+        call.auth().headers().forEach((name, value) -> builder.setHeader(name, value.reveal()));
+        return builder.method(binding.verb(), body).build();
+    }
+
+    private static AdapterException translate(String what, Throwable cause, AdapterCall call) {
+        if (cause instanceof CappedBodySubscriber.BodyTooLargeException) {
+            return new AdapterException.ResponseTooLarge(what + ": response body exceeds " + call.maxResponseBytes() + " bytes");
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return new AdapterException.Timeout(what + " did not complete within " + call.timeout().toMillis() + " ms");
+        }
+        if (cause instanceof ConnectException || cause instanceof IOException) {
+            return new AdapterException.Unreachable(what + " failed: " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : " " + cause.getMessage()), cause);
+        }
+        return new AdapterException.Unreachable(what + " failed: " + cause, cause);
+    }
+
+    private static String snippet(byte[] body) {
+        if (body == null || body.length == 0) {
+            return "";
+        }
+        String text = new String(body, 0, Math.min(body.length, SNIPPET), StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim();
+        return ": " + text + (body.length > SNIPPET ? "..." : "");
+    }
+
+    /** A client suited to the adapter: HTTP/1.1, no redirects, connect timeout. */
+    static HttpClient defaultClient(Duration connectTimeout) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(connectTimeout)
+                .build();
+    }
+}

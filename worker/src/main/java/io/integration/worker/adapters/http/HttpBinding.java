@@ -1,0 +1,42 @@
+package io.integration.worker.adapters.http;
+
+import io.integration.worker.adapter.AdapterException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A method's {@code http} section: {@code method}, {@code path} template, optional {@code query} and
+ * {@code headers} templates, and {@code body} ({@code params} — the default for POST, PUT and PATCH — or
+ * {@code none}).
+ */
+record HttpBinding(String verb, String path, Map<String, String> query, Map<String, String> headers, boolean sendParamsAsBody) {
+
+    private static final Set<String> VERBS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
+
+    static HttpBinding from(String methodName, Map<String, Object> binding) throws AdapterException.InvalidCall {
+        Object verbValue = binding.get("method");
+        Object pathValue = binding.get("path");
+        String verb = verbValue == null ? null : verbValue.toString().toUpperCase(Locale.ROOT);
+        if (verb == null || !VERBS.contains(verb)) {
+            throw new AdapterException.InvalidCall("method '" + methodName + "': http.method is '" + verbValue + "' (expected: one of " + VERBS + ")");
+        }
+        if (!(pathValue instanceof String path) || !path.startsWith("/")) {
+            throw new AdapterException.InvalidCall("method '" + methodName + "': http.path is '" + pathValue + "' (expected: a template starting with /)");
+        }
+        Object body = binding.getOrDefault("body", verb.equals("POST") || verb.equals("PUT") || verb.equals("PATCH") ? "params" : "none");
+        if (!"params".equals(body) && !"none".equals(body)) {
+            throw new AdapterException.InvalidCall("method '" + methodName + "': http.body is '" + body + "' (expected: params or none)");
+        }
+        return new HttpBinding(verb, path, strings(binding.get("query")), strings(binding.get("headers")), "params".equals(body));
+    }
+
+    private static Map<String, String> strings(Object value) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (value instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+        }
+        return out;
+    }
+}

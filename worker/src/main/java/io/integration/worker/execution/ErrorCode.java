@@ -1,0 +1,22 @@
+package io.integration.worker.execution;
+
+/** The result error codes of DESIGN.md. */
+public enum ErrorCode {
+    VALIDATION_ERROR,
+    INSTANCE_NOT_FOUND,
+    DEFINITION_NOT_FOUND,
+    METHOD_NOT_FOUND,
+    CREDENTIALS_MISSING,
+    AUTH_FAILED,
+    NEEDS_REAUTH,
+    RATE_LIMIT_EXCEEDED,
+    CIRCUIT_OPEN,
+    TIMEOUT,
+    DEADLINE_EXCEEDED,
+    UPSTREAM_ERROR,
+    INVALID_RESPONSE,
+    RESPONSE_TOO_LARGE,
+    DESTINATION_NOT_ALLOWED,
+    TRANSFORM_ERROR,
+    EXECUTION_ERROR
+}

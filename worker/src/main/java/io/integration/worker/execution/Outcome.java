@@ -1,0 +1,26 @@
+package io.integration.worker.execution;
+
+import static java.util.Objects.requireNonNull;
+
+/** How a request ended: with data, or with an error. */
+public sealed interface Outcome {
+
+    /** @param data the response as JSON text, {@code null} when the system answered without a body */
+    record Success(String data) implements Outcome {
+    }
+
+    /**
+     * @param retryAfterMs when retryable: the wait the system asked for, or null
+     * @param details structured details as JSON text (e.g. {@code {"httpStatus":500}}), or null
+     */
+    record Failure(ErrorCode code, String message, boolean retryable, Long retryAfterMs, String details) implements Outcome {
+        public Failure {
+            requireNonNull(code, "code");
+            requireNonNull(message, "message");
+        }
+
+        public static Failure of(ErrorCode code, String message) {
+            return new Failure(code, message, false, null, null);
+        }
+    }
+}

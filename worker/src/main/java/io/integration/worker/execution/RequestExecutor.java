@@ -1,0 +1,221 @@
+package io.integration.worker.execution;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.integration.worker.adapter.Adapter;
+import io.integration.worker.adapter.AdapterCall;
+import io.integration.worker.adapter.AdapterException;
+import io.integration.worker.adapter.AdapterResponse;
+import io.integration.worker.adapter.Adapters;
+import io.integration.worker.credentials.CredentialException;
+import io.integration.worker.credentials.CredentialRepository;
+import io.integration.worker.registry.AuthSpec;
+import io.integration.worker.registry.DefinitionRepository;
+import io.integration.worker.registry.IntegrationDefinition;
+import io.integration.worker.registry.IntegrationInstance;
+import io.integration.worker.registry.InstanceRepository;
+import io.integration.worker.registry.MethodDefinition;
+import io.integration.worker.store.StoreUnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes one request end to end: recorded result → instance → definition → method → params →
+ * credential → adapter call → recorded result. Every way a request can fail becomes a
+ * {@link Outcome.Failure} with a DESIGN.md error code, except an unavailable store, which propagates as
+ * {@link StoreUnavailableException} so the record is retried rather than answered. Thread-safe; blocking
+ * (run it on a virtual thread).
+ */
+public final class RequestExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(RequestExecutor.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+
+    private final InstanceRepository instances;
+    private final DefinitionRepository definitions;
+    private final CredentialRepository credentials;
+    private final Adapters adapters;
+    private final ResultLog results;
+    private final ExecutionSettings settings;
+    private final Clock clock;
+    private final ParamValidator validator = new ParamValidator();
+
+    public RequestExecutor(InstanceRepository instances, DefinitionRepository definitions, CredentialRepository credentials,
+                           Adapters adapters, ResultLog results, ExecutionSettings settings, Clock clock) {
+        this.instances = instances;
+        this.definitions = definitions;
+        this.credentials = credentials;
+        this.adapters = adapters;
+        this.results = results;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Mutable facts gathered while executing one request, for the result. */
+    private static final class Progress {
+        IntegrationDefinition definition;
+        int attempts;
+    }
+
+    /** The terminal result of {@code request}: the recorded one if it exists, else a new one, recorded. */
+    public ExecutionResult execute(ExecutionRequest request) {
+        var recorded = results.find(request.requestId());
+        if (recorded.isPresent()) {
+            return recorded.get();
+        }
+        Instant startedAt = clock.instant();
+        Progress progress = new Progress();
+        Outcome outcome;
+        try {
+            outcome = run(request, progress);
+        } catch (ExecutionFailure f) {
+            outcome = f.failure();
+        } catch (StoreUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            log.error("Request {} failed unexpectedly", request.requestId(), e);
+            outcome = Outcome.Failure.of(ErrorCode.EXECUTION_ERROR, "unexpected " + e.getClass().getSimpleName() + " in the worker");
+        }
+        IntegrationDefinition d = progress.definition;
+        ExecutionResult result = new ExecutionResult(request.requestId(), request.correlationId(), request.instanceId(),
+                request.methodName(), d == null ? null : d.name(), d == null ? null : d.version(), outcome,
+                progress.attempts, startedAt, clock.instant());
+        return results.recordIfAbsent(result);
+    }
+
+    /**
+     * The terminal result of a request that cannot be executed as it arrived (e.g. a JSON request without
+     * {@code methodName}): {@code failure}, recorded like any other result so a repeat is identical.
+     * {@code at} is the record's own timestamp, so the result does not depend on when it is computed.
+     */
+    public ExecutionResult reject(String requestId, String correlationId, String instanceId, String methodName,
+                                  Outcome.Failure failure, Instant at) {
+        var recorded = results.find(requestId);
+        if (recorded.isPresent()) {
+            return recorded.get();
+        }
+        return results.recordIfAbsent(new ExecutionResult(requestId, correlationId, instanceId, methodName, null, null,
+                failure, 0, at, at));
+    }
+
+    private Outcome run(ExecutionRequest request, Progress progress) {
+        if (request.deadline() != null && !clock.instant().isBefore(request.deadline())) {
+            throw fail(ErrorCode.DEADLINE_EXCEEDED, "deadline " + request.deadline() + " passed before execution");
+        }
+        IntegrationInstance instance = instance(request.instanceId());
+        IntegrationDefinition definition = definition(instance, request.definitionVersion());
+        progress.definition = definition;
+        MethodDefinition method = definition.method(request.methodName()).orElseThrow(() -> fail(ErrorCode.METHOD_NOT_FOUND,
+                "method '" + request.methodName() + "' not found in definition " + definition.key() + " (has: "
+                        + definition.methods().stream().map(MethodDefinition::name).toList() + ")"));
+        JsonNode params = params(request, definition, method);
+        Adapter adapter = adapters.get(definition.adapter().type()).orElseThrow(() -> fail(ErrorCode.EXECUTION_ERROR,
+                "adapter type '" + definition.adapter().type() + "' is not installed in this worker (installed: " + adapters.types() + ")"));
+        AdapterCall.Auth auth = auth(instance, definition.auth());
+
+        Duration timeout = method.timeout() != null ? method.timeout()
+                : definition.defaults().timeout() != null ? definition.defaults().timeout() : settings.defaultTimeout();
+        boolean deadlineBound = false;
+        if (request.deadline() != null) {
+            Duration left = Duration.between(clock.instant(), request.deadline());
+            if (left.compareTo(timeout) < 0) {
+                timeout = left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
+                deadlineBound = true;
+            }
+        }
+        long maxBytes = definition.defaults().maxResponseBytes() != null ? definition.defaults().maxResponseBytes() : settings.maxResponseBytes();
+        AdapterCall call = new AdapterCall(request.requestId(), method.name(), definition.baseUrl(), definition.effectiveAllowedHosts(),
+                method.binding(definition.adapter().type()), JSON.convertValue(params, MAP), instance.config(), auth,
+                method.idempotent(), timeout, maxBytes);
+        progress.attempts++;
+        try {
+            return new Outcome.Success(data(adapter.execute(call), method));
+        } catch (AdapterException e) {
+            return AdapterFailures.toFailure(e, deadlineBound);
+        }
+    }
+
+    private IntegrationInstance instance(String id) {
+        IntegrationInstance instance = instances.find(id).orElseThrow(() -> fail(ErrorCode.INSTANCE_NOT_FOUND,
+                "integration instance '" + id + "' not found"));
+        return switch (instance.status()) {
+            case CONNECTED -> instance;
+            case DISABLED -> throw fail(ErrorCode.EXECUTION_ERROR, "integration instance '" + id + "' is DISABLED");
+            case NEEDS_REAUTH -> throw fail(ErrorCode.NEEDS_REAUTH, "integration instance '" + id + "' needs to be re-authorized");
+            case AUTH_ERROR -> throw fail(ErrorCode.AUTH_FAILED, "integration instance '" + id + "' is in AUTH_ERROR");
+            case PENDING_AUTH -> throw fail(ErrorCode.CREDENTIALS_MISSING, "integration instance '" + id + "' is not connected yet (PENDING_AUTH)");
+        };
+    }
+
+    private IntegrationDefinition definition(IntegrationInstance instance, String requestedVersion) {
+        String version = requestedVersion != null ? requestedVersion : instance.definitionVersion();
+        String name = instance.definitionName();
+        IntegrationDefinition definition = (version == null ? definitions.findLatest(name) : definitions.find(name, version))
+                .orElseThrow(() -> fail(ErrorCode.DEFINITION_NOT_FOUND, "definition '" + name + "'"
+                        + (version == null ? " has no published version" : " version " + version + " not found")));
+        if (!definition.status().executable()) {
+            throw fail(ErrorCode.DEFINITION_NOT_FOUND, "definition " + definition.key() + " is " + definition.status() + " (expected: PUBLISHED or DEPRECATED)");
+        }
+        return definition;
+    }
+
+    private JsonNode params(ExecutionRequest request, IntegrationDefinition definition, MethodDefinition method) {
+        JsonNode params;
+        try {
+            params = JSON.readTree(request.params());
+        } catch (JsonProcessingException e) {
+            throw fail(ErrorCode.VALIDATION_ERROR, "params: not valid JSON (" + e.getOriginalMessage() + ")");
+        }
+        if (params == null || !params.isObject()) {
+            throw fail(ErrorCode.VALIDATION_ERROR, "params: " + (params == null ? "empty" : params.getNodeType().name().toLowerCase()) + " (expected: a JSON object)");
+        }
+        List<ParamValidator.Violation> violations = validator.validate(definition.key() + "#" + method.name(), method.paramSchema(), params);
+        if (!violations.isEmpty()) {
+            ObjectNode details = JSON.createObjectNode();
+            ArrayNode list = details.putArray("violations");
+            violations.forEach(v -> list.addObject().put("field", v.field()).put("message", v.message()));
+            String message = violations.stream().map(v -> v.field() + ": " + v.message()).reduce((a, b) -> a + "; " + b).orElseThrow();
+            throw new ExecutionFailure(new Outcome.Failure(ErrorCode.VALIDATION_ERROR, message, false, null, details.toString()));
+        }
+        return params;
+    }
+
+    private AdapterCall.Auth auth(IntegrationInstance instance, AuthSpec spec) {
+        if (spec.type() == AuthSpec.Type.NONE) {
+            return AdapterCall.Auth.NONE;
+        }
+        String credentialId = instance.credentialId() != null ? instance.credentialId() : instance.id();
+        try {
+            return AuthResolver.resolve(spec, credentials.find(credentialId).orElseThrow(() -> fail(ErrorCode.CREDENTIALS_MISSING,
+                    "integration instance '" + instance.id() + "' has no credential '" + credentialId + "'")));
+        } catch (CredentialException e) {
+            throw fail(ErrorCode.CREDENTIALS_MISSING, e.getMessage());
+        }
+    }
+
+    private static String data(AdapterResponse response, MethodDefinition method) {
+        if (response.body().length == 0) {
+            return null;
+        }
+        try {
+            return JSON.readTree(response.body()).toString();
+        } catch (java.io.IOException e) {
+            throw fail(ErrorCode.INVALID_RESPONSE, "method '" + method.name() + "' answered " + response.status()
+                    + " with a body that is not JSON (" + response.body().length + " bytes)");
+        }
+    }
+
+    private static ExecutionFailure fail(ErrorCode code, String message) {
+        return new ExecutionFailure(Outcome.Failure.of(code, message));
+    }
+}

@@ -1,0 +1,19 @@
+package io.integration.worker.execution;
+
+import java.util.Optional;
+
+/**
+ * Terminal results by request id: the record that makes outcomes effectively-once. A request whose
+ * result is recorded is answered from here without calling the external system again. Thread-safe.
+ * Infrastructure failures throw {@link io.integration.worker.store.StoreUnavailableException}.
+ */
+public interface ResultLog {
+
+    Optional<ExecutionResult> find(String requestId);
+
+    /**
+     * Records {@code result} unless one is already recorded for its request id, and returns the recorded
+     * one (the given result, or the earlier one that won).
+     */
+    ExecutionResult recordIfAbsent(ExecutionResult result);
+}

@@ -1,0 +1,51 @@
+package io.integration.worker.messaging;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Builds dead-letter records: the original key, value and headers byte-for-byte, plus
+ * {@code integration.error.*} headers saying where the record came from and why it failed (the Kafka
+ * Connect / Spring Kafka convention).
+ */
+final class DeadLetters {
+
+    static final String PREFIX = "integration.error.";
+
+    /** Where processing failed. */
+    enum Stage { DESERIALIZATION }
+
+    private DeadLetters() {
+    }
+
+    static ProducerRecord<byte[], byte[]> of(String dltTopic, ConsumerRecord<byte[], byte[]> original, Stage stage, Throwable error) {
+        RecordHeaders headers = new RecordHeaders();
+        for (Header h : original.headers()) {
+            headers.add(h.key(), h.value());
+        }
+        add(headers, "topic", original.topic());
+        add(headers, "partition", Integer.toString(original.partition()));
+        add(headers, "offset", Long.toString(original.offset()));
+        add(headers, "stage", stage.name());
+        add(headers, "exception.class", error.getClass().getName());
+        add(headers, "exception.message", String.valueOf(error.getMessage()));
+        add(headers, "exception.stacktrace", stackTrace(error));
+        return new ProducerRecord<>(dltTopic, null, original.timestamp(), original.key(), original.value(), headers);
+    }
+
+    private static void add(RecordHeaders headers, String name, String value) {
+        headers.add(PREFIX + name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String stackTrace(Throwable error) {
+        StringWriter out = new StringWriter();
+        error.printStackTrace(new PrintWriter(out));
+        String text = out.toString();
+        return text.length() > 4000 ? text.substring(0, 4000) : text;
+    }
+}

@@ -1,0 +1,69 @@
+package io.integration.worker.messaging;
+
+import io.integration.avro.IntegrationEvent;
+import io.integration.avro.IntegrationRequest;
+import io.integration.avro.IntegrationResult;
+import io.integration.wire.AvroWireCodec;
+import io.integration.wire.SchemaRegistryClient;
+import io.integration.worker.execution.RequestExecutor;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Builds the worker's Kafka side from configuration: the user's {@code kafka.*} properties passed through
+ * verbatim, with the few settings the processing contract depends on enforced.
+ */
+public final class KafkaMessaging {
+
+    /** Settings of the messaging side. */
+    public record Settings(Map<String, String> kafka, Map<String, String> consumer, Map<String, String> producer,
+                           Topics topics, WireFormat resultFormat, WireFormat eventFormat, int maxInFlight) {
+        public Settings {
+            kafka = Map.copyOf(kafka);
+            consumer = Map.copyOf(consumer);
+            producer = Map.copyOf(producer);
+            if (!kafka.containsKey("bootstrap.servers")) {
+                throw new IllegalArgumentException("kafka.bootstrap.servers: missing (expected: host:port[,host:port])");
+            }
+        }
+    }
+
+    private KafkaMessaging() {
+    }
+
+    /** A worker ready to {@link RequestWorker#run()}. */
+    public static RequestWorker worker(Settings settings, SchemaRegistryClient registry, RequestExecutor executor, Clock clock) {
+        Map<String, Object> consumerProps = new HashMap<>(settings.kafka());
+        consumerProps.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, "integration-worker");
+        consumerProps.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerProps.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "integration-worker-consumer");
+        consumerProps.putAll(settings.consumer());
+        // The loop commits itself, after results are acknowledged; auto-commit would commit unfinished work.
+        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        consumerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        consumerProps.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+
+        Map<String, Object> producerProps = new HashMap<>(settings.kafka());
+        producerProps.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+        producerProps.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "integration-worker-producer");
+        producerProps.putAll(settings.producer());
+        // A result counts as published only when all in-sync replicas have it; retries must not duplicate or reorder.
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+
+        RequestDecoder decoder = new RequestDecoder(AvroWireCodec.of(IntegrationRequest.class, registry));
+        OutputEncoder encoder = new OutputEncoder(AvroWireCodec.of(IntegrationResult.class, registry),
+                AvroWireCodec.of(IntegrationEvent.class, registry), settings.resultFormat(), settings.eventFormat());
+        return new RequestWorker(new KafkaConsumer<>(consumerProps), new KafkaProducer<>(producerProps), decoder, encoder,
+                executor, settings.topics(), settings.maxInFlight(), clock);
+    }
+}

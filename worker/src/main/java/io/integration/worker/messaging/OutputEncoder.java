@@ -1,0 +1,125 @@
+package io.integration.worker.messaging;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.integration.avro.IntegrationError;
+import io.integration.avro.IntegrationEvent;
+import io.integration.avro.IntegrationResult;
+import io.integration.avro.ResultStatus;
+import io.integration.wire.AvroWireCodec;
+import io.integration.worker.execution.ExecutionResult;
+import io.integration.worker.execution.Outcome;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Encodes results and their events as records: Avro (Confluent wire format, subject {@code <topic>-value})
+ * or JSON with the same field names. Everything in the output derives from the recorded result and the
+ * request, so a repeat is byte-for-byte identical. Thread-safe.
+ */
+final class OutputEncoder {
+
+    static final String EXECUTED = "integration.method.executed";
+    static final String FAILED = "integration.method.failed";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AvroWireCodec<IntegrationResult> results;
+    private final AvroWireCodec<IntegrationEvent> events;
+    private final WireFormat resultFormat;
+    private final WireFormat eventFormat;
+
+    OutputEncoder(AvroWireCodec<IntegrationResult> results, AvroWireCodec<IntegrationEvent> events,
+                  WireFormat resultFormat, WireFormat eventFormat) {
+        this.results = results;
+        this.events = events;
+        this.resultFormat = resultFormat;
+        this.eventFormat = eventFormat == WireFormat.MIRROR ? WireFormat.AVRO : eventFormat;
+    }
+
+    /** The result record, keyed by request id, for {@code topic}; {@code requestFormat} matters for MIRROR. */
+    ProducerRecord<byte[], byte[]> result(String topic, ExecutionResult result, WireFormat requestFormat) {
+        IntegrationResult avro = toAvro(result);
+        WireFormat format = resultFormat == WireFormat.MIRROR ? requestFormat : resultFormat;
+        byte[] value = format == WireFormat.JSON ? json(avro) : results.encode(topic + "-value", avro);
+        return new ProducerRecord<>(topic, utf8(result.requestId()), value);
+    }
+
+    /** The {@code integration.method.executed|failed} event, keyed by instance id. */
+    ProducerRecord<byte[], byte[]> event(String topic, ExecutionResult result, Map<String, String> attributes) {
+        String type = result.succeeded() ? EXECUTED : FAILED;
+        IntegrationEvent event = IntegrationEvent.newBuilder()
+                .setEventId(result.requestId() + "/" + type)
+                .setType(type)
+                .setIntegrationInstanceId(nullToEmpty(result.instanceId()))
+                .setOccurredAt(result.completedAt())
+                .setRequestId(result.requestId())
+                .setCorrelationId(result.correlationId())
+                .setMethodName(result.methodName())
+                .setDefinitionName(result.definitionName())
+                .setDefinitionVersion(result.definitionVersion())
+                .setErrorCode(result.outcome() instanceof Outcome.Failure f ? f.code().name() : null)
+                .setDurationMs(result.durationMs())
+                .setAttempts(result.attempts())
+                .setAttributes(Map.copyOf(attributes))
+                .build();
+        byte[] value = eventFormat == WireFormat.JSON ? json(event) : events.encode(topic + "-value", event);
+        return new ProducerRecord<>(topic, utf8(nullToEmpty(result.instanceId())), value);
+    }
+
+    static IntegrationResult toAvro(ExecutionResult r) {
+        IntegrationResult.Builder b = IntegrationResult.newBuilder()
+                .setRequestId(r.requestId())
+                .setCorrelationId(r.correlationId())
+                .setIntegrationInstanceId(nullToEmpty(r.instanceId()))
+                .setMethodName(nullToEmpty(r.methodName()))
+                .setDefinitionName(r.definitionName())
+                .setDefinitionVersion(r.definitionVersion())
+                .setAttempts(r.attempts())
+                .setStartedAt(r.startedAt())
+                .setCompletedAt(r.completedAt())
+                .setDurationMs(r.durationMs());
+        switch (r.outcome()) {
+            case Outcome.Success s -> b.setStatus(ResultStatus.SUCCESS).setData(s.data()).setError(null);
+            case Outcome.Failure f -> b.setStatus(ResultStatus.ERROR).setData(null).setError(IntegrationError.newBuilder()
+                    .setCode(f.code().name())
+                    .setMessage(f.message())
+                    .setRetryable(f.retryable())
+                    .setRetryAfterMs(f.retryAfterMs())
+                    .setDetails(f.details())
+                    .build());
+        }
+        return b.build();
+    }
+
+    /** JSON with the Avro field names; timestamps as epoch millis, data and details as JSON text. */
+    private static byte[] json(SpecificRecord record) {
+        return tree(record).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static ObjectNode tree(SpecificRecord record) {
+        ObjectNode node = JSON.createObjectNode();
+        for (Schema.Field field : record.getSchema().getFields()) {
+            Object value = record.get(field.pos());
+            node.set(field.name(), switch (value) {
+                case null -> JSON.nullNode();
+                case Instant instant -> JSON.getNodeFactory().numberNode(instant.toEpochMilli());
+                case SpecificRecord nested -> tree(nested);
+                case Enum<?> e -> JSON.getNodeFactory().textNode(e.name());
+                default -> JSON.valueToTree(value);
+            });
+        }
+        return node;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}
