@@ -33,8 +33,10 @@ final class ParamValidator {
     }
 
     private static Violation violation(Error error) {
-        String location = error.getInstanceLocation().toString();
-        String field = "params" + (location.startsWith("$") ? location.substring(1) : "." + location);
+        // The location is a JSON pointer ("/a/0/b") or a JSONPath ("$.a[0].b"); either way, name it params.a.0.b.
+        String location = error.getInstanceLocation().toString().replaceFirst("^\\$", "").replace('/', '.')
+                .replaceAll("\\[(\\d+)]", ".$1");
+        String field = "params" + (location.isEmpty() || location.startsWith(".") ? location : "." + location);
         if (error.getProperty() != null && "required".equals(error.getKeyword())) {
             field = field + "." + error.getProperty();
         }

@@ -1,0 +1,95 @@
+package io.integration.worker.app;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import io.integration.wire.SchemaRegistryClient;
+import io.integration.worker.adapter.AdapterContext;
+import io.integration.worker.adapter.Adapters;
+import io.integration.worker.adapter.OutboundPolicy;
+import io.integration.worker.config.WorkerConfig;
+import io.integration.worker.credentials.MongoCredentialRepository;
+import io.integration.worker.credentials.PlaintextSecretCodec;
+import io.integration.worker.execution.RequestExecutor;
+import io.integration.worker.idempotency.MongoResultLog;
+import io.integration.worker.messaging.KafkaMessaging;
+import io.integration.worker.messaging.RequestWorker;
+import io.integration.worker.registry.MongoDefinitionRepository;
+import io.integration.worker.registry.MongoInstanceRepository;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: the one place that wires implementations together. {@link #start} returns a
+ * running worker; {@link #close()} drains it (finishes the batch in hand, commits) and releases everything.
+ */
+public final class WorkerApp implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
+
+    private final WorkerConfig config;
+    private final MongoClient mongo;
+    private final SchemaRegistryClient registry;
+    private final RequestWorker worker;
+    private final Thread loop;
+
+    private WorkerApp(WorkerConfig config, MongoClient mongo, SchemaRegistryClient registry, RequestWorker worker) {
+        this.config = config;
+        this.mongo = mongo;
+        this.registry = registry;
+        this.worker = worker;
+        this.loop = new Thread(worker, "integration-worker-loop");
+    }
+
+    /** Builds and starts a worker. */
+    public static WorkerApp start(WorkerConfig config, Clock clock) {
+        MongoClient mongo = MongoClients.create(mongoSettings(config.mongoUri()));
+        MongoDatabase db = mongo.getDatabase(config.mongoDatabase());
+        SchemaRegistryClient registry = SchemaRegistryClient.forUrl(config.schemaRegistryUrl());
+        Adapters adapters = Adapters.load(new AdapterContext(new OutboundPolicy(config.allowPrivateNetworks()), clock));
+        RequestExecutor executor = new RequestExecutor(new MongoInstanceRepository(db), new MongoDefinitionRepository(db),
+                new MongoCredentialRepository(db, new PlaintextSecretCodec()), adapters, new MongoResultLog(db),
+                config.execution(), clock);
+        RequestWorker worker = KafkaMessaging.worker(config.messaging(), registry, executor, clock);
+        WorkerApp app = new WorkerApp(config, mongo, registry, worker);
+        app.loop.start();
+        log.info("Worker started: requests from '{}', adapters {}, Kafka {}, registry {}, MongoDB database '{}'",
+                config.messaging().topics().requests(), adapters.types(), config.messaging().kafka().get("bootstrap.servers"),
+                config.schemaRegistryUrl(), config.mongoDatabase());
+        return app;
+    }
+
+    private static MongoClientSettings mongoSettings(String uri) {
+        ConnectionString connection = new ConnectionString(uri);
+        MongoClientSettings.Builder settings = MongoClientSettings.builder().applyConnectionString(connection);
+        if (connection.getServerSelectionTimeout() == null) {
+            // Fail a lookup within seconds during an outage, so the record is retried rather than the loop stalled for 30 s.
+            settings.applyToClusterSettings(c -> c.serverSelectionTimeout(5, TimeUnit.SECONDS));
+        }
+        return settings.build();
+    }
+
+    /** Whether the loop is still running. */
+    public boolean running() {
+        return loop.isAlive();
+    }
+
+    @Override
+    public void close() {
+        worker.stop();
+        try {
+            if (!worker.awaitStopped(config.shutdownTimeout())) {
+                log.warn("Worker did not stop within {}", config.shutdownTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            registry.close();
+            mongo.close();
+        }
+    }
+}

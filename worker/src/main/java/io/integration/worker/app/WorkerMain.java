@@ -1,0 +1,51 @@
+package io.integration.worker.app;
+
+import io.integration.worker.config.ConfigSource;
+import io.integration.worker.config.WorkerConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Starts a worker: {@code java io.integration.worker.app.WorkerMain [--config worker.properties]}
+ * (or {@code WORKER_CONFIG=path}); environment variables {@code WORKER_*} override the file.
+ * SIGTERM/SIGINT drain in-flight work, commit and exit.
+ */
+public final class WorkerMain {
+
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        String file = System.getenv("WORKER_CONFIG");
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                file = args[++i];
+            } else {
+                System.err.println("usage: WorkerMain [--config worker.properties]");
+                System.exit(2);
+            }
+        }
+        WorkerConfig config;
+        try {
+            config = WorkerConfig.from(ConfigSource.load(file == null ? null : Path.of(file), System.getenv()));
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: invalid configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        WorkerApp app = WorkerApp.start(config, Clock.systemUTC());
+        AtomicBoolean shuttingDown = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            shuttingDown.set(true);
+            app.close();
+        }, "worker-shutdown"));
+        while (app.running()) {
+            Thread.sleep(500);
+        }
+        // The loop ended on its own (fatal error): exit non-zero. During a shutdown the hook owns the exit.
+        if (!shuttingDown.get()) {
+            System.exit(1);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.integration.worker.config;
+
+import static java.util.Objects.requireNonNull;
+
+import io.integration.worker.execution.ExecutionSettings;
+import io.integration.worker.messaging.KafkaMessaging;
+import io.integration.worker.messaging.Topics;
+import io.integration.worker.messaging.WireFormat;
+import io.integration.worker.registry.DurationText;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The worker's settings, typed and validated. Built from flat keys (see the README's configuration table):
+ * {@code kafka.*} is passed to the Kafka clients verbatim ({@code kafka.consumer.*} / {@code kafka.producer.*}
+ * to one of them only); everything else is the worker's own.
+ */
+public record WorkerConfig(
+        KafkaMessaging.Settings messaging,
+        String schemaRegistryUrl,
+        String mongoUri,
+        String mongoDatabase,
+        ExecutionSettings execution,
+        boolean allowPrivateNetworks,
+        Duration shutdownTimeout) {
+
+    private static final Set<String> OWN_KEYS = Set.of("schema.registry.url", "mongo.uri", "mongo.database", "topic.requests",
+            "topic.results", "topic.events", "topic.dlt", "results.format", "events.format", "worker.max.in.flight",
+            "http.timeout", "http.max.response.bytes", "outbound.allow.private.networks", "worker.shutdown.timeout");
+
+    public WorkerConfig {
+        requireNonNull(messaging, "messaging");
+        requireNonNull(schemaRegistryUrl, "schema.registry.url");
+        requireNonNull(mongoUri, "mongo.uri");
+        requireNonNull(mongoDatabase, "mongo.database");
+        requireNonNull(execution, "execution");
+        requireNonNull(shutdownTimeout, "worker.shutdown.timeout");
+    }
+
+    /**
+     * Reads flat settings.
+     *
+     * @throws IllegalArgumentException naming the key and the expected value, for a bad value or an unknown key
+     */
+    public static WorkerConfig from(Map<String, String> settings) {
+        Map<String, String> kafka = new TreeMap<>();
+        Map<String, String> consumer = new TreeMap<>();
+        Map<String, String> producer = new TreeMap<>();
+        settings.forEach((key, value) -> {
+            if (key.startsWith("kafka.consumer.")) {
+                consumer.put(key.substring("kafka.consumer.".length()), value);
+            } else if (key.startsWith("kafka.producer.")) {
+                producer.put(key.substring("kafka.producer.".length()), value);
+            } else if (key.startsWith("kafka.")) {
+                kafka.put(key.substring("kafka.".length()), value);
+            } else if (!OWN_KEYS.contains(key)) {
+                throw new IllegalArgumentException(key + ": unknown setting (expected: kafka.* or one of "
+                        + new java.util.TreeSet<>(OWN_KEYS) + ")");
+            }
+        });
+        kafka.putIfAbsent("bootstrap.servers", "localhost:9092");
+        Topics topics = new Topics(get(settings, "topic.requests", Topics.DEFAULTS.requests()),
+                get(settings, "topic.results", Topics.DEFAULTS.results()),
+                get(settings, "topic.events", Topics.DEFAULTS.events()),
+                get(settings, "topic.dlt", Topics.DEFAULTS.deadLetter()));
+        KafkaMessaging.Settings messaging = new KafkaMessaging.Settings(kafka, consumer, producer, topics,
+                format(settings, "results.format", "mirror", Set.of(WireFormat.values())),
+                format(settings, "events.format", "avro", Set.of(WireFormat.AVRO, WireFormat.JSON)),
+                positiveInt(settings, "worker.max.in.flight", 256));
+        ExecutionSettings execution = new ExecutionSettings(
+                duration(settings, "http.timeout", ExecutionSettings.DEFAULTS.defaultTimeout()),
+                positiveLong(settings, "http.max.response.bytes", ExecutionSettings.DEFAULTS.maxResponseBytes()));
+        return new WorkerConfig(messaging,
+                get(settings, "schema.registry.url", "http://localhost:8081"),
+                get(settings, "mongo.uri", "mongodb://localhost:27017"),
+                get(settings, "mongo.database", "integration"),
+                execution,
+                bool(settings, "outbound.allow.private.networks", false),
+                duration(settings, "worker.shutdown.timeout", Duration.ofSeconds(30)));
+    }
+
+    private static String get(Map<String, String> s, String key, String fallback) {
+        String v = s.get(key);
+        return v == null || v.isBlank() ? fallback : v.trim();
+    }
+
+    private static WireFormat format(Map<String, String> s, String key, String fallback, Set<WireFormat> allowed) {
+        String v = get(s, key, fallback);
+        try {
+            WireFormat f = WireFormat.valueOf(v.toUpperCase(Locale.ROOT));
+            if (allowed.contains(f)) {
+                return f;
+            }
+        } catch (IllegalArgumentException ignored) {
+            // reported below with the allowed values
+        }
+        throw new IllegalArgumentException(key + ": '" + v + "' (expected: one of "
+                + allowed.stream().map(f -> f.name().toLowerCase(Locale.ROOT)).sorted().toList() + ")");
+    }
+
+    private static int positiveInt(Map<String, String> s, String key, int fallback) {
+        return (int) positiveLong(s, key, fallback);
+    }
+
+    private static long positiveLong(Map<String, String> s, String key, long fallback) {
+        String v = get(s, key, Long.toString(fallback));
+        try {
+            long n = Long.parseLong(v);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key + ": '" + v + "' (expected: an integer >= 1)");
+    }
+
+    private static Duration duration(Map<String, String> s, String key, Duration fallback) {
+        String v = s.get(key);
+        return v == null || v.isBlank() ? fallback : DurationText.parse(key, v);
+    }
+
+    private static boolean bool(Map<String, String> s, String key, boolean fallback) {
+        String v = get(s, key, Boolean.toString(fallback)).toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(key + ": '" + v + "' (expected: true or false)");
+        };
+    }
+}

@@ -1,0 +1,201 @@
+package io.integration.worker.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import io.integration.embedded.Infrastructure;
+import io.integration.worker.config.WorkerConfig;
+import io.integration.worker.app.WorkerApp;
+import io.integration.worker.credentials.Credential;
+import io.integration.worker.credentials.MongoCredentialRepository;
+import io.integration.worker.credentials.PlaintextSecretCodec;
+import io.integration.worker.credentials.Secret;
+import io.integration.worker.messaging.Topics;
+import io.integration.worker.registry.DefinitionDocuments;
+import io.integration.worker.registry.IntegrationInstance;
+import io.integration.worker.registry.MongoDefinitionRepository;
+import io.integration.worker.registry.MongoInstanceRepository;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * One test's own slice of the shared infrastructure: its topics, consumer group and MongoDB database,
+ * plus helpers to seed definitions, send requests and read what the worker published. Every endpoint
+ * comes from {@link Infrastructure}.
+ */
+final class WorkerFixture implements AutoCloseable {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final int PARTITIONS = 3;
+
+    final Infrastructure infra = Infrastructure.shared();
+    final String name;
+    final Topics topics;
+    final String group;
+    final MongoClient mongo;
+    final MongoDatabase db;
+    private final KafkaProducer<byte[], byte[]> producer;
+
+    WorkerFixture(String testName) {
+        this.name = testName + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.topics = Topics.prefixed(name);
+        this.group = name + "-workers";
+        infra.createTopics(PARTITIONS, List.of(topics.requests(), topics.results(), topics.events(), topics.deadLetter()));
+        this.mongo = MongoClients.create(infra.mongoUri());
+        this.db = mongo.getDatabase(name.replace('.', '_'));
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Settings exactly as a deployment would give them, pointing at this fixture's slice. */
+    Map<String, String> settings() {
+        Map<String, String> s = new HashMap<>();
+        s.put("kafka.bootstrap.servers", infra.bootstrapServers());
+        s.put("kafka.group.id", group);
+        s.put("schema.registry.url", infra.schemaRegistryUrl());
+        s.put("mongo.uri", infra.mongoUri());
+        s.put("mongo.database", db.getName());
+        s.put("topic.requests", topics.requests());
+        s.put("topic.results", topics.results());
+        s.put("topic.events", topics.events());
+        s.put("topic.dlt", topics.deadLetter());
+        s.put("outbound.allow.private.networks", "true");
+        s.put("http.timeout", "5s");
+        return s;
+    }
+
+    WorkerApp startWorker() {
+        return WorkerApp.start(WorkerConfig.from(settings()), Clock.systemUTC());
+    }
+
+    /** Seeds a published definition (YAML with {@code ${baseUrl}} replaced), an instance and its API key. */
+    void seed(String definitionResource, String baseUrl, String instanceId, String apiKey) {
+        String yaml;
+        try (var in = getClass().getResourceAsStream(definitionResource)) {
+            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${baseUrl}", baseUrl);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        var definition = DefinitionDocuments.parse(yaml);
+        new MongoDefinitionRepository(db).save(definition);
+        new MongoInstanceRepository(db).save(new IntegrationInstance(instanceId, definition.name(), definition.version(),
+                Map.of("tenant", "acme"), IntegrationInstance.InstanceStatus.CONNECTED, instanceId + "-key"));
+        new MongoCredentialRepository(db, new PlaintextSecretCodec()).save(new Credential.ApiKey(instanceId + "-key", Secret.of(apiKey)));
+    }
+
+    /** Produces a JSON request keyed by its instance. */
+    void sendJson(String instanceId, String json) {
+        send(topics.requests(), instanceId.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void send(String topic, byte[] key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key, value));
+        producer.flush();
+    }
+
+    static String request(String requestId, String instanceId, String method, String paramsJson) {
+        return "{\"requestId\":\"" + requestId + "\",\"integrationInstanceId\":\"" + instanceId + "\",\"methodName\":\""
+                + method + "\",\"params\":" + paramsJson + ",\"attributes\":{\"test\":\"yes\"}}";
+    }
+
+    /** Reads {@code topic} from the beginning until {@code count} records arrived or {@code timeout} passed. */
+    List<ConsumerRecord<byte[], byte[]>> read(String topic, int count, Duration timeout) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (out.size() < count && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+            return out;
+        }
+    }
+
+    /** JSON results by request id, reading until {@code requestIds} all have one. */
+    Map<String, JsonNode> results(Set<String> requestIds, Duration timeout) {
+        Map<String, JsonNode> byId = new HashMap<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!byId.keySet().containsAll(requestIds) && System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> r : read(topics.results(), Integer.MAX_VALUE, Duration.ofSeconds(2))) {
+                JsonNode json = json(r.value());
+                byId.put(json.get("requestId").asText(), json);
+            }
+        }
+        return byId;
+    }
+
+    static JsonNode json(byte[] value) {
+        try {
+            return JSON.readTree(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Committed offsets of the worker group, per partition of the requests topic. */
+    Map<Integer, Long> committed() {
+        try (Admin admin = admin()) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            return offsets.entrySet().stream().filter(e -> e.getValue() != null)
+                    .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** End offsets of the requests topic, per non-empty partition. */
+    Map<Integer, Long> endOffsets() {
+        try (Admin admin = admin()) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                latest.put(new TopicPartition(topics.requests(), p), OffsetSpec.latest());
+            }
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
+            // Partitions that never had a record have nothing to commit.
+            return ends.entrySet().stream().filter(e -> e.getValue().offset() > 0)
+                    .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()));
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        mongo.close();
+    }
+}
