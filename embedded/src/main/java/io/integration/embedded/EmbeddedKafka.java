@@ -73,8 +73,13 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Creates the topics that do not exist yet, with replication factor 1. */
     public void createTopics(int partitions, Collection<String> names) {
+        createTopics(partitions, names, Map.of());
+    }
+
+    /** Creates the topics that do not exist yet, with replication factor 1 and the given topic configs. */
+    public void createTopics(int partitions, Collection<String> names, Map<String, String> configs) {
         try (Admin admin = admin()) {
-            List<NewTopic> topics = names.stream().map(n -> new NewTopic(n, partitions, (short) 1)).toList();
+            List<NewTopic> topics = names.stream().map(n -> new NewTopic(n, partitions, (short) 1).configs(configs)).toList();
             admin.createTopics(topics).values().forEach((name, future) -> {
                 try {
                     future.get(30, TimeUnit.SECONDS);
