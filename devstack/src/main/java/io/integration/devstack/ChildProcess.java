@@ -53,11 +53,13 @@ final class ChildProcess {
     }
 
     void stop() {
-        process.destroy();
+        // Process.destroy() would also close our end of the child's output, losing what it logs while draining.
+        process.toHandle().destroy();
         try {
             if (!process.waitFor(40, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
+            System.out.println("[" + name + "] exited with status " + process.waitFor());
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
