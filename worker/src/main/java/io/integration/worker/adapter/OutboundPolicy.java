@@ -31,7 +31,8 @@ public record OutboundPolicy(boolean allowPrivateNetworks) {
         if (host == null) {
             throw new AdapterException.DestinationNotAllowed("destination '" + target + "' has no host");
         }
-        String lower = host.toLowerCase(Locale.ROOT);
+        // URI keeps the brackets of an IPv6 literal ("[::1]"); allowedHosts and the resolver use the bare address.
+        String lower = host.toLowerCase(Locale.ROOT).replaceAll("^\\[(.*)]$", "$1");
         if (allowedHosts.stream().noneMatch(allowed -> matches(allowed.toLowerCase(Locale.ROOT), lower))) {
             throw new AdapterException.DestinationNotAllowed("host '" + host + "' is not in the definition's allowedHosts " + allowedHosts);
         }
@@ -40,7 +41,7 @@ public record OutboundPolicy(boolean allowPrivateNetworks) {
         }
         InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(host);
+            addresses = InetAddress.getAllByName(lower);
         } catch (UnknownHostException e) {
             throw new AdapterException.Unreachable("host '" + host + "' does not resolve", e);
         }

@@ -1,0 +1,149 @@
+package io.integration.worker.adapters.http;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.integration.worker.adapter.AdapterCall;
+import io.integration.worker.adapter.AdapterException;
+import io.integration.worker.adapter.AdapterResponse;
+import io.integration.worker.adapter.OutboundPolicy;
+import io.integration.worker.credentials.Secret;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HttpAdapterTest {
+
+    private WireMockServer api;
+    private final HttpAdapter adapter = new HttpAdapter(HttpAdapter.defaultClient(Duration.ofSeconds(2)), new OutboundPolicy(true), Clock.systemUTC());
+
+    @BeforeEach
+    void start() {
+        api = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+        api.start();
+    }
+
+    @AfterEach
+    void stop() {
+        api.stop();
+    }
+
+    private AdapterCall call(Map<String, Object> binding, Map<String, Object> params, AdapterCall.Auth auth, Duration timeout, long cap) {
+        return new AdapterCall("req-1", "m", "http://127.0.0.1:" + api.port(), Set.of("127.0.0.1"), binding, params, Map.of("owner", "acme corp"),
+                auth, true, timeout, cap);
+    }
+
+    private AdapterCall call(Map<String, Object> binding, Map<String, Object> params) {
+        return call(binding, params, AdapterCall.Auth.NONE, Duration.ofSeconds(2), 1_000_000);
+    }
+
+    @Test
+    void buildsTheRequestFromTheBindingWithEncodedPlaceholdersAuthAndIdempotencyKey() throws Exception {
+        api.stubFor(post(urlPathEqualTo("/repos/acme%20corp/a%2Fb/issues")).willReturn(okJson("{\"number\":1}")));
+        AdapterCall.Auth auth = new AdapterCall.Auth(Map.of("Authorization", Secret.of("Bearer t0k")), Map.of("key", Secret.of("k&1")));
+
+        AdapterResponse response = adapter.execute(call(Map.of("method", "POST", "path", "/repos/{config.owner}/{params.repo}/issues",
+                        "query", Map.of("source", "{params.source}"), "headers", Map.of("X-Tenant", "{config.owner}")),
+                Map.of("repo", "a/b", "title", "Hi", "source", "bot"), auth, Duration.ofSeconds(2), 1000));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("{\"number\":1}");
+        api.verify(postRequestedFor(urlEqualTo("/repos/acme%20corp/a%2Fb/issues?source=bot&key=k%261"))
+                .withHeader("Authorization", equalTo("Bearer t0k"))
+                .withHeader("X-Tenant", equalTo("acme corp"))
+                .withHeader("Idempotency-Key", equalTo("req-1"))
+                .withRequestBody(equalToJson("{\"repo\":\"a/b\",\"title\":\"Hi\",\"source\":\"bot\"}")));
+    }
+
+    @Test
+    void clientErrorsArePermanentAndServerErrorsRetriableWithRetryAfter() {
+        api.stubFor(get("/missing").willReturn(aResponse().withStatus(404).withBody("{\"message\":\"Not Found\"}")));
+        api.stubFor(get("/busy").willReturn(aResponse().withStatus(503).withHeader("Retry-After", "3")));
+        api.stubFor(get("/slow-down").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")));
+
+        assertThatThrownBy(() -> adapter.execute(call(Map.of("method", "GET", "path", "/missing"), Map.of())))
+                .isInstanceOfSatisfying(AdapterException.UpstreamStatus.class, e -> {
+                    assertThat(e.status()).isEqualTo(404);
+                    assertThat(e.retriable()).isFalse();
+                    assertThat(e.getMessage()).isEqualTo("GET /missing answered 404: {\"message\":\"Not Found\"}");
+                });
+        assertThatThrownBy(() -> adapter.execute(call(Map.of("method", "GET", "path", "/busy"), Map.of())))
+                .isInstanceOfSatisfying(AdapterException.UpstreamStatus.class, e -> {
+                    assertThat(e.retriable()).isTrue();
+                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(3));
+                });
+        assertThatThrownBy(() -> adapter.execute(call(Map.of("method", "GET", "path", "/slow-down"), Map.of())))
+                .isInstanceOfSatisfying(AdapterException.UpstreamStatus.class, e -> assertThat(e.retryAfter()).contains(Duration.ZERO));
+    }
+
+    @Test
+    void theTimeoutCoversABodyThatTrickles() {
+        api.stubFor(get("/trickle").willReturn(aResponse().withStatus(200).withBody("x".repeat(100)).withChunkedDribbleDelay(50, 5000)));
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> adapter.execute(call(Map.of("method", "GET", "path", "/trickle"), Map.of(),
+                AdapterCall.Auth.NONE, Duration.ofMillis(500), 1000)))
+                .isInstanceOf(AdapterException.Timeout.class)
+                .hasMessage("GET /trickle did not complete within 500 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aBodyOverTheCapIsRefused() {
+        api.stubFor(get("/big").willReturn(okJson("[" + "1,".repeat(5000) + "1]")));
+
+        assertThatThrownBy(() -> adapter.execute(call(Map.of("method", "GET", "path", "/big"), Map.of(), AdapterCall.Auth.NONE,
+                Duration.ofSeconds(2), 1024)))
+                .isInstanceOf(AdapterException.ResponseTooLarge.class)
+                .hasMessageContaining("exceeds 1024 bytes");
+    }
+
+    @Test
+    void badCallsArePermanentAndNameWhatIsMissing() {
+        assertThatThrownBy(() -> adapter.execute(call(Map.of("method", "GET", "path", "/users/{params.id}"), Map.of())))
+                .isInstanceOf(AdapterException.InvalidCall.class)
+                .hasMessageContaining("placeholder {params.id}").hasMessageContaining("has no value");
+        assertThatThrownBy(() -> adapter.execute(call(Map.of("method", "FETCH", "path", "/x"), Map.of())))
+                .isInstanceOf(AdapterException.InvalidCall.class)
+                .hasMessageContaining("http.method is 'FETCH' (expected: one of");
+        api.verify(0, getRequestedFor(urlPathEqualTo("/x")));
+    }
+
+    @Test
+    void aHostOutsideTheAllowedHostsIsNotCalled() {
+        AdapterCall call = new AdapterCall("r", "m", "http://localhost:" + api.port(), Set.of("api.example.com"),
+                Map.of("method", "GET", "path", "/x"), Map.of(), Map.of(), null, false, Duration.ofSeconds(1), 100);
+
+        assertThatThrownBy(() -> adapter.execute(call))
+                .isInstanceOf(AdapterException.DestinationNotAllowed.class)
+                .hasMessageContaining("host 'localhost' is not in the definition's allowedHosts");
+    }
+
+    @Test
+    void theStrictPolicyRefusesLoopbackPrivateAndMetadataAddresses() {
+        OutboundPolicy strict = OutboundPolicy.strict();
+        for (String host : new String[] {"127.0.0.1", "10.1.2.3", "192.168.0.10", "169.254.169.254", "[::1]"}) {
+            assertThatThrownBy(() -> strict.check(java.net.URI.create("http://" + host + "/"), Set.of(host.replace("[", "").replace("]", ""))))
+                    .as(host)
+                    .isInstanceOf(AdapterException.DestinationNotAllowed.class)
+                    .hasMessageContaining("loopback, private or link-local");
+        }
+    }
+}
