@@ -11,7 +11,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
  */
 public final class EmbeddedMongo implements AutoCloseable {
 
-    private final MemoryBackend backend = new MemoryBackend();
+    private final RestartableBackend backend = new RestartableBackend();
     private final int port;
     private MongoServer server;
 
@@ -56,6 +56,19 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     @Override
     public void close() {
+        backend.released = true;
         stop();
+    }
+
+    /** Keeps its data when the server stops (MongoServer closes its backend on shutdown), until released. */
+    private static final class RestartableBackend extends MemoryBackend {
+        volatile boolean released;
+
+        @Override
+        public void close() {
+            if (released) {
+                super.close();
+            }
+        }
     }
 }
