@@ -1,8 +1,5 @@
 package io.integration.embedded;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -11,8 +8,6 @@ import java.util.List;
  * and the dev Schema Registry over HTTP, all on loopback.
  */
 public final class EmbeddedInfrastructure implements Infrastructure {
-
-    private static EmbeddedInfrastructure shared;
 
     private final EmbeddedKafka kafka;
     private final EmbeddedMongo mongo;
@@ -30,19 +25,6 @@ public final class EmbeddedInfrastructure implements Infrastructure {
         DevSchemaRegistry registry = DevSchemaRegistry.start(0);
         EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"));
         return new EmbeddedInfrastructure(kafka, mongo, registry);
-    }
-
-    static synchronized EmbeddedInfrastructure shared() {
-        if (shared == null) {
-            try {
-                Path dir = Files.createTempDirectory("integration-embedded-");
-                shared = start(dir);
-                Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "embedded-infrastructure-shutdown"));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return shared;
     }
 
     public EmbeddedKafka kafka() {

@@ -28,9 +28,10 @@ public interface Infrastructure extends AutoCloseable {
 
     /**
      * The infrastructure shared by every test of this JVM, started on first use and stopped at JVM exit:
-     * the embedded one.
+     * the one named by the system property {@code integration.infrastructure} — {@code embedded} (default)
+     * or {@code containers} (with {@code integration-containers} on the classpath).
      */
     static Infrastructure shared() {
-        return EmbeddedInfrastructure.shared();
+        return SharedInfrastructure.get();
     }
 }
