@@ -82,7 +82,7 @@ public final class WorkerApp implements AutoCloseable {
     public void close() {
         worker.stop();
         try {
-            if (!worker.awaitStopped(config.shutdownTimeout())) {
+            if (!worker.awaitStopped(config.shutdownTimeout().plusSeconds(10))) {
                 log.warn("Worker did not stop within {}", config.shutdownTimeout());
             }
         } catch (InterruptedException e) {

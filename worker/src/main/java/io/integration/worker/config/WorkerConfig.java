@@ -29,7 +29,8 @@ public record WorkerConfig(
 
     private static final Set<String> OWN_KEYS = Set.of("schema.registry.url", "mongo.uri", "mongo.database", "topic.requests",
             "topic.results", "topic.events", "topic.dlt", "results.format", "events.format", "worker.max.in.flight",
-            "http.timeout", "http.max.response.bytes", "outbound.allow.private.networks", "worker.shutdown.timeout");
+            "http.timeout", "http.max.response.bytes", "outbound.allow.private.networks", "worker.shutdown.timeout",
+            "worker.max.in.flight.per.partition", "worker.revoke.timeout");
 
     public WorkerConfig {
         requireNonNull(messaging, "messaging");
@@ -69,7 +70,10 @@ public record WorkerConfig(
         KafkaMessaging.Settings messaging = new KafkaMessaging.Settings(kafka, consumer, producer, topics,
                 format(settings, "results.format", "mirror", Set.of(WireFormat.values())),
                 format(settings, "events.format", "avro", Set.of(WireFormat.AVRO, WireFormat.JSON)),
-                positiveInt(settings, "worker.max.in.flight", 256));
+                positiveInt(settings, "worker.max.in.flight", 1024),
+                positiveInt(settings, "worker.max.in.flight.per.partition", 256),
+                duration(settings, "worker.revoke.timeout", Duration.ofSeconds(10)),
+                duration(settings, "worker.shutdown.timeout", Duration.ofSeconds(30)));
         ExecutionSettings execution = new ExecutionSettings(
                 duration(settings, "http.timeout", ExecutionSettings.DEFAULTS.defaultTimeout()),
                 positiveLong(settings, "http.max.response.bytes", ExecutionSettings.DEFAULTS.maxResponseBytes()));

@@ -1,38 +1,37 @@
 package io.integration.worker.messaging;
 
-import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * One input record on its way through the worker. {@link #done} completes normally once every output
- * record is acknowledged by the broker, or exceptionally when the record must be processed again
- * (transient failure: store or registry unavailable, output not acknowledged).
+ * One input record on its way through the worker: decoded once on the poll thread, executed (and, after a
+ * transient failure, executed again) on virtual threads, finished when its outputs are acknowledged.
  */
 final class Job {
 
     final ConsumerRecord<byte[], byte[]> record;
+    /** The tracker of the assignment that polled this record; completions for a replaced tracker are ignored. */
+    final PartitionTracker tracker;
     /** The decoded request, or null when decoding failed. */
     final DecodedRequest decoded;
     /** Why decoding failed: a {@link PoisonRecordException} or a transient registry failure; null otherwise. */
     final RuntimeException decodeFailure;
-    final CompletableFuture<Void> done = new CompletableFuture<>();
+    /** The ordering key this job is chained by within its partition, or null when it runs unordered. */
+    final String chainKey;
+    /** Transient failures so far; drives the backoff of the next try. */
+    int transientFailures;
+    /** Whether this worker already produced the dead letter (a retry must not produce it again). */
+    boolean deadLettered;
 
-    Job(ConsumerRecord<byte[], byte[]> record, DecodedRequest decoded, RuntimeException decodeFailure) {
+    Job(ConsumerRecord<byte[], byte[]> record, PartitionTracker tracker, DecodedRequest decoded, RuntimeException decodeFailure) {
         this.record = record;
+        this.tracker = tracker;
         this.decoded = decoded;
         this.decodeFailure = decodeFailure;
+        this.chainKey = decoded instanceof DecodedRequest.Valid v && v.request().orderingKey() != null
+                ? v.request().orderingKey() : null;
     }
 
-    /** Records sharing a chain key run one after another; the key is unique for unordered requests. */
-    String chainKey() {
-        if (decoded instanceof DecodedRequest.Valid v && v.request().orderingKey() != null) {
-            return record.partition() + "|" + v.request().orderingKey();
-        }
-        return record.partition() + "@" + record.offset();
-    }
-
-    /** Whether the record completed and its outputs were acknowledged; call after {@link #done} completed. */
-    boolean succeeded() {
-        return done.isDone() && !done.isCompletedExceptionally();
+    String where() {
+        return record.topic() + "-" + record.partition() + "@" + record.offset();
     }
 }

@@ -7,6 +7,7 @@ import io.integration.wire.AvroWireCodec;
 import io.integration.wire.SchemaRegistryClient;
 import io.integration.worker.execution.RequestExecutor;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -24,7 +25,8 @@ public final class KafkaMessaging {
 
     /** Settings of the messaging side. */
     public record Settings(Map<String, String> kafka, Map<String, String> consumer, Map<String, String> producer,
-                           Topics topics, WireFormat resultFormat, WireFormat eventFormat, int maxInFlight) {
+                           Topics topics, WireFormat resultFormat, WireFormat eventFormat, int maxInFlight,
+                           int maxInFlightPerPartition, Duration revokeTimeout, Duration drainTimeout) {
         public Settings {
             kafka = Map.copyOf(kafka);
             consumer = Map.copyOf(consumer);
@@ -64,6 +66,7 @@ public final class KafkaMessaging {
         OutputEncoder encoder = new OutputEncoder(AvroWireCodec.of(IntegrationResult.class, registry),
                 AvroWireCodec.of(IntegrationEvent.class, registry), settings.resultFormat(), settings.eventFormat());
         return new RequestWorker(new KafkaConsumer<>(consumerProps), new KafkaProducer<>(producerProps), decoder, encoder,
-                executor, settings.topics(), settings.maxInFlight(), clock);
+                executor, settings.topics(), new RequestWorker.Limits(settings.maxInFlight(), settings.maxInFlightPerPartition(),
+                settings.revokeTimeout(), settings.drainTimeout()), clock);
     }
 }

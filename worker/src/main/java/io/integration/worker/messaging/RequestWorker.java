@@ -13,20 +13,19 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -36,24 +35,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's consume → execute → publish → commit loop.
+ * The worker's consume → execute → publish → commit loop, pipelined.
  *
- * <p>Each polled batch runs concurrently on virtual threads (at most {@code maxInFlight} executions at a
- * time); records of one partition sharing an {@code orderingKey} run one after another in offset order.
- * A partition's offset is committed only up to its first record that is not complete, a record being
- * complete once its result and event (or its dead letter) are acknowledged by the broker. A record that
- * failed transiently (store or registry unavailable) rewinds its partition to it and pauses the partition
- * for a backoff, so nothing is lost and nothing is answered wrongly during an outage.
+ * <p>Every polled record starts at once on a virtual thread, except records of a partition sharing an
+ * {@code orderingKey}, which run one after another in offset order. A record is finished when its result
+ * and event (or its dead letter) are acknowledged by the broker; each partition commits up to its lowest
+ * unfinished record ({@link PartitionTracker}). Backpressure pauses a partition whose in-flight records
+ * reach {@code maxPerPartition}, and every partition when the worker reaches {@code maxInFlight}; polling
+ * goes on, so the group never sees a {@code max.poll.interval.ms} violation. A record that fails
+ * transiently (store or registry unavailable, output not acknowledged) is tried again after a backoff
+ * while its partition's offset waits for it: nothing is lost, nothing is answered wrongly.
  *
- * <p>Threading: {@link #run()} owns the consumer; {@link #stop()} may be called from any thread and
- * makes {@code run()} finish the batch in hand, commit it and close the clients.
+ * <p>On revoke, in-flight records of the lost partitions get {@code revokeTimeout} to finish; what
+ * finished is committed, the rest is abandoned to the next owner (which answers it from the result log),
+ * and nothing is committed for those partitions afterwards. {@link #stop()} pauses fetching, drains
+ * in-flight work for up to {@code drainTimeout}, commits and closes.
+ *
+ * <p>Threading: {@link #run()} owns the consumer and the trackers; workers hand finished jobs back through
+ * a queue.
  */
 public final class RequestWorker implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(RequestWorker.class);
-    private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
-    private static final Duration MIN_BACKOFF = Duration.ofMillis(500);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
+    private static final Duration COMMIT_INTERVAL = Duration.ofMillis(200);
+    private static final long MIN_BACKOFF_MS = 500;
+    private static final long MAX_BACKOFF_MS = 10_000;
+
+    /** Limits of the loop. */
+    record Limits(int maxInFlight, int maxPerPartition, Duration revokeTimeout, Duration drainTimeout) {
+        Limits {
+            if (maxInFlight < 1) {
+                throw new IllegalArgumentException("worker.max.in.flight: " + maxInFlight + " (expected: >= 1)");
+            }
+            if (maxPerPartition < 1) {
+                throw new IllegalArgumentException("worker.max.in.flight.per.partition: " + maxPerPartition + " (expected: >= 1)");
+            }
+        }
+    }
 
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
@@ -61,52 +80,41 @@ public final class RequestWorker implements Runnable {
     private final OutputEncoder encoder;
     private final RequestExecutor executor;
     private final Topics topics;
-    private final Semaphore inFlight;
+    private final Limits limits;
     private final Clock clock;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-    private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
-    private final Set<String> deadLettered = new HashSet<>();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "integration-worker-retries");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<TopicPartition, PartitionTracker> trackers = new HashMap<>();
+    private final Set<TopicPartition> paused = new HashSet<>();
+    private final ConcurrentLinkedQueue<Job> finished = new ConcurrentLinkedQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
-    private Duration backoff = MIN_BACKOFF;
+    private Instant lastCommit = Instant.EPOCH;
 
     RequestWorker(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, RequestDecoder decoder,
-                  OutputEncoder encoder, RequestExecutor executor, Topics topics, int maxInFlight, Clock clock) {
-        if (maxInFlight < 1) {
-            throw new IllegalArgumentException("worker.max.in.flight: " + maxInFlight + " (expected: >= 1)");
-        }
+                  OutputEncoder encoder, RequestExecutor executor, Topics topics, Limits limits, Clock clock) {
         this.consumer = consumer;
         this.producer = producer;
         this.decoder = decoder;
         this.encoder = encoder;
         this.executor = executor;
         this.topics = topics;
-        this.inFlight = new Semaphore(maxInFlight);
+        this.limits = limits;
         this.clock = clock;
     }
 
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(topics.requests()), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    // Batches complete and commit before the next poll, so nothing is in flight here.
-                    partitions.forEach(pausedUntil::remove);
-                }
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    log.info("Assigned {}", partitions);
-                }
-            });
+            consumer.subscribe(List.of(topics.requests()), new Rebalance());
             while (!stopping) {
-                resumeDuePartitions();
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
-                if (!records.isEmpty()) {
-                    process(records);
-                }
+                cycle();
             }
+            drain();
         } catch (RuntimeException e) {
             log.error("Worker loop failed; closing", e);
             throw e;
@@ -115,7 +123,7 @@ public final class RequestWorker implements Runnable {
         }
     }
 
-    /** Asks the loop to finish the batch in hand, commit and close. Returns at once. */
+    /** Asks the loop to stop fetching, drain in-flight work, commit and close. Returns at once. */
     public void stop() {
         stopping = true;
     }
@@ -125,67 +133,86 @@ public final class RequestWorker implements Runnable {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void process(ConsumerRecords<byte[], byte[]> records) {
-        List<Job> jobs = new ArrayList<>(records.count());
-        Map<String, List<Job>> chains = new LinkedHashMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            Job job = decode(record);
-            jobs.add(job);
-            chains.computeIfAbsent(job.chainKey(), k -> new ArrayList<>()).add(job);
-        }
-        for (List<Job> chain : chains.values()) {
-            threads.execute(() -> chain.forEach(this::execute));
-        }
-        for (Job job : jobs) {
-            job.done.exceptionally(e -> null).join();
-        }
-        commit(records.partitions(), jobs);
+    /** Records polled and not finished, across assigned partitions (poll thread). */
+    private int inFlight() {
+        return trackers.values().stream().mapToInt(PartitionTracker::inFlight).sum();
     }
 
-    private Job decode(ConsumerRecord<byte[], byte[]> record) {
-        try {
-            return new Job(record, decoder.decode(record.value()), null);
-        } catch (PoisonRecordException | SchemaRegistryException e) {
-            return new Job(record, null, e);
+    private void cycle() {
+        collectFinished();
+        commit(false);
+        applyBackpressure();
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL_TIMEOUT)) {
+            dispatch(record);
         }
+    }
+
+    private void dispatch(ConsumerRecord<byte[], byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        PartitionTracker tracker = trackers.computeIfAbsent(partition, p -> new PartitionTracker());
+        tracker.add(record.offset());
+        Job job;
+        try {
+            job = new Job(record, tracker, decoder.decode(record.value()), null);
+        } catch (PoisonRecordException | SchemaRegistryException e) {
+            job = new Job(record, tracker, null, e);
+        }
+        if (job.chainKey == null || tracker.chains.enqueue(job)) {
+            start(job);
+        }
+    }
+
+    private void start(Job job) {
+        threads.execute(() -> execute(job));
     }
 
     private void execute(Job job) {
+        List<ProducerRecord<byte[], byte[]>> outputs;
         try {
-            inFlight.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            job.done.completeExceptionally(e);
+            outputs = outputs(job);
+        } catch (StoreUnavailableException | SchemaRegistryException | KafkaException e) {
+            retryLater(job, e);
+            return;
+        } catch (RuntimeException e) {
+            log.error("Record {} failed unexpectedly; it will be tried again", job.where(), e);
+            retryLater(job, e);
             return;
         }
-        try {
-            List<ProducerRecord<byte[], byte[]>> outputs = outputs(job);
-            CompletableFuture<?>[] acks = outputs.stream().map(this::send).toArray(CompletableFuture[]::new);
-            CompletableFuture.allOf(acks).whenComplete((ok, error) -> {
-                if (error == null) {
-                    job.done.complete(null);
-                } else {
-                    job.done.completeExceptionally(error);
-                }
-            });
-        } catch (StoreUnavailableException | SchemaRegistryException | KafkaException e) {
-            log.warn("Record {}-{}@{} will be retried: {}", job.record.topic(), job.record.partition(), job.record.offset(), e.getMessage());
-            job.done.completeExceptionally(e);
-        } catch (RuntimeException e) {
-            log.error("Record {}-{}@{} failed unexpectedly and will be retried", job.record.topic(), job.record.partition(), job.record.offset(), e);
-            job.done.completeExceptionally(e);
-        } finally {
-            inFlight.release();
+        // The next request of an ordering chain may run once this one has executed; acks are awaited separately.
+        if (job.chainKey != null) {
+            Job next = job.tracker.chains.next(job);
+            if (next != null) {
+                start(next);
+            }
         }
+        CompletableFuture.allOf(outputs.stream().map(this::send).toArray(CompletableFuture[]::new)).whenComplete((ok, error) -> {
+            if (error == null) {
+                finished.add(job);
+            } else {
+                // Executing again answers from the result log, so the retry republishes the identical result.
+                retryLater(job, error);
+            }
+        });
+    }
+
+    private void retryLater(Job job, Throwable cause) {
+        if (job.tracker.abandoned) {
+            log.info("Record {} belongs to a partition this worker lost; its next owner answers it", job.where());
+            return;
+        }
+        job.transientFailures++;
+        long backoff = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS << Math.min(job.transientFailures - 1, 10));
+        log.warn("Record {} will be tried again in {} ms: {}", job.where(), backoff, cause.toString());
+        timers.schedule(() -> start(job), backoff, TimeUnit.MILLISECONDS);
     }
 
     private List<ProducerRecord<byte[], byte[]>> outputs(Job job) {
         if (job.decodeFailure instanceof PoisonRecordException poison) {
-            if (!deadLetteredOnce(job.record)) {
+            if (job.deadLettered) {
                 return List.of();
             }
-            log.warn("Poison record {}-{}@{} goes to {}: {}", job.record.topic(), job.record.partition(), job.record.offset(),
-                    topics.deadLetter(), poison.getMessage());
+            job.deadLettered = true;
+            log.warn("Poison record {} goes to {}: {}", job.where(), topics.deadLetter(), poison.getMessage());
             return List.of(DeadLetters.of(topics.deadLetter(), job.record, DeadLetters.Stage.DESERIALIZATION, poison));
         }
         if (job.decodeFailure != null) {
@@ -204,13 +231,6 @@ public final class RequestWorker implements Runnable {
         return List.of(encoder.result(resultTopic, result, format), encoder.event(topics.events(), result, attributes));
     }
 
-    /** Whether this record should be dead-lettered now: false when this worker already did it (a rewind replays it). */
-    private boolean deadLetteredOnce(ConsumerRecord<byte[], byte[]> record) {
-        synchronized (deadLettered) {
-            return deadLettered.add(record.topic() + "-" + record.partition() + "@" + record.offset());
-        }
-    }
-
     private CompletableFuture<Void> send(ProducerRecord<byte[], byte[]> record) {
         CompletableFuture<Void> ack = new CompletableFuture<>();
         producer.send(record, (metadata, error) -> {
@@ -223,80 +243,160 @@ public final class RequestWorker implements Runnable {
         return ack;
     }
 
-    private void commit(Set<TopicPartition> partitions, List<Job> jobs) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        boolean failures = false;
-        for (TopicPartition partition : partitions) {
-            Job firstIncomplete = null;
-            long next = -1;
-            for (Job job : jobs) {
-                if (job.record.partition() != partition.partition() || !job.record.topic().equals(partition.topic())) {
-                    continue;
-                }
-                if (!job.succeeded()) {
-                    firstIncomplete = job;
-                    break;
-                }
-                next = job.record.offset() + 1;
+    /** Applies finished jobs to their partitions' trackers (poll thread). */
+    private void collectFinished() {
+        Job job;
+        while ((job = finished.poll()) != null) {
+            TopicPartition partition = new TopicPartition(job.record.topic(), job.record.partition());
+            if (trackers.get(partition) == job.tracker) {
+                job.tracker.complete(job.record.offset());
             }
-            if (next >= 0) {
-                offsets.put(partition, new OffsetAndMetadata(next));
-            }
-            if (firstIncomplete != null) {
-                failures = true;
-                consumer.seek(partition, firstIncomplete.record.offset());
-                consumer.pause(List.of(partition));
-                pausedUntil.put(partition, clock.instant().plus(backoff));
-            }
-        }
-        backoff = failures ? min(backoff.multipliedBy(2), MAX_BACKOFF) : MIN_BACKOFF;
-        if (!offsets.isEmpty()) {
-            try {
-                consumer.commitSync(offsets);
-            } catch (KafkaException e) {
-                // Lost the partitions in a rebalance: the new owner re-reads these records and answers them from the result log.
-                log.warn("Commit of {} failed: {}", offsets, e.getMessage());
-            }
-            forgetDeadLettersBefore(offsets);
         }
     }
 
-    private void forgetDeadLettersBefore(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        synchronized (deadLettered) {
-            deadLettered.removeIf(key -> {
-                int at = key.lastIndexOf('@');
-                int dash = key.lastIndexOf('-', at);
-                TopicPartition tp = new TopicPartition(key.substring(0, dash), Integer.parseInt(key.substring(dash + 1, at)));
-                OffsetAndMetadata committed = offsets.get(tp);
-                return committed != null && Long.parseLong(key.substring(at + 1)) < committed.offset();
+    private void commit(boolean now) {
+        Instant at = clock.instant();
+        if (!now && at.isBefore(lastCommit.plus(COMMIT_INTERVAL))) {
+            return;
+        }
+        lastCommit = at;
+        Map<TopicPartition, OffsetAndMetadata> offsets = committable(trackers.keySet());
+        if (offsets.isEmpty()) {
+            return;
+        }
+        if (now) {
+            commitSync(offsets);
+        } else {
+            consumer.commitAsync(offsets, (done, error) -> {
+                if (error != null) {
+                    log.warn("Commit of {} failed: {}", done, error.toString());
+                }
             });
         }
     }
 
-    private void resumeDuePartitions() {
-        if (pausedUntil.isEmpty()) {
-            return;
+    private Map<TopicPartition, OffsetAndMetadata> committable(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            PartitionTracker tracker = trackers.get(partition);
+            long offset = tracker == null ? -1 : tracker.committable();
+            if (offset >= 0) {
+                offsets.put(partition, new OffsetAndMetadata(offset));
+                tracker.committed(offset);
+            }
         }
-        Instant now = clock.instant();
-        List<TopicPartition> due = pausedUntil.entrySet().stream().filter(e -> !e.getValue().isAfter(now)).map(Map.Entry::getKey).toList();
-        if (!due.isEmpty()) {
-            due.forEach(pausedUntil::remove);
-            consumer.resume(due);
+        return offsets;
+    }
+
+    private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        try {
+            consumer.commitSync(offsets);
+        } catch (KafkaException e) {
+            // Partitions lost in a rebalance: the new owner re-reads these records and answers them from the result log.
+            log.warn("Commit of {} failed: {}", offsets, e.getMessage());
         }
     }
 
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
+    private void applyBackpressure() {
+        boolean workerFull = inFlight() >= limits.maxInFlight();
+        List<TopicPartition> toPause = new ArrayList<>();
+        List<TopicPartition> toResume = new ArrayList<>();
+        for (Map.Entry<TopicPartition, PartitionTracker> e : trackers.entrySet()) {
+            boolean full = workerFull || e.getValue().inFlight() >= limits.maxPerPartition();
+            if (full && paused.add(e.getKey())) {
+                toPause.add(e.getKey());
+            } else if (!full && !stopping && paused.remove(e.getKey())) {
+                toResume.add(e.getKey());
+            }
+        }
+        if (!toPause.isEmpty()) {
+            consumer.pause(toPause);
+        }
+        if (!toResume.isEmpty()) {
+            consumer.resume(toResume);
+        }
+    }
+
+    /** Stops fetching and waits for in-flight work, polling (paused) so the group keeps this member. */
+    private void drain() {
+        consumer.pause(consumer.assignment());
+        paused.addAll(consumer.assignment());
+        long deadline = System.nanoTime() + limits.drainTimeout().toNanos();
+        while (inFlight() > 0 && System.nanoTime() < deadline) {
+            collectFinished();
+            commit(false);
+            consumer.poll(POLL_TIMEOUT);
+        }
+        collectFinished();
+        if (inFlight() > 0) {
+            log.warn("{} records still in flight after {}; their partitions are committed up to them", inFlight(), limits.drainTimeout());
+        }
+        commit(true);
     }
 
     private void close() {
         threads.shutdown();
+        timers.shutdownNow();
         try {
             producer.close(Duration.ofSeconds(30));
         } finally {
             consumer.close();
             stopped.countDown();
             log.info("Worker stopped");
+        }
+    }
+
+    /** Finishes or abandons lost partitions' work within the revoke timeout, commits what finished, forgets them. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            long deadline = System.nanoTime() + limits.revokeTimeout().toNanos();
+            while (busy(partitions) && System.nanoTime() < deadline) {
+                collectFinished();
+                sleep();
+            }
+            collectFinished();
+            Map<TopicPartition, OffsetAndMetadata> offsets = committable(partitions);
+            if (!offsets.isEmpty()) {
+                commitSync(offsets);
+            }
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // Already owned by someone else: committing now could move their offsets. Abandon silently.
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            log.info("Assigned {}", partitions);
+        }
+
+        private boolean busy(Collection<TopicPartition> partitions) {
+            return partitions.stream().map(trackers::get).anyMatch(t -> t != null && t.inFlight() > 0);
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
+            for (TopicPartition partition : partitions) {
+                PartitionTracker tracker = trackers.remove(partition);
+                paused.remove(partition);
+                if (tracker != null) {
+                    tracker.abandoned = true;
+                    if (tracker.inFlight() > 0) {
+                        log.info("Abandoned {} in-flight records of {} to its next owner", tracker.inFlight(), partition);
+                    }
+                }
+            }
+        }
+
+        private void sleep() {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -46,7 +46,8 @@ class WorkerConfigTest {
         assertThat(config.messaging().topics().deadLetter()).isEqualTo("integration.requests-dlt");
         assertThat(config.messaging().resultFormat()).isEqualTo(WireFormat.MIRROR);
         assertThat(config.messaging().eventFormat()).isEqualTo(WireFormat.AVRO);
-        assertThat(config.messaging().maxInFlight()).isEqualTo(256);
+        assertThat(config.messaging().maxInFlight()).isEqualTo(1024);
+        assertThat(config.messaging().maxInFlightPerPartition()).isEqualTo(256);
         assertThat(config.allowPrivateNetworks()).isFalse();
     }
 
