@@ -54,6 +54,12 @@ public record AdapterCall(
         }
     }
 
+    /** This call with another timeout (a retry gets what is left before the request's deadline). */
+    public AdapterCall withTimeout(Duration newTimeout) {
+        return new AdapterCall(requestId, methodName, baseUrl, allowedHosts, binding, params, config, auth, idempotent, newTimeout,
+                maxResponseBytes);
+    }
+
     /** Secret request decorations derived from the definition's auth type and the instance's credential. */
     public record Auth(Map<String, Secret> headers, Map<String, Secret> queryParameters) {
         public static final Auth NONE = new Auth(Map.of(), Map.of());

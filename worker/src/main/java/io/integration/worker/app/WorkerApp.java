@@ -18,8 +18,11 @@ import io.integration.worker.messaging.KafkaMessaging;
 import io.integration.worker.messaging.RequestWorker;
 import io.integration.worker.registry.MongoDefinitionRepository;
 import io.integration.worker.registry.MongoInstanceRepository;
+import io.integration.worker.resilience.BreakerListener;
+import io.integration.worker.resilience.CallGuard;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,11 +53,14 @@ public final class WorkerApp implements AutoCloseable {
         MongoClient mongo = MongoClients.create(mongoSettings(config.mongoUri()));
         MongoDatabase db = mongo.getDatabase(config.mongoDatabase());
         SchemaRegistryClient registry = SchemaRegistryClient.forUrl(config.schemaRegistryUrl());
+        // The breakers live in the executor, which the worker needs; circuit events reach the worker once it exists.
+        AtomicReference<BreakerListener> circuitEvents = new AtomicReference<>(BreakerListener.NONE);
         Adapters adapters = Adapters.load(new AdapterContext(new OutboundPolicy(config.allowPrivateNetworks()), clock));
         RequestExecutor executor = new RequestExecutor(new MongoInstanceRepository(db), new MongoDefinitionRepository(db),
                 new MongoCredentialRepository(db, new PlaintextSecretCodec()), adapters, new MongoResultLog(db),
-                config.execution(), clock);
+                config.execution(), CallGuard.standard(clock, (instanceId, open) -> circuitEvents.get().changed(instanceId, open)), clock);
         RequestWorker worker = KafkaMessaging.worker(config.messaging(), registry, executor, clock);
+        circuitEvents.set(worker::circuitChanged);
         WorkerApp app = new WorkerApp(config, mongo, registry, worker);
         app.loop.start();
         log.info("Worker started: requests from '{}', adapters {}, Kafka {}, registry {}, MongoDB database '{}'",

@@ -2,7 +2,9 @@ package io.integration.worker.execution;
 
 import static java.util.Objects.requireNonNull;
 
+import io.integration.worker.resilience.Attempt;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The terminal result of one request, independent of its wire encoding. Once recorded it never changes:
@@ -10,6 +12,7 @@ import java.time.Instant;
  *
  * @param definitionName null when no definition was resolved
  * @param attempts calls made to the external system
+ * @param trail each call made, redacted, in order
  */
 public record ExecutionResult(
         String requestId,
@@ -21,13 +24,15 @@ public record ExecutionResult(
         Outcome outcome,
         int attempts,
         Instant startedAt,
-        Instant completedAt) {
+        Instant completedAt,
+        List<Attempt> trail) {
 
     public ExecutionResult {
         requireNonNull(requestId, "requestId");
         requireNonNull(outcome, "outcome");
         requireNonNull(startedAt, "startedAt");
         requireNonNull(completedAt, "completedAt");
+        trail = trail == null ? List.of() : List.copyOf(trail);
         // The wire formats and the result log keep milliseconds; so does the result, so a repeat is identical.
         startedAt = startedAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         completedAt = completedAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.integration.worker.adapter.Adapter;
 import io.integration.worker.adapter.AdapterCall;
-import io.integration.worker.adapter.AdapterException;
 import io.integration.worker.adapter.AdapterResponse;
 import io.integration.worker.adapter.Adapters;
 import io.integration.worker.credentials.CredentialException;
@@ -19,6 +18,11 @@ import io.integration.worker.registry.IntegrationDefinition;
 import io.integration.worker.registry.IntegrationInstance;
 import io.integration.worker.registry.InstanceRepository;
 import io.integration.worker.registry.MethodDefinition;
+import io.integration.worker.resilience.Attempt;
+import io.integration.worker.resilience.BreakerSettings;
+import io.integration.worker.resilience.CallGuard;
+import io.integration.worker.resilience.Guarded;
+import io.integration.worker.resilience.RetrySettings;
 import io.integration.worker.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Executes one request end to end: recorded result → instance → definition → method → params →
- * credential → adapter call → recorded result. Every way a request can fail becomes a
+ * credential → guarded adapter call (breaker, retries; {@link CallGuard}) → recorded result. Every way a request can fail becomes a
  * {@link Outcome.Failure} with a DESIGN.md error code, except an unavailable store, which propagates as
  * {@link StoreUnavailableException} so the record is retried rather than answered. Thread-safe; blocking
  * (run it on a virtual thread).
@@ -47,24 +51,26 @@ public final class RequestExecutor {
     private final Adapters adapters;
     private final ResultLog results;
     private final ExecutionSettings settings;
+    private final CallGuard guard;
     private final Clock clock;
     private final ParamValidator validator = new ParamValidator();
 
     public RequestExecutor(InstanceRepository instances, DefinitionRepository definitions, CredentialRepository credentials,
-                           Adapters adapters, ResultLog results, ExecutionSettings settings, Clock clock) {
+                           Adapters adapters, ResultLog results, ExecutionSettings settings, CallGuard guard, Clock clock) {
         this.instances = instances;
         this.definitions = definitions;
         this.credentials = credentials;
         this.adapters = adapters;
         this.results = results;
         this.settings = settings;
+        this.guard = guard;
         this.clock = clock;
     }
 
     /** Mutable facts gathered while executing one request, for the result. */
     private static final class Progress {
         IntegrationDefinition definition;
-        int attempts;
+        List<Attempt> trail = List.of();
     }
 
     /** The terminal result of {@code request}: the recorded one if it exists, else a new one, recorded. */
@@ -89,7 +95,7 @@ public final class RequestExecutor {
         IntegrationDefinition d = progress.definition;
         ExecutionResult result = new ExecutionResult(request.requestId(), request.correlationId(), request.instanceId(),
                 request.methodName(), d == null ? null : d.name(), d == null ? null : d.version(), outcome,
-                progress.attempts, startedAt, clock.instant());
+                progress.trail.size(), startedAt, clock.instant(), progress.trail);
         return results.recordIfAbsent(result);
     }
 
@@ -105,7 +111,7 @@ public final class RequestExecutor {
             return recorded.get();
         }
         return results.recordIfAbsent(new ExecutionResult(requestId, correlationId, instanceId, methodName, null, null,
-                failure, 0, at, at));
+                failure, 0, at, at, List.of()));
     }
 
     private Outcome run(ExecutionRequest request, Progress progress) {
@@ -125,23 +131,34 @@ public final class RequestExecutor {
 
         Duration timeout = method.timeout() != null ? method.timeout()
                 : definition.defaults().timeout() != null ? definition.defaults().timeout() : settings.defaultTimeout();
-        boolean deadlineBound = false;
-        if (request.deadline() != null) {
-            Duration left = Duration.between(clock.instant(), request.deadline());
-            if (left.compareTo(timeout) < 0) {
-                timeout = left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
-                deadlineBound = true;
-            }
-        }
         long maxBytes = definition.defaults().maxResponseBytes() != null ? definition.defaults().maxResponseBytes() : settings.maxResponseBytes();
         AdapterCall call = new AdapterCall(request.requestId(), method.name(), definition.baseUrl(), definition.effectiveAllowedHosts(),
                 method.binding(definition.adapter().type()), JSON.convertValue(params, MAP), instance.config(), auth,
                 method.idempotent(), timeout, maxBytes);
-        progress.attempts++;
+        Guarded guarded = guard.call(instance.id(), retrySettings(definition, method), breakerSettings(definition),
+                method.idempotent(), timeout, request.deadline(), attemptTimeout -> adapter.execute(call.withTimeout(attemptTimeout)));
+        progress.trail = guarded.trail();
+        return switch (guarded) {
+            case Guarded.Answered a -> new Outcome.Success(data(a.response(), method));
+            case Guarded.Failed f -> AdapterFailures.toFailure(f.failure(), f.deadlineBound());
+            case Guarded.CircuitOpen c -> new Outcome.Failure(ErrorCode.CIRCUIT_OPEN, "the circuit of integration instance '"
+                    + c.instanceId() + "' is open after repeated failures; no call was made", true, c.openFor().toMillis(), null);
+        };
+    }
+
+    private static RetrySettings retrySettings(IntegrationDefinition definition, MethodDefinition method) {
         try {
-            return new Outcome.Success(data(adapter.execute(call), method));
-        } catch (AdapterException e) {
-            return AdapterFailures.toFailure(e, deadlineBound);
+            return RetrySettings.from(definition.defaults().retry(), method.retry());
+        } catch (IllegalArgumentException e) {
+            throw fail(ErrorCode.EXECUTION_ERROR, "definition " + definition.key() + ": " + e.getMessage());
+        }
+    }
+
+    private static BreakerSettings breakerSettings(IntegrationDefinition definition) {
+        try {
+            return BreakerSettings.from(definition.defaults().circuitBreaker());
+        } catch (IllegalArgumentException e) {
+            throw fail(ErrorCode.EXECUTION_ERROR, "definition " + definition.key() + ": " + e.getMessage());
         }
     }
 

@@ -11,7 +11,9 @@ import io.integration.worker.execution.ExecutionResult;
 import io.integration.worker.execution.Outcome;
 import io.integration.worker.execution.ResultLog;
 import io.integration.worker.store.MongoCalls;
+import io.integration.worker.resilience.Attempt;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 import org.bson.Document;
 
@@ -57,7 +59,9 @@ public final class MongoResultLog implements ResultLog {
                 .append("definitionVersion", r.definitionVersion())
                 .append("attempts", r.attempts())
                 .append("startedAt", Date.from(r.startedAt()))
-                .append("completedAt", Date.from(r.completedAt()));
+                .append("completedAt", Date.from(r.completedAt()))
+                .append("trail", r.trail().stream().map(a -> new Document("attempt", a.attempt()).append("httpStatus", a.httpStatus())
+                        .append("outcome", a.outcome()).append("durationMs", a.durationMs()).append("waitMs", a.waitMs())).toList());
         switch (r.outcome()) {
             case Outcome.Success s -> doc.append("status", "SUCCESS").append("data", s.data());
             case Outcome.Failure f -> doc.append("status", "ERROR").append("error", new Document("code", f.code().name())
@@ -81,6 +85,8 @@ public final class MongoResultLog implements ResultLog {
         }
         return new ExecutionResult(d.getString("_id"), d.getString("correlationId"), d.getString("instanceId"),
                 d.getString("methodName"), d.getString("definitionName"), d.getString("definitionVersion"), outcome,
-                d.getInteger("attempts", 0), d.getDate("startedAt").toInstant(), d.getDate("completedAt").toInstant());
+                d.getInteger("attempts", 0), d.getDate("startedAt").toInstant(), d.getDate("completedAt").toInstant(),
+                d.getList("trail", Document.class, List.of()).stream().map(a -> new Attempt(a.getInteger("attempt"), a.getInteger("httpStatus"),
+                        a.getString("outcome"), ((Number) a.get("durationMs")).longValue(), ((Number) a.get("waitMs")).longValue())).toList());
     }
 }

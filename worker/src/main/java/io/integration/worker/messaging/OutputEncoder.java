@@ -2,6 +2,7 @@ package io.integration.worker.messaging;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.integration.avro.AttemptRecord;
 import io.integration.avro.IntegrationError;
 import io.integration.avro.IntegrationEvent;
 import io.integration.avro.IntegrationResult;
@@ -25,6 +26,8 @@ final class OutputEncoder {
 
     static final String EXECUTED = "integration.method.executed";
     static final String FAILED = "integration.method.failed";
+    static final String CIRCUIT_OPENED = "integration.circuit.opened";
+    static final String CIRCUIT_CLOSED = "integration.circuit.closed";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AvroWireCodec<IntegrationResult> results;
@@ -70,6 +73,19 @@ final class OutputEncoder {
         return new ProducerRecord<>(topic, utf8(nullToEmpty(result.instanceId())), value);
     }
 
+    /** An {@code integration.circuit.opened|closed} event, keyed by instance id. */
+    ProducerRecord<byte[], byte[]> circuitEvent(String topic, String instanceId, boolean open, java.time.Instant at) {
+        String type = open ? CIRCUIT_OPENED : CIRCUIT_CLOSED;
+        IntegrationEvent event = IntegrationEvent.newBuilder()
+                .setEventId(instanceId + "/" + type + "/" + at.toEpochMilli())
+                .setType(type)
+                .setIntegrationInstanceId(instanceId)
+                .setOccurredAt(at)
+                .build();
+        byte[] value = eventFormat == WireFormat.JSON ? json(event) : events.encode(topic + "-value", event);
+        return new ProducerRecord<>(topic, utf8(instanceId), value);
+    }
+
     static IntegrationResult toAvro(ExecutionResult r) {
         IntegrationResult.Builder b = IntegrationResult.newBuilder()
                 .setRequestId(r.requestId())
@@ -81,7 +97,10 @@ final class OutputEncoder {
                 .setAttempts(r.attempts())
                 .setStartedAt(r.startedAt())
                 .setCompletedAt(r.completedAt())
-                .setDurationMs(r.durationMs());
+                .setDurationMs(r.durationMs())
+                .setAttemptTrail(r.trail().stream().map(a -> AttemptRecord.newBuilder().setAttempt(a.attempt())
+                        .setHttpStatus(a.httpStatus()).setOutcome(a.outcome()).setDurationMs(a.durationMs()).setWaitMs(a.waitMs()).build())
+                        .toList());
         switch (r.outcome()) {
             case Outcome.Success s -> b.setStatus(ResultStatus.SUCCESS).setData(s.data()).setError(null);
             case Outcome.Failure f -> b.setStatus(ResultStatus.ERROR).setData(null).setError(IntegrationError.newBuilder()
@@ -108,6 +127,11 @@ final class OutputEncoder {
                 case null -> JSON.nullNode();
                 case Instant instant -> JSON.getNodeFactory().numberNode(instant.toEpochMilli());
                 case SpecificRecord nested -> tree(nested);
+                case java.util.List<?> list -> {
+                    var array = JSON.createArrayNode();
+                    list.forEach(item -> array.add(item instanceof SpecificRecord r ? tree(r) : JSON.valueToTree(item)));
+                    yield array;
+                }
                 case Enum<?> e -> JSON.getNodeFactory().textNode(e.name());
                 default -> JSON.valueToTree(value);
             });

@@ -9,6 +9,7 @@ import io.integration.worker.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -23,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -91,6 +93,10 @@ public final class RequestWorker implements Runnable {
     private final Map<TopicPartition, PartitionTracker> trackers = new HashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private final ConcurrentLinkedQueue<Job> finished = new ConcurrentLinkedQueue<>();
+    /** Polled and decoded, not started yet: the worker already runs {@code maxInFlight} jobs (poll thread). */
+    private final ArrayDeque<Job> waiting = new ArrayDeque<>();
+    /** Jobs started and not finished, including those waiting for a retry or for acks. */
+    private final AtomicInteger active = new AtomicInteger();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
     private Instant lastCommit = Instant.EPOCH;
@@ -133,17 +139,39 @@ public final class RequestWorker implements Runnable {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Records polled and not finished, across assigned partitions (poll thread). */
-    private int inFlight() {
-        return trackers.values().stream().mapToInt(PartitionTracker::inFlight).sum();
+
+    /** Publishes {@code integration.circuit.opened|closed} for {@code instanceId}; any thread, does not block. */
+    public void circuitChanged(String instanceId, boolean open) {
+        log.warn("Circuit of instance {} {}", instanceId, open ? "opened" : "closed");
+        try {
+            send(encoder.circuitEvent(topics.events(), instanceId, open, clock.instant())).whenComplete((ok, error) -> {
+                if (error != null) {
+                    log.warn("Circuit event for {} not published: {}", instanceId, error.toString());
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("Circuit event for {} not published: {}", instanceId, e.toString());
+        }
     }
 
     private void cycle() {
         collectFinished();
+        startWaiting();
         commit(false);
         applyBackpressure();
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL_TIMEOUT)) {
             dispatch(record);
+        }
+        startWaiting();
+    }
+
+    /** Starts waiting jobs in poll order while the worker has room (poll thread). */
+    private void startWaiting() {
+        while (!waiting.isEmpty() && active.get() < limits.maxInFlight()) {
+            Job job = waiting.pollFirst();
+            if (job.chainKey == null || job.tracker.chains.enqueue(job)) {
+                start(job);
+            }
         }
     }
 
@@ -157,12 +185,16 @@ public final class RequestWorker implements Runnable {
         } catch (PoisonRecordException | SchemaRegistryException e) {
             job = new Job(record, tracker, null, e);
         }
-        if (job.chainKey == null || tracker.chains.enqueue(job)) {
-            start(job);
-        }
+        waiting.addLast(job);
     }
 
     private void start(Job job) {
+        active.incrementAndGet();
+        threads.execute(() -> execute(job));
+    }
+
+    /** A retry of a job that is already counted as active. */
+    private void restart(Job job) {
         threads.execute(() -> execute(job));
     }
 
@@ -198,12 +230,13 @@ public final class RequestWorker implements Runnable {
     private void retryLater(Job job, Throwable cause) {
         if (job.tracker.abandoned) {
             log.info("Record {} belongs to a partition this worker lost; its next owner answers it", job.where());
+            finished.add(job);
             return;
         }
         job.transientFailures++;
         long backoff = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS << Math.min(job.transientFailures - 1, 10));
         log.warn("Record {} will be tried again in {} ms: {}", job.where(), backoff, cause.toString());
-        timers.schedule(() -> start(job), backoff, TimeUnit.MILLISECONDS);
+        timers.schedule(() -> restart(job), backoff, TimeUnit.MILLISECONDS);
     }
 
     private List<ProducerRecord<byte[], byte[]>> outputs(Job job) {
@@ -247,6 +280,7 @@ public final class RequestWorker implements Runnable {
     private void collectFinished() {
         Job job;
         while ((job = finished.poll()) != null) {
+            active.decrementAndGet();
             TopicPartition partition = new TopicPartition(job.record.topic(), job.record.partition());
             if (trackers.get(partition) == job.tracker) {
                 job.tracker.complete(job.record.offset());
@@ -298,7 +332,7 @@ public final class RequestWorker implements Runnable {
     }
 
     private void applyBackpressure() {
-        boolean workerFull = inFlight() >= limits.maxInFlight();
+        boolean workerFull = !waiting.isEmpty() || active.get() >= limits.maxInFlight();
         List<TopicPartition> toPause = new ArrayList<>();
         List<TopicPartition> toResume = new ArrayList<>();
         for (Map.Entry<TopicPartition, PartitionTracker> e : trackers.entrySet()) {
@@ -322,14 +356,17 @@ public final class RequestWorker implements Runnable {
         consumer.pause(consumer.assignment());
         paused.addAll(consumer.assignment());
         long deadline = System.nanoTime() + limits.drainTimeout().toNanos();
-        while (inFlight() > 0 && System.nanoTime() < deadline) {
+        while (active.get() > 0 && System.nanoTime() < deadline) {
             collectFinished();
             commit(false);
             consumer.poll(POLL_TIMEOUT);
         }
         collectFinished();
-        if (inFlight() > 0) {
-            log.warn("{} records still in flight after {}; their partitions are committed up to them", inFlight(), limits.drainTimeout());
+        if (active.get() > 0) {
+            log.warn("{} records still in flight after {}; their partitions are committed up to them", active.get(), limits.drainTimeout());
+        }
+        if (!waiting.isEmpty()) {
+            log.info("{} polled records were not started; the next owner of their partitions processes them", waiting.size());
         }
         commit(true);
     }
@@ -374,13 +411,23 @@ public final class RequestWorker implements Runnable {
             log.info("Assigned {}", partitions);
         }
 
+        /** Whether a lost partition still has started, unfinished jobs (waiting ones are simply dropped). */
         private boolean busy(Collection<TopicPartition> partitions) {
-            return partitions.stream().map(trackers::get).anyMatch(t -> t != null && t.inFlight() > 0);
+            Set<PartitionTracker> lost = new HashSet<>();
+            partitions.forEach(p -> {
+                if (trackers.get(p) != null) {
+                    lost.add(trackers.get(p));
+                }
+            });
+            Map<PartitionTracker, Long> notStarted = waiting.stream().filter(job -> lost.contains(job.tracker))
+                    .collect(java.util.stream.Collectors.groupingBy(job -> job.tracker, java.util.stream.Collectors.counting()));
+            return lost.stream().anyMatch(t -> t.inFlight() > notStarted.getOrDefault(t, 0L));
         }
 
         private void forget(Collection<TopicPartition> partitions) {
             for (TopicPartition partition : partitions) {
                 PartitionTracker tracker = trackers.remove(partition);
+                waiting.removeIf(job -> job.tracker == tracker);
                 paused.remove(partition);
                 if (tracker != null) {
                     tracker.abandoned = true;

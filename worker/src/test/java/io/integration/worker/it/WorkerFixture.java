@@ -91,7 +91,13 @@ final class WorkerFixture implements AutoCloseable {
     }
 
     WorkerApp startWorker() {
-        return WorkerApp.start(WorkerConfig.from(settings()), Clock.systemUTC());
+        return startWorker(Map.of());
+    }
+
+    WorkerApp startWorker(Map<String, String> overrides) {
+        Map<String, String> s = settings();
+        s.putAll(overrides);
+        return WorkerApp.start(WorkerConfig.from(s), Clock.systemUTC());
     }
 
     /** Seeds a published definition (YAML with {@code ${baseUrl}} replaced), an instance and its API key. */

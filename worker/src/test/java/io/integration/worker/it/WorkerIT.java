@@ -195,10 +195,11 @@ class WorkerIT {
 
     @Test
     void restartingTheWorkerMidStreamLeavesEveryRequestWithOneDistinctResult() {
-        // Given a slow API so that the stop lands while requests are in flight
+        // Given a slow API and few requests in flight, so that the stop lands mid-stream
         api.stubFor(get(urlPathMatching("/v1/users/[0-9]+")).withHeader("X-Api-Key", equalTo(API_KEY))
                 .willReturn(okJson("{\"name\":\"Ada\"}").withFixedDelay(20)));
-        worker = fixture.startWorker();
+        Map<String, String> fewInFlight = Map.of("worker.max.in.flight", "16");
+        worker = fixture.startWorker(fewInFlight);
         Set<String> ids = IntStream.range(0, 400).mapToObj(i -> "restart-" + i).collect(Collectors.toSet());
         ids.forEach(id -> fixture.sendJson(INSTANCE, WorkerFixture.request(id, INSTANCE, "getUser", "{\"id\":\"" + id.substring(8) + "\"}")));
         await().atMost(WAIT).until(() -> api.getAllServeEvents().size() > 40);
@@ -206,7 +207,7 @@ class WorkerIT {
         // When
         worker.close();
         int callsBeforeRestart = api.getAllServeEvents().size();
-        worker = fixture.startWorker();
+        worker = fixture.startWorker(fewInFlight);
 
         // Then
         Map<String, JsonNode> results = fixture.results(ids, WAIT);

@@ -1,0 +1,187 @@
+package io.integration.worker.resilience;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.integration.worker.adapter.AdapterException;
+import io.integration.worker.adapter.AdapterResponse;
+import java.net.ConnectException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+/**
+ * Runs a call under its instance's circuit breaker (resilience4j) with retries: exponential backoff with
+ * full jitter, stretched to the system's {@code Retry-After}, bounded by the attempts and by the request's
+ * deadline. Only retriable failures are retried, and for methods that are not idempotent only those where
+ * the system did not do the work (connection refused, 429, 503). Permanent answers (4xx) count as the
+ * system being up; retriable failures count against the breaker.
+ *
+ * <p>Waiting parks the calling virtual thread on a timer: it holds no carrier thread. Thread-safe.
+ */
+public final class CallGuard {
+
+    /** One attempt of the call with the given timeout. */
+    @FunctionalInterface
+    public interface AttemptCall {
+        AdapterResponse call(Duration timeout) throws AdapterException;
+    }
+
+    /** Waits; the default parks the current (virtual) thread. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    private record Breaker(BreakerSettings settings, CircuitBreaker breaker) {
+    }
+
+    private final Map<String, Breaker> breakers = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final RandomGenerator random;
+    private final BreakerListener listener;
+
+    public CallGuard(Clock clock, Sleeper sleeper, RandomGenerator random, BreakerListener listener) {
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.random = random;
+        this.listener = listener;
+    }
+
+    /** A guard with real time, real waits and no listener. */
+    public static CallGuard standard(Clock clock, BreakerListener listener) {
+        return new CallGuard(clock, Thread::sleep, RandomGenerator.getDefault(), listener);
+    }
+
+    /**
+     * Calls until an answer, a permanent failure, the last attempt, or the deadline.
+     *
+     * @param timeout the per-attempt timeout, shortened to what is left before {@code deadline}
+     * @param deadline the request's deadline, or null
+     */
+    public Guarded call(String instanceId, RetrySettings retry, BreakerSettings breakerSettings, boolean idempotent,
+                        Duration timeout, Instant deadline, AttemptCall call) {
+        CircuitBreaker breaker = breaker(instanceId, breakerSettings);
+        List<Attempt> trail = new ArrayList<>();
+        for (int n = 1; ; n++) {
+            if (!breaker.tryAcquirePermission()) {
+                return new Guarded.CircuitOpen(instanceId, breakerSettings.openFor(), List.copyOf(trail));
+            }
+            Duration attemptTimeout = timeout;
+            boolean deadlineBound = false;
+            if (deadline != null) {
+                Duration left = Duration.between(clock.instant(), deadline);
+                if (left.compareTo(timeout) < 0) {
+                    attemptTimeout = left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
+                    deadlineBound = true;
+                }
+            }
+            long started = System.nanoTime();
+            try {
+                AdapterResponse response = call.call(attemptTimeout);
+                long elapsed = System.nanoTime() - started;
+                breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+                trail.add(new Attempt(n, response.status(), "OK", TimeUnit.NANOSECONDS.toMillis(elapsed), 0));
+                return new Guarded.Answered(response, List.copyOf(trail));
+            } catch (AdapterException e) {
+                long elapsed = System.nanoTime() - started;
+                if (e.retriable()) {
+                    breaker.onError(elapsed, TimeUnit.NANOSECONDS, e);
+                } else {
+                    breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+                }
+                Attempt attempt = new Attempt(n, status(e), outcome(e), TimeUnit.NANOSECONDS.toMillis(elapsed), 0);
+                Duration wait = e.retriable() && n < retry.maxAttempts() && mayRepeat(e, idempotent) ? waitBefore(n + 1, retry, e) : null;
+                if (wait == null || (deadline != null && !clock.instant().plus(wait).isBefore(deadline))) {
+                    trail.add(attempt);
+                    return new Guarded.Failed(e, deadlineBound, List.copyOf(trail));
+                }
+                trail.add(attempt.withWait(wait.toMillis()));
+                try {
+                    sleeper.sleep(wait);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return new Guarded.Failed(e, deadlineBound, List.copyOf(trail));
+                }
+            }
+        }
+    }
+
+    /** The current state of {@code instanceId}'s breaker, for diagnostics; CLOSED when it has none yet. */
+    public CircuitBreaker.State state(String instanceId) {
+        Breaker b = breakers.get(instanceId);
+        return b == null ? CircuitBreaker.State.CLOSED : b.breaker().getState();
+    }
+
+    private Duration waitBefore(int next, RetrySettings retry, AdapterException e) {
+        long ceiling = retry.ceilingBefore(next).toMillis();
+        Duration jitter = Duration.ofMillis(ceiling <= 0 ? 0 : random.nextLong(ceiling + 1));
+        if (e instanceof AdapterException.UpstreamStatus s && s.retryAfter().isPresent() && s.retryAfter().get().compareTo(jitter) > 0) {
+            return s.retryAfter().get();
+        }
+        return jitter;
+    }
+
+    /** Whether repeating could not do the work twice: always for idempotent methods, else only when the system declined it. */
+    private static boolean mayRepeat(AdapterException e, boolean idempotent) {
+        if (idempotent) {
+            return true;
+        }
+        return switch (e) {
+            case AdapterException.UpstreamStatus s -> s.status() == 429 || s.status() == 503;
+            case AdapterException.Unreachable u -> u.getCause() instanceof ConnectException;
+            default -> false;
+        };
+    }
+
+    private static Integer status(AdapterException e) {
+        return e instanceof AdapterException.UpstreamStatus s ? s.status() : null;
+    }
+
+    private static String outcome(AdapterException e) {
+        return switch (e) {
+            case AdapterException.UpstreamStatus s -> "UPSTREAM_ERROR";
+            case AdapterException.Timeout t -> "TIMEOUT";
+            case AdapterException.Unreachable u -> "UNREACHABLE";
+            case AdapterException.ResponseTooLarge r -> "RESPONSE_TOO_LARGE";
+            case AdapterException.DestinationNotAllowed d -> "DESTINATION_NOT_ALLOWED";
+            case AdapterException.InvalidCall i -> "INVALID_CALL";
+        };
+    }
+
+    private CircuitBreaker breaker(String instanceId, BreakerSettings settings) {
+        Breaker current = breakers.get(instanceId);
+        if (current != null && current.settings().equals(settings)) {
+            return current.breaker();
+        }
+        return breakers.compute(instanceId, (id, existing) -> existing != null && existing.settings().equals(settings)
+                ? existing : new Breaker(settings, create(id, settings))).breaker();
+    }
+
+    private CircuitBreaker create(String instanceId, BreakerSettings s) {
+        CircuitBreaker breaker = CircuitBreaker.of(instanceId, CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(s.slidingWindow())
+                .minimumNumberOfCalls(s.minimumCalls())
+                .failureRateThreshold(s.failureRateThreshold())
+                .waitDurationInOpenState(s.openFor())
+                .permittedNumberOfCallsInHalfOpenState(s.halfOpenCalls())
+                .build());
+        breaker.getEventPublisher().onStateTransition(event -> {
+            switch (event.getStateTransition().getToState()) {
+                case OPEN -> listener.changed(instanceId, true);
+                case CLOSED -> listener.changed(instanceId, false);
+                default -> {
+                    // HALF_OPEN and the rest are steps on the way, not news for subscribers.
+                }
+            }
+        });
+        return breaker;
+    }
+}

@@ -1,0 +1,29 @@
+package io.integration.worker.resilience;
+
+import io.integration.worker.adapter.AdapterException;
+import io.integration.worker.adapter.AdapterResponse;
+import java.time.Duration;
+import java.util.List;
+
+/** How a guarded call ended, with every attempt made. */
+public sealed interface Guarded {
+
+    List<Attempt> trail();
+
+    /** The system answered successfully. */
+    record Answered(AdapterResponse response, List<Attempt> trail) implements Guarded {
+    }
+
+    /**
+     * The last attempt failed and no further one will be made (permanent failure, attempts used up, or the
+     * next wait would pass the request's deadline).
+     *
+     * @param deadlineBound whether the last attempt's timeout was cut short by the request's deadline
+     */
+    record Failed(AdapterException failure, boolean deadlineBound, List<Attempt> trail) implements Guarded {
+    }
+
+    /** The instance's circuit is open: no call was let through. */
+    record CircuitOpen(String instanceId, Duration openFor, List<Attempt> trail) implements Guarded {
+    }
+}

@@ -1,0 +1,113 @@
+package io.integration.worker.it;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.integration.avro.IntegrationEvent;
+import io.integration.wire.AvroWireCodec;
+import io.integration.wire.SchemaRegistryClient;
+import io.integration.worker.app.WorkerApp;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/** Retries, their bounds and the circuit breaker, observed from the API's side and in the results. */
+class ResilienceIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private WireMockServer api;
+    private WorkerFixture fixture;
+    private WorkerApp worker;
+
+    @BeforeEach
+    void setUp(TestInfo test) {
+        api = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+        api.start();
+        fixture = new WorkerFixture(test.getTestMethod().orElseThrow().getName());
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (worker != null) {
+            worker.close();
+        }
+        fixture.close();
+        api.stop();
+    }
+
+    @Test
+    void aRetriableFailureIsRetriedAndTheResultCarriesTheAttemptTrail() {
+        fixture.seed("/demo-definition.yaml", api.baseUrl(), "demo", "k");
+        api.stubFor(get(urlPathMatching("/v1/users/1")).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("recovered"));
+        api.stubFor(get(urlPathMatching("/v1/users/1")).inScenario("flaky").whenScenarioStateIs("recovered")
+                .willReturn(okJson("{\"name\":\"Ada\"}")));
+        worker = fixture.startWorker();
+
+        fixture.sendJson("demo", WorkerFixture.request("r-flaky", "demo", "getUser", "{\"id\":\"1\"}"));
+
+        JsonNode result = fixture.results(Set.of("r-flaky"), WAIT).get("r-flaky");
+        assertThat(result.get("status").asText()).isEqualTo("SUCCESS");
+        assertThat(result.get("attempts").asInt()).isEqualTo(2);
+        assertThat(result.at("/attemptTrail/0/httpStatus").asInt()).isEqualTo(503);
+        assertThat(result.at("/attemptTrail/0/outcome").asText()).isEqualTo("UPSTREAM_ERROR");
+        assertThat(result.at("/attemptTrail/1/outcome").asText()).isEqualTo("OK");
+        api.verify(2, getRequestedFor(urlPathMatching("/v1/users/1")));
+    }
+
+    @Test
+    void clientErrorsAreTriedOnceAndServerErrorsAtMostMaxAttempts() {
+        fixture.seed("/demo-definition.yaml", api.baseUrl(), "demo", "k");
+        api.stubFor(post("/v1/notes").willReturn(aResponse().withStatus(422).withBody("{\"error\":\"bad\"}")));
+        api.stubFor(get(urlPathMatching("/v1/users/.*")).willReturn(aResponse().withStatus(500)));
+        worker = fixture.startWorker();
+
+        fixture.sendJson("demo", WorkerFixture.request("r-422", "demo", "createNote", "{\"text\":\"x\"}"));
+        fixture.sendJson("demo", WorkerFixture.request("r-500", "demo", "getUser", "{\"id\":\"2\"}"));
+
+        Map<String, JsonNode> results = fixture.results(Set.of("r-422", "r-500"), WAIT);
+        assertThat(results.get("r-422").get("attempts").asInt()).isEqualTo(1);
+        assertThat(results.get("r-422").at("/error/retryable").asBoolean()).isFalse();
+        assertThat(results.get("r-500").get("attempts").asInt()).isEqualTo(3);
+        api.verify(1, postRequestedFor(urlPathMatching("/v1/notes")));
+        api.verify(3, getRequestedFor(urlPathMatching("/v1/users/2")));
+    }
+
+    @Test
+    void anInstanceFailingEveryCallOpensItsCircuitAndTheApiSeesNoMoreCalls() {
+        fixture.seed("/breaker-definition.yaml", api.baseUrl(), "fragile-1", "k");
+        api.stubFor(get("/v1/ping").willReturn(aResponse().withStatus(503)));
+        worker = fixture.startWorker();
+        Set<String> ids = IntStream.range(0, 20).mapToObj(i -> "ping-" + i).collect(Collectors.toSet());
+
+        // Ordered on one key so that the calls happen one after another and the breaker sees them in turn
+        ids.stream().sorted().forEach(id -> fixture.sendJson("fragile-1", "{\"requestId\":\"" + id
+                + "\",\"integrationInstanceId\":\"fragile-1\",\"methodName\":\"ping\",\"orderingKey\":\"one\"}"));
+
+        Map<String, JsonNode> results = fixture.results(ids, WAIT);
+        Map<String, Long> codes = results.values().stream().collect(Collectors.groupingBy(r -> r.at("/error/code").asText(), Collectors.counting()));
+        assertThat(codes).containsEntry("UPSTREAM_ERROR", 4L).containsEntry("CIRCUIT_OPEN", 16L);
+        api.verify(4, getRequestedFor(urlPathMatching("/v1/ping")));
+        AvroWireCodec<IntegrationEvent> codec = AvroWireCodec.of(IntegrationEvent.class, SchemaRegistryClient.forUrl(fixture.infra.schemaRegistryUrl()));
+        List<String> types = fixture.read(fixture.topics.events(), 21, WAIT).stream().map(r -> codec.decode(r.value()).getType()).toList();
+        assertThat(types).contains("integration.circuit.opened");
+    }
+}

@@ -1,0 +1,139 @@
+package io.integration.worker.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.integration.worker.adapter.AdapterException;
+import io.integration.worker.adapter.AdapterResponse;
+import java.net.ConnectException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Test;
+
+class CallGuardTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+    private final List<Duration> waits = new ArrayList<>();
+    private final List<Boolean> circuitChanges = new ArrayList<>();
+    private final CallGuard guard = new CallGuard(Clock.fixed(NOW, ZoneOffset.UTC), waits::add, RandomGenerator.of("L64X128MixRandom"),
+            (id, open) -> circuitChanges.add(open));
+    private final RetrySettings retry = new RetrySettings(4, Duration.ofMillis(100), Duration.ofSeconds(1));
+    private final BreakerSettings lenient = new BreakerSettings(100, 100, 100, Duration.ofSeconds(30), 1);
+
+    /** Answers with the scripted failures, then 200. */
+    private static final class Script implements CallGuard.AttemptCall {
+        final Deque<AdapterException> failures;
+        int calls;
+
+        Script(AdapterException... failures) {
+            this.failures = new ArrayDeque<>(List.of(failures));
+        }
+
+        @Override
+        public AdapterResponse call(Duration timeout) throws AdapterException {
+            calls++;
+            AdapterException next = failures.poll();
+            if (next != null) {
+                throw next;
+            }
+            return new AdapterResponse(200, Map.of(), new byte[0]);
+        }
+    }
+
+    private static AdapterException status(int code) {
+        return new AdapterException.UpstreamStatus("answered " + code, code, null);
+    }
+
+    @Test
+    void retriesRetriableFailuresWithFullJitterBackoffAndKeepsTheTrail() {
+        Script script = new Script(status(503), new AdapterException.Timeout("slow"));
+
+        Guarded result = guard.call("i", retry, lenient, true, Duration.ofSeconds(1), null, script);
+
+        assertThat(result).isInstanceOf(Guarded.Answered.class);
+        assertThat(script.calls).isEqualTo(3);
+        assertThat(result.trail()).extracting(Attempt::outcome).containsExactly("UPSTREAM_ERROR", "TIMEOUT", "OK");
+        assertThat(result.trail().get(0).httpStatus()).isEqualTo(503);
+        assertThat(waits).hasSize(2);
+        assertThat(waits.get(0)).isBetween(Duration.ZERO, Duration.ofMillis(100));
+        assertThat(waits.get(1)).isBetween(Duration.ZERO, Duration.ofMillis(200));
+        assertThat(result.trail().get(0).waitMs()).isEqualTo(waits.get(0).toMillis());
+    }
+
+    @Test
+    void clientErrorsAreTriedOnce() {
+        for (int code : new int[] {400, 404, 422}) {
+            Script script = new Script(status(code));
+            assertThat(guard.call("i", retry, lenient, true, Duration.ofSeconds(1), null, script)).isInstanceOf(Guarded.Failed.class);
+            assertThat(script.calls).as("calls for %d", code).isEqualTo(1);
+        }
+        assertThat(waits).isEmpty();
+    }
+
+    @Test
+    void attemptsAreBoundedByMaxAttempts() {
+        Script script = new Script(status(500), status(500), status(500), status(500), status(500));
+
+        Guarded result = guard.call("i", retry, lenient, true, Duration.ofSeconds(1), null, script);
+
+        assertThat(result).isInstanceOfSatisfying(Guarded.Failed.class, f -> assertThat(f.trail()).hasSize(4));
+        assertThat(script.calls).isEqualTo(4);
+    }
+
+    @Test
+    void retryAfterStretchesTheWaitAndTheDeadlineStopsRetries() {
+        Script script = new Script(new AdapterException.UpstreamStatus("busy", 429, Duration.ofSeconds(3)));
+        assertThat(guard.call("i", retry, lenient, true, Duration.ofSeconds(1), null, script)).isInstanceOf(Guarded.Answered.class);
+        assertThat(waits).containsExactly(Duration.ofSeconds(3));
+
+        Script late = new Script(new AdapterException.UpstreamStatus("busy", 429, Duration.ofSeconds(3)));
+        Guarded result = guard.call("i", retry, lenient, true, Duration.ofSeconds(1), NOW.plusSeconds(2), late);
+        assertThat(result).isInstanceOf(Guarded.Failed.class);
+        assertThat(late.calls).isEqualTo(1);
+    }
+
+    @Test
+    void nonIdempotentMethodsAreRepeatedOnlyWhenTheSystemDeclinedTheWork() {
+        Script serverError = new Script(status(500));
+        assertThat(guard.call("i", retry, lenient, false, Duration.ofSeconds(1), null, serverError)).isInstanceOf(Guarded.Failed.class);
+        assertThat(serverError.calls).isEqualTo(1);
+
+        Script declined = new Script(status(503), status(429),
+                new AdapterException.Unreachable("refused", new ConnectException("refused")));
+        assertThat(guard.call("i", retry, lenient, false, Duration.ofSeconds(1), null, declined)).isInstanceOf(Guarded.Answered.class);
+        assertThat(declined.calls).isEqualTo(4);
+    }
+
+    @Test
+    void theBreakerOpensOnRepeatedFailuresAndThenLetsNoCallThrough() {
+        BreakerSettings tight = new BreakerSettings(50, 4, 4, Duration.ofSeconds(30), 1);
+        RetrySettings once = new RetrySettings(1, Duration.ofMillis(1), Duration.ofMillis(1));
+        for (int i = 0; i < 4; i++) {
+            guard.call("flaky", once, tight, true, Duration.ofSeconds(1), null, new Script(status(503)));
+        }
+
+        Script script = new Script();
+        Guarded result = guard.call("flaky", once, tight, true, Duration.ofSeconds(1), null, script);
+
+        assertThat(result).isInstanceOfSatisfying(Guarded.CircuitOpen.class, c -> assertThat(c.openFor()).isEqualTo(Duration.ofSeconds(30)));
+        assertThat(script.calls).isZero();
+        assertThat(circuitChanges).containsExactly(true);
+        assertThat(guard.call("other", once, tight, true, Duration.ofSeconds(1), null, new Script())).isInstanceOf(Guarded.Answered.class);
+    }
+
+    @Test
+    void settingsComeFromTheDefinitionWithPreciseErrors() {
+        assertThat(RetrySettings.from(Map.of("maxAttempts", 5, "initialBackoff", "50ms"), Map.of("maxBackoff", "2s")))
+                .isEqualTo(new RetrySettings(5, Duration.ofMillis(50), Duration.ofSeconds(2)));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RetrySettings.from(Map.of("maxAttempts", 0), Map.of()))
+                .hasMessage("retry.maxAttempts: 0 (expected: >= 1)");
+        assertThat(BreakerSettings.from(Map.of("failureRateThreshold", 50, "slidingWindow", 50, "openFor", "30s")).slidingWindow()).isEqualTo(50);
+    }
+}
