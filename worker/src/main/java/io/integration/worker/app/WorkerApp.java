@@ -16,6 +16,7 @@ import io.integration.worker.execution.RequestExecutor;
 import io.integration.worker.idempotency.MongoResultLog;
 import io.integration.worker.messaging.KafkaMessaging;
 import io.integration.worker.messaging.RequestWorker;
+import io.integration.worker.registry.CachingRegistry;
 import io.integration.worker.registry.MongoDefinitionRepository;
 import io.integration.worker.registry.MongoInstanceRepository;
 import io.integration.worker.resilience.BreakerListener;
@@ -56,7 +57,9 @@ public final class WorkerApp implements AutoCloseable {
         // The breakers live in the executor, which the worker needs; circuit events reach the worker once it exists.
         AtomicReference<BreakerListener> circuitEvents = new AtomicReference<>(BreakerListener.NONE);
         Adapters adapters = Adapters.load(new AdapterContext(new OutboundPolicy(config.allowPrivateNetworks()), clock));
-        RequestExecutor executor = new RequestExecutor(new MongoInstanceRepository(db), new MongoDefinitionRepository(db),
+        RequestExecutor executor = new RequestExecutor(
+                CachingRegistry.instances(new MongoInstanceRepository(db), config.registryCacheTtl(), clock),
+                CachingRegistry.definitions(new MongoDefinitionRepository(db), config.registryCacheTtl(), clock),
                 new MongoCredentialRepository(db, new PlaintextSecretCodec()), adapters, new MongoResultLog(db),
                 config.execution(), CallGuard.standard(clock, (instanceId, open) -> circuitEvents.get().changed(instanceId, open)), clock);
         RequestWorker worker = KafkaMessaging.worker(config.messaging(), registry, executor, clock);

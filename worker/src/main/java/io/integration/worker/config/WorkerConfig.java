@@ -25,12 +25,13 @@ public record WorkerConfig(
         String mongoDatabase,
         ExecutionSettings execution,
         boolean allowPrivateNetworks,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        Duration registryCacheTtl) {
 
     private static final Set<String> OWN_KEYS = Set.of("schema.registry.url", "mongo.uri", "mongo.database", "topic.requests",
             "topic.results", "topic.events", "topic.dlt", "results.format", "events.format", "worker.max.in.flight",
             "http.timeout", "http.max.response.bytes", "outbound.allow.private.networks", "worker.shutdown.timeout",
-            "worker.max.in.flight.per.partition", "worker.revoke.timeout");
+            "worker.max.in.flight.per.partition", "worker.revoke.timeout", "registry.cache.ttl");
 
     public WorkerConfig {
         requireNonNull(messaging, "messaging");
@@ -83,7 +84,8 @@ public record WorkerConfig(
                 get(settings, "mongo.database", "integration"),
                 execution,
                 bool(settings, "outbound.allow.private.networks", false),
-                duration(settings, "worker.shutdown.timeout", Duration.ofSeconds(30)));
+                duration(settings, "worker.shutdown.timeout", Duration.ofSeconds(30)),
+                duration(settings, "registry.cache.ttl", Duration.ofSeconds(5)));
     }
 
     private static String get(Map<String, String> s, String key, String fallback) {
