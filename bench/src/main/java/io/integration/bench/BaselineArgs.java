@@ -1,0 +1,84 @@
+package io.integration.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * What the baseline loops share: their arguments ({@code bootstrap requests results events group stubUrl}),
+ * clients, the stub URL of a request and the result they publish. They print {@code READY} once assigned.
+ */
+record BaselineArgs(String bootstrap, String requests, String results, String events, String group, String stubUrl) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static BaselineArgs parse(String[] args) {
+        if (args.length != 6) {
+            System.err.println("usage: <bootstrap> <requests-topic> <results-topic> <events-topic> <group> <stub-url>");
+            System.exit(2);
+        }
+        return new BaselineArgs(args[0], args[1], args[2], args[3], args[4], args[5]);
+    }
+
+    KafkaConsumer<byte[], byte[]> consumer() {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(java.util.List.of(requests), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                System.out.println("READY " + partitions.size());
+            }
+        });
+        return consumer;
+    }
+
+    KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** The request's fields the loops need. */
+    record Call(String requestId, String url) {
+    }
+
+    Call call(byte[] value) {
+        try {
+            JsonNode request = JSON.readTree(value);
+            JsonNode params = request.get("params");
+            String id = request.get("requestId").asText();
+            return new Call(id, stubUrl + "/work/" + params.get("key").asText() + "/" + params.get("seq").asText() + "/" + id);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    ProducerRecord<byte[], byte[]> result(String requestId, String body) {
+        String json = "{\"requestId\":\"" + requestId + "\",\"status\":\"SUCCESS\",\"data\":" + JSON.valueToTree(body) + "}";
+        return new ProducerRecord<>(results, requestId.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    ProducerRecord<byte[], byte[]> event(String requestId) {
+        String json = "{\"type\":\"integration.method.executed\",\"requestId\":\"" + requestId + "\"}";
+        return new ProducerRecord<>(events, "bench".getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,63 @@
+package io.integration.bench;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Prints the measurements as a table with ratios against the baselines of the same run, and checks the smoke floors. */
+final class Report {
+
+    private Report() {
+    }
+
+    static void print(List<Measurement> results) {
+        System.out.println();
+        System.out.println("| workload | arm | req/s | × naive | × skeleton | p50 ms | p99 ms | CPU µs/req | answered | lost | dup results | dup calls | reordered |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (Measurement m : results) {
+            System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %s | %s | %d | %d | %.0f | %d/%d | %s | %d | %d | %d |%n",
+                    m.workload(), m.arm(), m.throughput(), ratio(m, results, "naive"), ratio(m, results, "skeleton"),
+                    m.p50Ms(), m.p99Ms(), m.cpuMicrosPerRequest(), m.answered(), m.requests(),
+                    m.lost() < 0 ? "n/a (timed)" : Long.toString(m.lost()), m.duplicateResults(), m.duplicateCalls(), m.reordered());
+        }
+        System.out.println();
+        System.out.println("Latency is measured from produce to result over a backlog produced up front (queueing included).");
+    }
+
+    private static String ratio(Measurement m, List<Measurement> all, String baseline) {
+        return find(all, m.workload(), baseline).filter(b -> b.throughput() > 0)
+                .map(b -> String.format(Locale.ROOT, "%.1f×", m.throughput() / b.throughput())).orElse("–");
+    }
+
+    private static Optional<Measurement> find(List<Measurement> all, String workload, String arm) {
+        return all.stream().filter(x -> x.workload().equals(workload) && x.arm().equals(arm)).findFirst();
+    }
+
+    /** The CI floors: generous ratios and every correctness check; returns the number of failed checks. */
+    static int checkSmoke(List<Measurement> results) {
+        int failures = 0;
+        failures += floor(results, "W1", 2.0);
+        failures += floor(results, "W2-4096", 50.0);
+        for (Measurement m : results) {
+            if (m.arm().equals("worker") && (m.lost() != 0 || m.duplicateResults() != 0 || m.duplicateCalls() != 0 || m.reordered() != 0)) {
+                System.out.printf("bench-smoke: FAILED correctness on %s: lost %d, duplicate results %d, duplicate calls %d, reordered %d%n",
+                        m.workload(), m.lost(), m.duplicateResults(), m.duplicateCalls(), m.reordered());
+                failures++;
+            }
+        }
+        return failures;
+    }
+
+    private static int floor(List<Measurement> results, String workload, double min) {
+        Optional<Measurement> worker = find(results, workload, "worker");
+        Optional<Measurement> naive = find(results, workload, "naive");
+        if (worker.isEmpty() || naive.isEmpty() || naive.get().throughput() <= 0) {
+            System.out.println("bench-smoke: FAILED: no worker/naive measurement for " + workload);
+            return 1;
+        }
+        double ratio = worker.get().throughput() / naive.get().throughput();
+        boolean ok = ratio >= min;
+        System.out.printf(Locale.ROOT, "bench-smoke: %s worker/naive = %.1f× (floor %.0f×) %s%n", workload, ratio, min, ok ? "ok" : "FAILED");
+        return ok ? 0 : 1;
+    }
+}
