@@ -2,14 +2,9 @@ package io.integration.containers;
 
 import io.integration.embedded.Infrastructure;
 import io.integration.embedded.InfrastructureProvider;
+import io.integration.embedded.KafkaTopics;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
@@ -93,19 +88,7 @@ public final class ContainerInfrastructure implements Infrastructure {
 
     @Override
     public void createTopics(int partitions, List<String> names) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            for (String name : names) {
-                try {
-                    admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Cannot create topic " + name, e.getCause());
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException("Cannot create topic " + name, e);
-                }
-            }
-        }
+        KafkaTopics.create(bootstrapServers(), partitions, names, Map.of());
     }
 
     @Override

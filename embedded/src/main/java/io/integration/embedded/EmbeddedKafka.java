@@ -9,19 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 
 /**
@@ -78,20 +74,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Creates the topics that do not exist yet, with replication factor 1 and the given topic configs. */
     public void createTopics(int partitions, Collection<String> names, Map<String, String> configs) {
-        try (Admin admin = admin()) {
-            List<NewTopic> topics = names.stream().map(n -> new NewTopic(n, partitions, (short) 1).configs(configs)).toList();
-            admin.createTopics(topics).values().forEach((name, future) -> {
-                try {
-                    future.get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Cannot create topic " + name, e.getCause());
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException("Cannot create topic " + name, e);
-                }
-            });
-        }
+        KafkaTopics.create(bootstrapServers(), partitions, names, configs);
     }
 
     /** An admin client for this broker; the caller closes it. */

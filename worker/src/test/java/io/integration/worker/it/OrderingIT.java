@@ -3,13 +3,10 @@ package io.integration.worker.it;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import io.integration.worker.app.WorkerApp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,39 +15,23 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /** Requests sharing an ordering key run strictly in order, while unrelated keys run concurrently beyond the partition count. */
-class OrderingIT {
+class OrderingIT extends WorkerItSupport {
 
     private static final String INSTANCE = "ordered";
     private static final int KEYS = 16;
     private static final int PER_KEY = 60;
 
-    private WireMockServer api;
-    private WorkerFixture fixture;
-    private WorkerApp worker;
 
     @BeforeEach
-    void setUp(TestInfo test) {
-        api = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").containerThreads(64));
-        api.start();
+    void stubAndSeed() {
         api.stubFor(post("/v1/notes").withHeader("X-Api-Key", equalTo("k")).willReturn(okJson("{\"ok\":true}").withFixedDelay(20)));
-        fixture = new WorkerFixture(test.getTestMethod().orElseThrow().getName());
         fixture.seed("/demo-definition.yaml", api.baseUrl(), INSTANCE, "k");
     }
 
-    @AfterEach
-    void tearDown() {
-        if (worker != null) {
-            worker.close();
-        }
-        fixture.close();
-        api.stop();
-    }
 
     @Test
     void perKeyCallOrderIsPreservedWhileMoreCallsAreInFlightThanPartitions() throws Exception {

@@ -7,51 +7,28 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.integration.avro.IntegrationEvent;
 import io.integration.wire.AvroWireCodec;
 import io.integration.wire.SchemaRegistryClient;
-import io.integration.worker.app.WorkerApp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /** Retries, their bounds and the circuit breaker, observed from the API's side and in the results. */
-class ResilienceIT {
+class ResilienceIT extends WorkerItSupport {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private WireMockServer api;
-    private WorkerFixture fixture;
-    private WorkerApp worker;
 
-    @BeforeEach
-    void setUp(TestInfo test) {
-        api = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
-        api.start();
-        fixture = new WorkerFixture(test.getTestMethod().orElseThrow().getName());
-    }
 
-    @AfterEach
-    void tearDown() {
-        if (worker != null) {
-            worker.close();
-        }
-        fixture.close();
-        api.stop();
-    }
 
     @Test
     void aRetriableFailureIsRetriedAndTheResultCarriesTheAttemptTrail() {

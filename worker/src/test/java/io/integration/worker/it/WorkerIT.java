@@ -7,19 +7,16 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.integration.avro.IntegrationEvent;
 import io.integration.avro.IntegrationRequest;
 import io.integration.avro.IntegrationResult;
 import io.integration.avro.ResultStatus;
 import io.integration.wire.AvroWireCodec;
 import io.integration.wire.SchemaRegistryClient;
-import io.integration.worker.app.WorkerApp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -30,43 +27,27 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /** The worker path end to end on a real broker, the MongoDB wire server, the dev registry and WireMock. */
-class WorkerIT {
+class WorkerIT extends WorkerItSupport {
 
     private static final String INSTANCE = "acme-demo";
     private static final String API_KEY = "s3cr3t-key-never-shown";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private WireMockServer api;
-    private WorkerFixture fixture;
-    private WorkerApp worker;
 
     @BeforeEach
-    void setUp(TestInfo test) {
-        api = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").containerThreads(64));
-        api.start();
+    void stubAndSeed() {
         api.stubFor(get(urlPathMatching("/v1/users/[0-9]+")).withHeader("X-Api-Key", equalTo(API_KEY))
                 .willReturn(okJson("{\"name\":\"Ada\",\"plan\":\"pro\"}")));
         api.stubFor(post("/v1/notes").withHeader("X-Api-Key", equalTo(API_KEY))
                 .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody("{\"id\":7}")));
         api.stubFor(get("/v1/fail").willReturn(aResponse().withStatus(500).withBody("{\"error\":\"database on fire\"}")));
-        fixture = new WorkerFixture(test.getTestMethod().orElseThrow().getName());
         fixture.seed("/demo-definition.yaml", api.baseUrl(), INSTANCE, API_KEY);
     }
 
-    @AfterEach
-    void tearDown() {
-        if (worker != null) {
-            worker.close();
-        }
-        fixture.close();
-        api.stop();
-    }
 
     @Test
     void twoHundredRequestsGetTwoHundredResultsAndEventsAndTheOffsetsAreCommitted() {
