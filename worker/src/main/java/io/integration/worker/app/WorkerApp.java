@@ -61,7 +61,8 @@ public final class WorkerApp implements AutoCloseable {
                 CachingRegistry.instances(new MongoInstanceRepository(db), config.registryCacheTtl(), clock),
                 CachingRegistry.definitions(new MongoDefinitionRepository(db), config.registryCacheTtl(), clock),
                 new MongoCredentialRepository(db, new PlaintextSecretCodec()), adapters, new MongoResultLog(db),
-                config.execution(), CallGuard.standard(clock, (instanceId, open) -> circuitEvents.get().changed(instanceId, open)), clock);
+                config.execution(), CallGuard.standard(clock, (instanceId, open) -> circuitEvents.get().changed(instanceId, open),
+                        config.maxHold()), clock);
         RequestWorker worker = KafkaMessaging.worker(config.messaging(), registry, executor, clock);
         circuitEvents.set(worker::circuitChanged);
         WorkerApp app = new WorkerApp(config, mongo, registry, worker);

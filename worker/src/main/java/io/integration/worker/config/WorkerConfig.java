@@ -26,12 +26,13 @@ public record WorkerConfig(
         ExecutionSettings execution,
         boolean allowPrivateNetworks,
         Duration shutdownTimeout,
-        Duration registryCacheTtl) {
+        Duration registryCacheTtl,
+        Duration maxHold) {
 
     private static final Set<String> OWN_KEYS = Set.of("schema.registry.url", "mongo.uri", "mongo.database", "topic.requests",
             "topic.results", "topic.events", "topic.dlt", "results.format", "events.format", "worker.max.in.flight",
             "http.timeout", "http.max.response.bytes", "outbound.allow.private.networks", "worker.shutdown.timeout",
-            "worker.max.in.flight.per.partition", "worker.revoke.timeout", "registry.cache.ttl");
+            "worker.max.in.flight.per.partition", "worker.revoke.timeout", "registry.cache.ttl", "worker.max.hold");
 
     public WorkerConfig {
         requireNonNull(messaging, "messaging");
@@ -85,7 +86,8 @@ public record WorkerConfig(
                 execution,
                 bool(settings, "outbound.allow.private.networks", false),
                 duration(settings, "worker.shutdown.timeout", Duration.ofSeconds(30)),
-                duration(settings, "registry.cache.ttl", Duration.ofSeconds(5)));
+                duration(settings, "registry.cache.ttl", Duration.ofSeconds(5)),
+                duration(settings, "worker.max.hold", Duration.ofSeconds(30)));
     }
 
     private static String get(Map<String, String> s, String key, String fallback) {

@@ -22,6 +22,7 @@ import io.integration.worker.resilience.Attempt;
 import io.integration.worker.resilience.BreakerSettings;
 import io.integration.worker.resilience.CallGuard;
 import io.integration.worker.resilience.Guarded;
+import io.integration.worker.resilience.RateSettings;
 import io.integration.worker.resilience.RetrySettings;
 import io.integration.worker.store.StoreUnavailableException;
 import java.time.Clock;
@@ -135,28 +136,24 @@ public final class RequestExecutor {
         AdapterCall call = new AdapterCall(request.requestId(), method.name(), definition.baseUrl(), definition.effectiveAllowedHosts(),
                 method.binding(definition.adapter().type()), JSON.convertValue(params, MAP), instance.config(), auth,
                 method.idempotent(), timeout, maxBytes);
-        Guarded guarded = guard.call(instance.id(), retrySettings(definition, method), breakerSettings(definition),
-                method.idempotent(), timeout, request.deadline(), attemptTimeout -> adapter.execute(call.withTimeout(attemptTimeout)));
+        Guarded guarded = guard.call(instance.id(), policy(definition, method), method.idempotent(), timeout, request.deadline(),
+                attemptTimeout -> adapter.execute(call.withTimeout(attemptTimeout)));
         progress.trail = guarded.trail();
         return switch (guarded) {
             case Guarded.Answered a -> new Outcome.Success(data(a.response(), method));
             case Guarded.Failed f -> AdapterFailures.toFailure(f.failure(), f.deadlineBound());
+            case Guarded.RateLimited r -> new Outcome.Failure(ErrorCode.RATE_LIMIT_EXCEEDED, "integration instance '" + r.instanceId()
+                    + "' is rate limited for " + r.retryAfter().toMillis() + " ms, longer than the request can wait; no call was made",
+                    true, r.retryAfter().toMillis(), null);
             case Guarded.CircuitOpen c -> new Outcome.Failure(ErrorCode.CIRCUIT_OPEN, "the circuit of integration instance '"
                     + c.instanceId() + "' is open after repeated failures; no call was made", true, c.openFor().toMillis(), null);
         };
     }
 
-    private static RetrySettings retrySettings(IntegrationDefinition definition, MethodDefinition method) {
+    private static CallGuard.Policy policy(IntegrationDefinition definition, MethodDefinition method) {
         try {
-            return RetrySettings.from(definition.defaults().retry(), method.retry());
-        } catch (IllegalArgumentException e) {
-            throw fail(ErrorCode.EXECUTION_ERROR, "definition " + definition.key() + ": " + e.getMessage());
-        }
-    }
-
-    private static BreakerSettings breakerSettings(IntegrationDefinition definition) {
-        try {
-            return BreakerSettings.from(definition.defaults().circuitBreaker());
+            return new CallGuard.Policy(RetrySettings.from(definition.defaults().retry(), method.retry()),
+                    BreakerSettings.from(definition.defaults().circuitBreaker()), RateSettings.from(definition.defaults().rateLimit()));
         } catch (IllegalArgumentException e) {
             throw fail(ErrorCode.EXECUTION_ERROR, "definition " + definition.key() + ": " + e.getMessage());
         }

@@ -42,21 +42,26 @@ public final class CallGuard {
     }
 
     private final Map<String, Breaker> breakers = new ConcurrentHashMap<>();
+    private final InstanceGate gate;
+    private final Duration maxHold;
     private final Clock clock;
     private final Sleeper sleeper;
     private final RandomGenerator random;
     private final BreakerListener listener;
 
-    public CallGuard(Clock clock, Sleeper sleeper, RandomGenerator random, BreakerListener listener) {
+    /** {@code maxHold}: the longest a request waits for its instance's hold or rate budget before ending as rate limited. */
+    public CallGuard(Clock clock, Sleeper sleeper, RandomGenerator random, BreakerListener listener, Duration maxHold) {
+        this.gate = new InstanceGate(clock, maxHold);
+        this.maxHold = maxHold;
         this.clock = clock;
         this.sleeper = sleeper;
         this.random = random;
         this.listener = listener;
     }
 
-    /** A guard with real time, real waits and no listener. */
-    public static CallGuard standard(Clock clock, BreakerListener listener) {
-        return new CallGuard(clock, Thread::sleep, RandomGenerator.getDefault(), listener);
+    /** A guard with real time and real waits. */
+    public static CallGuard standard(Clock clock, BreakerListener listener, Duration maxHold) {
+        return new CallGuard(clock, Thread::sleep, RandomGenerator.getDefault(), listener, maxHold);
     }
 
     /**
@@ -65,13 +70,17 @@ public final class CallGuard {
      * @param timeout the per-attempt timeout, shortened to what is left before {@code deadline}
      * @param deadline the request's deadline, or null
      */
-    public Guarded call(String instanceId, RetrySettings retry, BreakerSettings breakerSettings, boolean idempotent,
-                        Duration timeout, Instant deadline, AttemptCall call) {
-        CircuitBreaker breaker = breaker(instanceId, breakerSettings);
+    public Guarded call(String instanceId, Policy policy, boolean idempotent, Duration timeout, Instant deadline, AttemptCall call) {
+        CircuitBreaker breaker = breaker(instanceId, policy.breaker());
+        RetrySettings retry = policy.retry();
         List<Attempt> trail = new ArrayList<>();
         for (int n = 1; ; n++) {
+            Guarded held = awaitAdmission(instanceId, policy.rate(), deadline, trail);
+            if (held != null) {
+                return held;
+            }
             if (!breaker.tryAcquirePermission()) {
-                return new Guarded.CircuitOpen(instanceId, breakerSettings.openFor(), List.copyOf(trail));
+                return new Guarded.CircuitOpen(instanceId, policy.breaker().openFor(), List.copyOf(trail));
             }
             Duration attemptTimeout = timeout;
             boolean deadlineBound = false;
@@ -97,6 +106,9 @@ public final class CallGuard {
                     breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
                 }
                 Attempt attempt = new Attempt(n, status(e), outcome(e), TimeUnit.NANOSECONDS.toMillis(elapsed), 0);
+                if (e instanceof AdapterException.UpstreamStatus s && (s.status() == 429 || s.status() == 503) && s.retryAfter().isPresent()) {
+                    gate.hold(instanceId, s.retryAfter().get());
+                }
                 Duration wait = e.retriable() && n < retry.maxAttempts() && mayRepeat(e, idempotent) ? waitBefore(n + 1, retry, e) : null;
                 if (wait == null || (deadline != null && !clock.instant().plus(wait).isBefore(deadline))) {
                     trail.add(attempt);
@@ -111,6 +123,33 @@ public final class CallGuard {
                 }
             }
         }
+    }
+
+    /** The policy of one call: retries, breaker, rate budget. */
+    public record Policy(RetrySettings retry, BreakerSettings breaker, RateSettings rate) {
+    }
+
+    /**
+     * Waits out the instance's hold and takes a rate permit; returns a {@link Guarded.RateLimited} when that
+     * takes longer than {@code maxHold} or than the deadline allows, null when the call may go.
+     */
+    private Guarded awaitAdmission(String instanceId, RateSettings rate, Instant deadline, List<Attempt> trail) {
+        Duration hold = gate.holdLeft(instanceId);
+        if (hold.compareTo(Duration.ZERO) > 0) {
+            if (hold.compareTo(maxHold) > 0 || (deadline != null && !clock.instant().plus(hold).isBefore(deadline))) {
+                return new Guarded.RateLimited(instanceId, hold, List.copyOf(trail));
+            }
+            try {
+                sleeper.sleep(hold);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Guarded.RateLimited(instanceId, hold, List.copyOf(trail));
+            }
+        }
+        if (!gate.acquire(instanceId, rate)) {
+            return new Guarded.RateLimited(instanceId, rate.per(), List.copyOf(trail));
+        }
+        return null;
     }
 
     /** The current state of {@code instanceId}'s breaker, for diagnostics; CLOSED when it has none yet. */

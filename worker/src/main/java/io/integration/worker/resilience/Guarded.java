@@ -23,6 +23,13 @@ public sealed interface Guarded {
     record Failed(AdapterException failure, boolean deadlineBound, List<Attempt> trail) implements Guarded {
     }
 
+    /**
+     * The instance is held (its own {@code Retry-After}) or out of rate budget for longer than the worker
+     * waits or than the request's deadline allows: no call was made.
+     */
+    record RateLimited(String instanceId, java.time.Duration retryAfter, List<Attempt> trail) implements Guarded {
+    }
+
     /** The instance's circuit is open: no call was let through. */
     record CircuitOpen(String instanceId, Duration openFor, List<Attempt> trail) implements Guarded {
     }

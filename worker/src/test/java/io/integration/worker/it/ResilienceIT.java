@@ -51,6 +51,28 @@ class ResilienceIT extends WorkerItSupport {
     }
 
     @Test
+    void a429WithRetryAfterHoldsEveryCallOfThatInstanceUntilThen() {
+        fixture.seed("/demo-definition.yaml", api.baseUrl(), "demo", "k");
+        api.stubFor(get(urlPathMatching("/v1/users/7")).inScenario("limited").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3")).willSetStateTo("open"));
+        api.stubFor(get(urlPathMatching("/v1/users/7")).inScenario("limited").whenScenarioStateIs("open")
+                .willReturn(okJson("{\"name\":\"Ada\"}")));
+        api.stubFor(get(urlPathMatching("/v1/users/8")).willReturn(okJson("{\"name\":\"Bob\"}")));
+        worker = fixture.startWorker();
+
+        fixture.sendJson("demo", WorkerFixture.request("r-429", "demo", "getUser", "{\"id\":\"7\"}"));
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> !api.getAllServeEvents().isEmpty());
+        fixture.sendJson("demo", WorkerFixture.request("r-other", "demo", "getUser", "{\"id\":\"8\"}"));
+
+        Map<String, JsonNode> results = fixture.results(Set.of("r-429", "r-other"), WAIT);
+        assertThat(results.values()).allSatisfy(r -> assertThat(r.get("status").asText()).isEqualTo("SUCCESS"));
+        List<Long> callTimes = api.getAllServeEvents().stream().map(e -> e.getRequest().getLoggedDate().getTime()).sorted().toList();
+        assertThat(callTimes).hasSize(3);
+        assertThat(callTimes.get(1) - callTimes.get(0)).as("ms between the 429 and the next call of the instance").isGreaterThanOrEqualTo(2_900L);
+        assertThat(results.get("r-429").at("/attemptTrail/0/waitMs").asLong()).isEqualTo(3000L);
+    }
+
+    @Test
     void clientErrorsAreTriedOnceAndServerErrorsAtMostMaxAttempts() {
         fixture.seed("/demo-definition.yaml", api.baseUrl(), "demo", "k");
         api.stubFor(post("/v1/notes").willReturn(aResponse().withStatus(422).withBody("{\"error\":\"bad\"}")));

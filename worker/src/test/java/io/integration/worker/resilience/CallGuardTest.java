@@ -22,8 +22,25 @@ class CallGuardTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
     private final List<Duration> waits = new ArrayList<>();
     private final List<Boolean> circuitChanges = new ArrayList<>();
-    private final CallGuard guard = new CallGuard(Clock.fixed(NOW, ZoneOffset.UTC), waits::add, RandomGenerator.of("L64X128MixRandom"),
-            (id, open) -> circuitChanges.add(open));
+    /** Time moves only when the guard waits, so waits are exact and tests instant. */
+    private final Clock clock = new Clock() {
+        @Override
+        public Instant instant() {
+            return NOW.plus(waits.stream().reduce(Duration.ZERO, Duration::plus));
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    };
+    private final CallGuard guard = new CallGuard(clock, waits::add, RandomGenerator.of("L64X128MixRandom"),
+            (id, open) -> circuitChanges.add(open), Duration.ofSeconds(30));
     private final RetrySettings retry = new RetrySettings(4, Duration.ofMillis(100), Duration.ofSeconds(1));
     private final BreakerSettings lenient = new BreakerSettings(100, 100, 100, Duration.ofSeconds(30), 1);
 
@@ -55,7 +72,7 @@ class CallGuardTest {
     void retriesRetriableFailuresWithFullJitterBackoffAndKeepsTheTrail() {
         Script script = new Script(status(503), new AdapterException.Timeout("slow"));
 
-        Guarded result = guard.call("i", retry, lenient, true, Duration.ofSeconds(1), null, script);
+        Guarded result = guard.call("i", new CallGuard.Policy(retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, script);
 
         assertThat(result).isInstanceOf(Guarded.Answered.class);
         assertThat(script.calls).isEqualTo(3);
@@ -71,7 +88,7 @@ class CallGuardTest {
     void clientErrorsAreTriedOnce() {
         for (int code : new int[] {400, 404, 422}) {
             Script script = new Script(status(code));
-            assertThat(guard.call("i", retry, lenient, true, Duration.ofSeconds(1), null, script)).isInstanceOf(Guarded.Failed.class);
+            assertThat(guard.call("i", new CallGuard.Policy(retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, script)).isInstanceOf(Guarded.Failed.class);
             assertThat(script.calls).as("calls for %d", code).isEqualTo(1);
         }
         assertThat(waits).isEmpty();
@@ -81,7 +98,7 @@ class CallGuardTest {
     void attemptsAreBoundedByMaxAttempts() {
         Script script = new Script(status(500), status(500), status(500), status(500), status(500));
 
-        Guarded result = guard.call("i", retry, lenient, true, Duration.ofSeconds(1), null, script);
+        Guarded result = guard.call("i", new CallGuard.Policy(retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, script);
 
         assertThat(result).isInstanceOfSatisfying(Guarded.Failed.class, f -> assertThat(f.trail()).hasSize(4));
         assertThat(script.calls).isEqualTo(4);
@@ -90,24 +107,55 @@ class CallGuardTest {
     @Test
     void retryAfterStretchesTheWaitAndTheDeadlineStopsRetries() {
         Script script = new Script(new AdapterException.UpstreamStatus("busy", 429, Duration.ofSeconds(3)));
-        assertThat(guard.call("i", retry, lenient, true, Duration.ofSeconds(1), null, script)).isInstanceOf(Guarded.Answered.class);
+        assertThat(guard.call("i", new CallGuard.Policy(retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, script)).isInstanceOf(Guarded.Answered.class);
         assertThat(waits).containsExactly(Duration.ofSeconds(3));
 
         Script late = new Script(new AdapterException.UpstreamStatus("busy", 429, Duration.ofSeconds(3)));
-        Guarded result = guard.call("i", retry, lenient, true, Duration.ofSeconds(1), NOW.plusSeconds(2), late);
+        Guarded result = guard.call("j", new CallGuard.Policy(retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1),
+                clock.instant().plusSeconds(2), late);
         assertThat(result).isInstanceOf(Guarded.Failed.class);
         assertThat(late.calls).isEqualTo(1);
     }
 
     @Test
+    void aRetryAfterHoldsEveryCallOfTheInstanceAndALongHoldEndsAsRateLimited() {
+        guard.call("held", new CallGuard.Policy(new RetrySettings(1, Duration.ofMillis(1), Duration.ofMillis(1)), lenient,
+                RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, new Script(new AdapterException.UpstreamStatus("busy", 429, Duration.ofSeconds(3))));
+
+        Script other = new Script();
+        assertThat(guard.call("held", new CallGuard.Policy(retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, other))
+                .isInstanceOf(Guarded.Answered.class);
+        assertThat(waits).containsExactly(Duration.ofSeconds(3));
+
+        guard.call("busy", new CallGuard.Policy(new RetrySettings(1, Duration.ofMillis(1), Duration.ofMillis(1)), lenient,
+                RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, new Script(new AdapterException.UpstreamStatus("busy", 429, Duration.ofHours(1))));
+        Script never = new Script();
+        assertThat(guard.call("busy", new CallGuard.Policy(retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, never))
+                .isInstanceOfSatisfying(Guarded.RateLimited.class, r -> assertThat(r.retryAfter()).isGreaterThan(Duration.ofMinutes(59)));
+        assertThat(never.calls).isZero();
+    }
+
+    @Test
+    void theRateLimitSpacesCallsOfAnInstance() {
+        CallGuard realTime = CallGuard.standard(Clock.systemUTC(), BreakerListener.NONE, Duration.ofSeconds(5));
+        CallGuard.Policy twoPerSecond = new CallGuard.Policy(retry, lenient, new RateSettings(2, Duration.ofMillis(500)));
+        long started = System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+            assertThat(realTime.call("limited", twoPerSecond, true, Duration.ofSeconds(1), null, new Script())).isInstanceOf(Guarded.Answered.class);
+        }
+        // 5 calls at 2 per 500 ms need at least two refresh periods
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    }
+
+    @Test
     void nonIdempotentMethodsAreRepeatedOnlyWhenTheSystemDeclinedTheWork() {
         Script serverError = new Script(status(500));
-        assertThat(guard.call("i", retry, lenient, false, Duration.ofSeconds(1), null, serverError)).isInstanceOf(Guarded.Failed.class);
+        assertThat(guard.call("i", new CallGuard.Policy(retry, lenient, RateSettings.UNLIMITED), false, Duration.ofSeconds(1), null, serverError)).isInstanceOf(Guarded.Failed.class);
         assertThat(serverError.calls).isEqualTo(1);
 
         Script declined = new Script(status(503), status(429),
                 new AdapterException.Unreachable("refused", new ConnectException("refused")));
-        assertThat(guard.call("i", retry, lenient, false, Duration.ofSeconds(1), null, declined)).isInstanceOf(Guarded.Answered.class);
+        assertThat(guard.call("i", new CallGuard.Policy(retry, lenient, RateSettings.UNLIMITED), false, Duration.ofSeconds(1), null, declined)).isInstanceOf(Guarded.Answered.class);
         assertThat(declined.calls).isEqualTo(4);
     }
 
@@ -116,16 +164,16 @@ class CallGuardTest {
         BreakerSettings tight = new BreakerSettings(50, 4, 4, Duration.ofSeconds(30), 1);
         RetrySettings once = new RetrySettings(1, Duration.ofMillis(1), Duration.ofMillis(1));
         for (int i = 0; i < 4; i++) {
-            guard.call("flaky", once, tight, true, Duration.ofSeconds(1), null, new Script(status(503)));
+            guard.call("flaky", new CallGuard.Policy(once, tight, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, new Script(status(503)));
         }
 
         Script script = new Script();
-        Guarded result = guard.call("flaky", once, tight, true, Duration.ofSeconds(1), null, script);
+        Guarded result = guard.call("flaky", new CallGuard.Policy(once, tight, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, script);
 
         assertThat(result).isInstanceOfSatisfying(Guarded.CircuitOpen.class, c -> assertThat(c.openFor()).isEqualTo(Duration.ofSeconds(30)));
         assertThat(script.calls).isZero();
         assertThat(circuitChanges).containsExactly(true);
-        assertThat(guard.call("other", once, tight, true, Duration.ofSeconds(1), null, new Script())).isInstanceOf(Guarded.Answered.class);
+        assertThat(guard.call("other", new CallGuard.Policy(once, tight, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, new Script())).isInstanceOf(Guarded.Answered.class);
     }
 
     @Test

@@ -77,9 +77,11 @@ public final class HttpAdapter implements Adapter {
         if (status >= 200 && status < 300) {
             return new AdapterResponse(status, response.headers().map(), response.body());
         }
-        String retryAfter = response.headers().firstValue("retry-after").orElse(null);
-        throw new AdapterException.UpstreamStatus(what + " answered " + status + snippet(response.body()),
-                status, RetryAfter.parse(retryAfter, clock));
+        Duration wait = RetryAfter.parse(response.headers().firstValue("retry-after").orElse(null), clock);
+        if (wait == null && status == 429) {
+            wait = RetryAfter.fromReset(response.headers().firstValue("x-ratelimit-reset").orElse(null), clock);
+        }
+        throw new AdapterException.UpstreamStatus(what + " answered " + status + snippet(response.body()), status, wait);
     }
 
     private static URI uri(AdapterCall call, String path, HttpBinding binding) throws AdapterException.InvalidCall {

@@ -6,7 +6,10 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
-/** Parses {@code Retry-After}: delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+/**
+ * Parses {@code Retry-After}: delay-seconds or an HTTP date (RFC 9110 §10.2.3); and the de-facto
+ * {@code X-RateLimit-Reset}: epoch seconds (GitHub) or seconds from now (others).
+ */
 final class RetryAfter {
 
     private RetryAfter() {
@@ -28,6 +31,21 @@ final class RetryAfter {
             } catch (DateTimeParseException notDate) {
                 return null;
             }
+        }
+    }
+
+    /** The wait until an {@code X-RateLimit-Reset} value, never negative; null when absent or unreadable. */
+    static Duration fromReset(String value, Clock clock) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            long n = Long.parseLong(value.trim());
+            // Values this large are instants (epoch seconds), smaller ones are delays.
+            Duration wait = n > 1_000_000_000L ? Duration.between(clock.instant(), java.time.Instant.ofEpochSecond(n)) : Duration.ofSeconds(n);
+            return wait.isNegative() ? Duration.ZERO : wait;
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 }

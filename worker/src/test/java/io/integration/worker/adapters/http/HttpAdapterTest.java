@@ -77,6 +77,7 @@ class HttpAdapterTest {
         api.stubFor(get("/missing").willReturn(aResponse().withStatus(404).withBody("{\"message\":\"Not Found\"}")));
         api.stubFor(get("/busy").willReturn(aResponse().withStatus(503).withHeader("Retry-After", "3")));
         api.stubFor(get("/slow-down").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")));
+        api.stubFor(get("/reset").willReturn(aResponse().withStatus(429).withHeader("X-RateLimit-Reset", "7")));
 
         assertThatThrownBy(() -> adapter.execute(call(Map.of("method", "GET", "path", "/missing"), Map.of())))
                 .isInstanceOfSatisfying(AdapterException.UpstreamStatus.class, e -> {
@@ -91,6 +92,8 @@ class HttpAdapterTest {
                 });
         assertThatThrownBy(() -> adapter.execute(call(Map.of("method", "GET", "path", "/slow-down"), Map.of())))
                 .isInstanceOfSatisfying(AdapterException.UpstreamStatus.class, e -> assertThat(e.retryAfter()).contains(Duration.ZERO));
+        assertThatThrownBy(() -> adapter.execute(call(Map.of("method", "GET", "path", "/reset"), Map.of())))
+                .isInstanceOfSatisfying(AdapterException.UpstreamStatus.class, e -> assertThat(e.retryAfter()).contains(Duration.ofSeconds(7)));
     }
 
     @Test
