@@ -83,7 +83,7 @@ public final class Bench {
 
     private Measurement run(Workload workload, String arm, Duration maxTime) throws Exception {
         String prefix = "bench-" + runId + "-" + workload.name() + "-" + arm;
-        List<String> topics = List.of(prefix + ".requests", prefix + ".results", prefix + ".events", prefix + ".dlt");
+        List<String> topics = List.of(prefix + ".requests", prefix + ".results", prefix + ".events", prefix + ".dlt", prefix + ".retry");
         kafka.createTopics(PARTITIONS, topics);
         Map<String, Long> createdAt = produce(topics.get(0), prefix, workload);
         stub.reset(workload.delayMs());
@@ -117,6 +117,7 @@ public final class Bench {
                     "WORKER_TOPIC_RESULTS", topics.get(1),
                     "WORKER_TOPIC_EVENTS", topics.get(2),
                     "WORKER_TOPIC_DLT", topics.get(3),
+                    "WORKER_TOPIC_RETRY", topics.get(4),
                     "WORKER_OUTBOUND_ALLOW_PRIVATE_NETWORKS", "true"), "Assigned");
             default -> throw new IllegalArgumentException("arm: '" + arm + "' (expected: worker, skeleton or naive)");
         };

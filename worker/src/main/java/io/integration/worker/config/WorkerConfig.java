@@ -30,7 +30,7 @@ public record WorkerConfig(
         Duration maxHold) {
 
     private static final Set<String> OWN_KEYS = Set.of("schema.registry.url", "mongo.uri", "mongo.database", "topic.requests",
-            "topic.results", "topic.events", "topic.dlt", "results.format", "events.format", "worker.max.in.flight",
+            "topic.results", "topic.events", "topic.dlt", "topic.retry", "results.format", "events.format", "worker.max.in.flight",
             "http.timeout", "http.max.response.bytes", "outbound.allow.private.networks", "worker.shutdown.timeout",
             "worker.max.in.flight.per.partition", "worker.revoke.timeout", "registry.cache.ttl", "worker.max.hold");
 
@@ -68,7 +68,8 @@ public record WorkerConfig(
         Topics topics = new Topics(get(settings, "topic.requests", Topics.DEFAULTS.requests()),
                 get(settings, "topic.results", Topics.DEFAULTS.results()),
                 get(settings, "topic.events", Topics.DEFAULTS.events()),
-                get(settings, "topic.dlt", Topics.DEFAULTS.deadLetter()));
+                get(settings, "topic.dlt", Topics.DEFAULTS.deadLetter()),
+                get(settings, "topic.retry", Topics.DEFAULTS.retry()));
         KafkaMessaging.Settings messaging = new KafkaMessaging.Settings(kafka, consumer, producer, topics,
                 format(settings, "results.format", "mirror", Set.of(WireFormat.values())),
                 format(settings, "events.format", "avro", Set.of(WireFormat.AVRO, WireFormat.JSON)),

@@ -10,6 +10,7 @@ import java.util.Map;
  *
  * @param params the params as JSON text, not yet validated
  * @param deadline instant after which the request must not run, or null
+ * @param priorAttempts calls already made for this request before it was deferred (0 for a new request)
  */
 public record ExecutionRequest(
         String requestId,
@@ -22,7 +23,8 @@ public record ExecutionRequest(
         Instant deadline,
         String replyTo,
         Map<String, String> attributes,
-        Instant createdAt) {
+        Instant createdAt,
+        int priorAttempts) {
 
     public ExecutionRequest {
         requireNonNull(requestId, "requestId");
@@ -30,5 +32,22 @@ public record ExecutionRequest(
         requireNonNull(methodName, "methodName");
         params = params == null || params.isBlank() ? "{}" : params;
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        if (priorAttempts < 0) {
+            throw new IllegalArgumentException("priorAttempts: " + priorAttempts + " (expected: >= 0)");
+        }
+    }
+
+    /** A new request as decoded from the wire (no prior attempts). */
+    public ExecutionRequest(String requestId, String correlationId, String instanceId, String methodName, String params,
+                            String definitionVersion, String orderingKey, Instant deadline, String replyTo,
+                            Map<String, String> attributes, Instant createdAt) {
+        this(requestId, correlationId, instanceId, methodName, params, definitionVersion, orderingKey, deadline, replyTo,
+                attributes, createdAt, 0);
+    }
+
+    /** This request after {@code attempts} calls in earlier runs. */
+    public ExecutionRequest withPriorAttempts(int attempts) {
+        return new ExecutionRequest(requestId, correlationId, instanceId, methodName, params, definitionVersion, orderingKey,
+                deadline, replyTo, attributes, createdAt, attempts);
     }
 }

@@ -74,17 +74,32 @@ public final class RequestExecutor {
         List<Attempt> trail = List.of();
     }
 
-    /** The terminal result of {@code request}: the recorded one if it exists, else a new one, recorded. */
-    public ExecutionResult execute(ExecutionRequest request) {
+    /** Signals, from inside the pipeline, that the request is deferred rather than finished. */
+    private static final class DeferSignal extends RuntimeException {
+        private final transient Execution.Deferred deferred;
+
+        DeferSignal(Execution.Deferred deferred) {
+            super(deferred.reason(), null, false, false);
+            this.deferred = deferred;
+        }
+    }
+
+    /**
+     * Executes {@code request}: the recorded result if one exists; else a new result, recorded; or a
+     * deferral when the instance is held longer than the worker waits and the deadline allows waiting.
+     */
+    public Execution execute(ExecutionRequest request) {
         var recorded = results.find(request.requestId());
         if (recorded.isPresent()) {
-            return recorded.get();
+            return new Execution.Finished(recorded.get());
         }
         Instant startedAt = clock.instant();
         Progress progress = new Progress();
         Outcome outcome;
         try {
             outcome = run(request, progress);
+        } catch (DeferSignal d) {
+            return d.deferred;
         } catch (ExecutionFailure f) {
             outcome = f.failure();
         } catch (StoreUnavailableException e) {
@@ -96,8 +111,8 @@ public final class RequestExecutor {
         IntegrationDefinition d = progress.definition;
         ExecutionResult result = new ExecutionResult(request.requestId(), request.correlationId(), request.instanceId(),
                 request.methodName(), d == null ? null : d.name(), d == null ? null : d.version(), outcome,
-                progress.trail.size(), startedAt, clock.instant(), progress.trail);
-        return results.recordIfAbsent(result);
+                request.priorAttempts() + progress.trail.size(), startedAt, clock.instant(), progress.trail);
+        return new Execution.Finished(results.recordIfAbsent(result));
     }
 
     /**
@@ -142,12 +157,20 @@ public final class RequestExecutor {
         return switch (guarded) {
             case Guarded.Answered a -> new Outcome.Success(data(a.response(), method));
             case Guarded.Failed f -> AdapterFailures.toFailure(f.failure(), f.deadlineBound());
+            case Guarded.RateLimited r when mayDefer(request, r.retryAfter()) -> throw new DeferSignal(new Execution.Deferred(
+                    clock.instant().plus(r.retryAfter()), request.priorAttempts() + r.trail().size(),
+                    "integration instance '" + r.instanceId() + "' is held for " + r.retryAfter().toMillis() + " ms"));
             case Guarded.RateLimited r -> new Outcome.Failure(ErrorCode.RATE_LIMIT_EXCEEDED, "integration instance '" + r.instanceId()
-                    + "' is rate limited for " + r.retryAfter().toMillis() + " ms, longer than the request can wait; no call was made",
+                    + "' is rate limited for " + r.retryAfter().toMillis() + " ms, past the request's deadline; no call was made",
                     true, r.retryAfter().toMillis(), null);
             case Guarded.CircuitOpen c -> new Outcome.Failure(ErrorCode.CIRCUIT_OPEN, "the circuit of integration instance '"
                     + c.instanceId() + "' is open after repeated failures; no call was made", true, c.openFor().toMillis(), null);
         };
+    }
+
+    /** A held request waits in the retry topic unless its deadline would pass first. */
+    private boolean mayDefer(ExecutionRequest request, Duration wait) {
+        return request.deadline() == null || clock.instant().plus(wait).isBefore(request.deadline());
     }
 
     private static CallGuard.Policy policy(IntegrationDefinition definition, MethodDefinition method) {

@@ -21,13 +21,23 @@ final class Job {
     int transientFailures;
     /** Whether this worker already produced the dead letter (a retry must not produce it again). */
     boolean deadLettered;
+    /** For a deferred request read back from the retry topic: when it may run; null otherwise. */
+    final Deferral deferral;
 
-    Job(ConsumerRecord<byte[], byte[]> record, PartitionTracker tracker, DecodedRequest decoded, RuntimeException decodeFailure) {
+    /** The not-before time and the attempts carried by a record of the retry topic. */
+    record Deferral(java.time.Instant notBefore, int attempts) {
+    }
+
+    Job(ConsumerRecord<byte[], byte[]> record, PartitionTracker tracker, DecodedRequest decoded, RuntimeException decodeFailure,
+        Deferral deferral) {
         this.record = record;
         this.tracker = tracker;
-        this.decoded = decoded;
+        this.decoded = deferral != null && decoded instanceof DecodedRequest.Valid v
+                ? new DecodedRequest.Valid(v.request().withPriorAttempts(deferral.attempts()), v.format()) : decoded;
         this.decodeFailure = decodeFailure;
-        this.chainKey = decoded instanceof DecodedRequest.Valid v && v.request().orderingKey() != null
+        this.deferral = deferral;
+        // A deferred request left its ordering chain when it was deferred; it runs on its own when due.
+        this.chainKey = deferral == null && decoded instanceof DecodedRequest.Valid v && v.request().orderingKey() != null
                 ? v.request().orderingKey() : null;
     }
 

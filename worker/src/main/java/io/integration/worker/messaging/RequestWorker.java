@@ -2,6 +2,7 @@ package io.integration.worker.messaging;
 
 import io.integration.wire.SchemaRegistryException;
 import io.integration.worker.execution.ErrorCode;
+import io.integration.worker.execution.Execution;
 import io.integration.worker.execution.ExecutionResult;
 import io.integration.worker.execution.Outcome;
 import io.integration.worker.execution.RequestExecutor;
@@ -116,7 +117,7 @@ public final class RequestWorker implements Runnable {
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(topics.requests()), new Rebalance());
+            consumer.subscribe(List.of(topics.requests(), topics.retry()), new Rebalance());
             while (!stopping) {
                 cycle();
             }
@@ -179,16 +180,24 @@ public final class RequestWorker implements Runnable {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         PartitionTracker tracker = trackers.computeIfAbsent(partition, p -> new PartitionTracker());
         tracker.add(record.offset());
+        Job.Deferral deferral = record.topic().equals(topics.retry()) ? DeadLetters.deferral(record) : null;
         Job job;
         try {
-            job = new Job(record, tracker, decoder.decode(record.value()), null);
+            job = new Job(record, tracker, decoder.decode(record.value()), null, deferral);
         } catch (PoisonRecordException | SchemaRegistryException e) {
-            job = new Job(record, tracker, null, e);
+            job = new Job(record, tracker, null, e, deferral);
         }
         waiting.addLast(job);
     }
 
     private void start(Job job) {
+        long due = job.deferral == null ? 0 : Duration.between(clock.instant(), job.deferral.notBefore()).toMillis();
+        if (due > 0) {
+            // Not due yet: wait on a timer, holding its place in the partition's offsets but no slot and no thread.
+            // A stop before it is due leaves it uncommitted for the next owner.
+            timers.schedule(() -> start(job), due, TimeUnit.MILLISECONDS);
+            return;
+        }
         active.incrementAndGet();
         threads.execute(() -> execute(job));
     }
@@ -252,7 +261,13 @@ public final class RequestWorker implements Runnable {
             throw job.decodeFailure; // registry unavailable: retry later
         }
         return switch (job.decoded) {
-            case DecodedRequest.Valid v -> publish(executor.execute(v.request()), v.request().replyTo(), v.format(), v.request().attributes());
+            case DecodedRequest.Valid v -> switch (executor.execute(v.request())) {
+                case Execution.Finished f -> publish(f.result(), v.request().replyTo(), v.format(), v.request().attributes());
+                case Execution.Deferred d -> {
+                    log.info("Request {} deferred to {} until {}: {}", v.request().requestId(), topics.retry(), d.notBefore(), d.reason());
+                    yield List.of(DeadLetters.deferred(topics.retry(), job.record, d.notBefore(), d.attempts()));
+                }
+            };
             case DecodedRequest.Invalid i -> publish(executor.reject(i.requestId(), i.correlationId(), i.instanceId(), i.methodName(),
                     Outcome.Failure.of(ErrorCode.VALIDATION_ERROR, i.problem()), Instant.ofEpochMilli(job.record.timestamp())),
                     i.replyTo(), i.format(), Map.of());

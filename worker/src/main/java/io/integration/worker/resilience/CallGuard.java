@@ -114,6 +114,11 @@ public final class CallGuard {
                     trail.add(attempt);
                     return new Guarded.Failed(e, deadlineBound, List.copyOf(trail));
                 }
+                if (wait.compareTo(maxHold) > 0) {
+                    // The system asked for a wait longer than a request may hold its slot: hand it back instead.
+                    trail.add(attempt);
+                    return new Guarded.RateLimited(instanceId, wait, List.copyOf(trail));
+                }
                 trail.add(attempt.withWait(wait.toMillis()));
                 try {
                     sleeper.sleep(wait);

@@ -73,6 +73,50 @@ class ResilienceIT extends WorkerItSupport {
     }
 
     @Test
+    void aRetryAfterLongerThanTheWorkerWaitsDefersTheRequestToTheRetryTopicInsteadOfHoldingIt() {
+        fixture.seed("/demo-definition.yaml", api.baseUrl(), "demo", "k");
+        api.stubFor(get(urlPathMatching("/v1/users/9")).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3600")));
+        api.stubFor(get(urlPathMatching("/v1/users/10")).willReturn(okJson("{\"name\":\"Cy\"}")));
+        worker = fixture.startWorker();
+        long sent = System.currentTimeMillis();
+
+        fixture.sendJson("demo", WorkerFixture.request("r-3600", "demo", "getUser", "{\"id\":\"9\"}"));
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> deferred = fixture.read(fixture.topics.retry(), 1, WAIT);
+
+        assertThat(deferred).hasSize(1);
+        long notBefore = Long.parseLong(new String(deferred.getFirst().headers().lastHeader("integration.not-before").value(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(notBefore - sent).isBetween(3_500_000L, 3_700_000L);
+        assertThat(new String(deferred.getFirst().headers().lastHeader("integration.attempts").value(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("1");
+        assertThat(new String(deferred.getFirst().value(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"requestId\":\"r-3600\"");
+        // Not held: the request's partition moves on and no result is published for it yet
+        org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() ->
+                assertThat(fixture.committed().get(deferred.getFirst().partition())).isNotNull());
+        assertThat(fixture.results(Set.of("r-3600"), Duration.ofSeconds(3))).doesNotContainKey("r-3600");
+        api.verify(1, getRequestedFor(urlPathMatching("/v1/users/9")));
+    }
+
+    @Test
+    void aDeferredRequestComesBackWhenDueAndKeepsItsAttemptCount() {
+        fixture.seed("/demo-definition.yaml", api.baseUrl(), "demo", "k");
+        api.stubFor(get(urlPathMatching("/v1/users/11")).inScenario("later").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3")).willSetStateTo("ready"));
+        api.stubFor(get(urlPathMatching("/v1/users/11")).inScenario("later").whenScenarioStateIs("ready")
+                .willReturn(okJson("{\"name\":\"Di\"}")));
+        worker = fixture.startWorker(Map.of("worker.max.hold", "1s"));
+
+        fixture.sendJson("demo", WorkerFixture.request("r-later", "demo", "getUser", "{\"id\":\"11\"}"));
+
+        JsonNode result = fixture.results(Set.of("r-later"), WAIT).get("r-later");
+        assertThat(result.get("status").asText()).isEqualTo("SUCCESS");
+        assertThat(result.get("attempts").asInt()).isEqualTo(2);
+        assertThat(fixture.read(fixture.topics.retry(), 1, WAIT)).hasSize(1);
+        List<Long> callTimes = api.getAllServeEvents().stream().map(e -> e.getRequest().getLoggedDate().getTime()).sorted().toList();
+        assertThat(callTimes.get(1) - callTimes.get(0)).isGreaterThanOrEqualTo(2_900L);
+    }
+
+    @Test
     void clientErrorsAreTriedOnceAndServerErrorsAtMostMaxAttempts() {
         fixture.seed("/demo-definition.yaml", api.baseUrl(), "demo", "k");
         api.stubFor(post("/v1/notes").willReturn(aResponse().withStatus(422).withBody("{\"error\":\"bad\"}")));

@@ -66,7 +66,7 @@ final class WorkerFixture implements AutoCloseable {
         this.name = testName + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.topics = Topics.prefixed(name);
         this.group = name + "-workers";
-        infra.createTopics(PARTITIONS, List.of(topics.requests(), topics.results(), topics.events(), topics.deadLetter()));
+        infra.createTopics(PARTITIONS, List.of(topics.requests(), topics.results(), topics.events(), topics.deadLetter(), topics.retry()));
         this.mongo = MongoClients.create(infra.mongoUri());
         this.db = mongo.getDatabase(name.replace('.', '_'));
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()),
@@ -85,6 +85,7 @@ final class WorkerFixture implements AutoCloseable {
         s.put("topic.results", topics.results());
         s.put("topic.events", topics.events());
         s.put("topic.dlt", topics.deadLetter());
+        s.put("topic.retry", topics.retry());
         s.put("outbound.allow.private.networks", "true");
         s.put("http.timeout", "5s");
         return s;

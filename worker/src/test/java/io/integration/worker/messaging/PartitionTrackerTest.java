@@ -50,6 +50,6 @@ class PartitionTrackerTest {
         var request = new io.integration.worker.execution.ExecutionRequest("r" + offset, null, "i", "m", "{}", null, orderingKey,
                 null, null, null, null);
         var record = new org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>("t", 0, offset, null, null);
-        return new Job(record, new PartitionTracker(), new DecodedRequest.Valid(request, WireFormat.JSON), null);
+        return new Job(record, new PartitionTracker(), new DecodedRequest.Valid(request, WireFormat.JSON), null, null);
     }
 }
