@@ -107,20 +107,26 @@ public final class Bench {
         return switch (arm) {
             case "naive" -> ArmProcess.start(NaiveLoop.class.getName(), baseline, Map.of(), "READY");
             case "skeleton" -> ArmProcess.start(SkeletonLoop.class.getName(), baseline, Map.of(), "READY");
-            case "worker" -> ArmProcess.start("io.integration.worker.app.WorkerMain", List.of(), Map.of(
-                    "WORKER_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                    "WORKER_KAFKA_GROUP_ID", group,
-                    "WORKER_SCHEMA_REGISTRY_URL", registry.url(),
-                    "WORKER_MONGO_URI", mongo.connectionString(),
-                    "WORKER_MONGO_DATABASE", "bench",
-                    "WORKER_TOPIC_REQUESTS", topics.get(0),
-                    "WORKER_TOPIC_RESULTS", topics.get(1),
-                    "WORKER_TOPIC_EVENTS", topics.get(2),
-                    "WORKER_TOPIC_DLT", topics.get(3),
-                    "WORKER_TOPIC_RETRY", topics.get(4),
-                    "WORKER_OUTBOUND_ALLOW_PRIVATE_NETWORKS", "true"), "Assigned");
+            case "worker" -> ArmProcess.start("io.integration.worker.app.WorkerMain", List.of(), workerEnv(topics, group), "Assigned");
             default -> throw new IllegalArgumentException("arm: '" + arm + "' (expected: worker, skeleton or naive)");
         };
+    }
+
+    /** The worker arm's configuration, exactly as a deployment passes it. */
+    private Map<String, String> workerEnv(List<String> topics, String group) {
+        Map<String, String> env = new HashMap<>();
+        env.put("WORKER_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("WORKER_KAFKA_GROUP_ID", group);
+        env.put("WORKER_SCHEMA_REGISTRY_URL", registry.url());
+        env.put("WORKER_MONGO_URI", mongo.connectionString());
+        env.put("WORKER_MONGO_DATABASE", "bench");
+        env.put("WORKER_TOPIC_REQUESTS", topics.get(0));
+        env.put("WORKER_TOPIC_RESULTS", topics.get(1));
+        env.put("WORKER_TOPIC_EVENTS", topics.get(2));
+        env.put("WORKER_TOPIC_DLT", topics.get(3));
+        env.put("WORKER_TOPIC_RETRY", topics.get(4));
+        env.put("WORKER_OUTBOUND_ALLOW_PRIVATE_NETWORKS", "true");
+        return env;
     }
 
     private Map<String, Long> produce(String topic, String prefix, Workload workload) {

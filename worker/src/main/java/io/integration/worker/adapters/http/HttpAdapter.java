@@ -75,7 +75,8 @@ public final class HttpAdapter implements Adapter {
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
-            return new AdapterResponse(status, response.headers().map(), response.body());
+            boolean gzip = response.headers().firstValue("content-encoding").map(v -> v.equalsIgnoreCase("gzip")).orElse(false);
+            return new AdapterResponse(status, response.headers().map(), gzip ? Gzip.inflate(response.body(), call.maxResponseBytes(), what) : response.body());
         }
         Duration wait = RetryAfter.parse(response.headers().firstValue("retry-after").orElse(null), clock);
         if (wait == null && status == 429) {
@@ -105,7 +106,8 @@ public final class HttpAdapter implements Adapter {
 
     private static HttpRequest request(AdapterCall call, HttpBinding binding, URI uri) throws AdapterException.InvalidCall {
         HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(call.timeout()).header("Accept", "application/json");
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(call.timeout()).header("Accept", "application/json")
+                .header("Accept-Encoding", "gzip");
         if (binding.sendParamsAsBody()) {
             try {
                 body = HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(call.params()));

@@ -119,6 +119,22 @@ class HttpAdapterTest {
     }
 
     @Test
+    void aGzipBodyIsInflatedUnderTheSameCap() throws Exception {
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (var gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+            gzip.write(("{\"pad\":\"" + "0".repeat(100_000) + "\"}").getBytes(StandardCharsets.UTF_8));
+        }
+        api.stubFor(get("/zipped").willReturn(aResponse().withStatus(200).withHeader("Content-Encoding", "gzip").withBody(zipped.toByteArray())));
+
+        AdapterResponse inflated = adapter.execute(call(Map.of("method", "GET", "path", "/zipped"), Map.of(), AdapterCall.Auth.NONE,
+                Duration.ofSeconds(2), 1_000_000));
+        assertThat(inflated.body()).hasSize(100_010);
+        assertThatThrownBy(() -> adapter.execute(call(Map.of("method", "GET", "path", "/zipped"), Map.of(), AdapterCall.Auth.NONE,
+                Duration.ofSeconds(2), 50_000)))
+                .isInstanceOf(AdapterException.ResponseTooLarge.class).hasMessageContaining("once inflated");
+    }
+
+    @Test
     void badCallsArePermanentAndNameWhatIsMissing() {
         assertThatThrownBy(() -> adapter.execute(call(Map.of("method", "GET", "path", "/users/{params.id}"), Map.of())))
                 .isInstanceOf(AdapterException.InvalidCall.class)
