@@ -1,10 +1,6 @@
 package io.integration.worker.messaging;
 
 import io.integration.wire.SchemaRegistryException;
-import io.integration.worker.execution.ErrorCode;
-import io.integration.worker.execution.Execution;
-import io.integration.worker.execution.ExecutionResult;
-import io.integration.worker.execution.Outcome;
 import io.integration.worker.execution.RequestExecutor;
 import io.integration.worker.store.StoreUnavailableException;
 import java.time.Clock;
@@ -81,7 +77,7 @@ public final class RequestWorker implements Runnable {
     private final Producer<byte[], byte[]> producer;
     private final RequestDecoder decoder;
     private final OutputEncoder encoder;
-    private final RequestExecutor executor;
+    private final OutputPlanner planner;
     private final Topics topics;
     private final Limits limits;
     private final Clock clock;
@@ -108,7 +104,7 @@ public final class RequestWorker implements Runnable {
         this.producer = producer;
         this.decoder = decoder;
         this.encoder = encoder;
-        this.executor = executor;
+        this.planner = new OutputPlanner(executor, encoder, topics);
         this.topics = topics;
         this.limits = limits;
         this.clock = clock;
@@ -210,7 +206,7 @@ public final class RequestWorker implements Runnable {
     private void execute(Job job) {
         List<ProducerRecord<byte[], byte[]>> outputs;
         try {
-            outputs = outputs(job);
+            outputs = planner.outputs(job);
         } catch (StoreUnavailableException | SchemaRegistryException | KafkaException e) {
             retryLater(job, e);
             return;
@@ -246,37 +242,6 @@ public final class RequestWorker implements Runnable {
         long backoff = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS << Math.min(job.transientFailures - 1, 10));
         log.warn("Record {} will be tried again in {} ms: {}", job.where(), backoff, cause.toString());
         timers.schedule(() -> restart(job), backoff, TimeUnit.MILLISECONDS);
-    }
-
-    private List<ProducerRecord<byte[], byte[]>> outputs(Job job) {
-        if (job.decodeFailure instanceof PoisonRecordException poison) {
-            if (job.deadLettered) {
-                return List.of();
-            }
-            job.deadLettered = true;
-            log.warn("Poison record {} goes to {}: {}", job.where(), topics.deadLetter(), poison.getMessage());
-            return List.of(DeadLetters.of(topics.deadLetter(), job.record, DeadLetters.Stage.DESERIALIZATION, poison));
-        }
-        if (job.decodeFailure != null) {
-            throw job.decodeFailure; // registry unavailable: retry later
-        }
-        return switch (job.decoded) {
-            case DecodedRequest.Valid v -> switch (executor.execute(v.request())) {
-                case Execution.Finished f -> publish(f.result(), v.request().replyTo(), v.format(), v.request().attributes());
-                case Execution.Deferred d -> {
-                    log.info("Request {} deferred to {} until {}: {}", v.request().requestId(), topics.retry(), d.notBefore(), d.reason());
-                    yield List.of(DeadLetters.deferred(topics.retry(), job.record, d.notBefore(), d.attempts()));
-                }
-            };
-            case DecodedRequest.Invalid i -> publish(executor.reject(i.requestId(), i.correlationId(), i.instanceId(), i.methodName(),
-                    Outcome.Failure.of(ErrorCode.VALIDATION_ERROR, i.problem()), Instant.ofEpochMilli(job.record.timestamp())),
-                    i.replyTo(), i.format(), Map.of());
-        };
-    }
-
-    private List<ProducerRecord<byte[], byte[]>> publish(ExecutionResult result, String replyTo, WireFormat format, Map<String, String> attributes) {
-        String resultTopic = replyTo == null || replyTo.isBlank() ? topics.results() : replyTo;
-        return List.of(encoder.result(resultTopic, result, format), encoder.event(topics.events(), result, attributes));
     }
 
     private CompletableFuture<Void> send(ProducerRecord<byte[], byte[]> record) {
