@@ -31,6 +31,34 @@ public final class KafkaTopics {
                     throw new IllegalStateException("Cannot create topic " + name, e);
                 }
             });
+            awaitLeaders(admin, names);
         }
+    }
+
+    /**
+     * Waits until every partition has a leader. Producing to a topic whose leaders are still being elected
+     * makes the idempotent producer retry after NOT_LEADER_OR_FOLLOWER, and we saw Kafka 4.4 clients then
+     * loop forever on OUT_OF_ORDER_SEQUENCE_NUMBER; a topic is handed out only once it is ready.
+     */
+    private static void awaitLeaders(Admin admin, Collection<String> names) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try {
+                boolean ready = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (ready) {
+                    return;
+                }
+            } catch (Exception notYet) {
+                // metadata not propagated yet: ask again
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("Topics " + names + " have no leader after 30 s");
     }
 }
