@@ -131,8 +131,11 @@ public final class Bench {
 
     private Map<String, Long> produce(String topic, String prefix, Workload workload) {
         Map<String, Long> createdAt = new HashMap<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 10), new ByteArraySerializer(), new ByteArraySerializer())) {
+        // Not idempotent, one request in flight: the idempotent producer looped on OUT_OF_ORDER_SEQUENCE_NUMBER here (see README).
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < workload.requests(); i++) {
                 String key = "k" + (i % workload.keys());
                 String id = prefix + "-" + i;
