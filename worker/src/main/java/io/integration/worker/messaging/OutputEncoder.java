@@ -69,8 +69,7 @@ final class OutputEncoder {
                 .setAttempts(result.attempts())
                 .setAttributes(Map.copyOf(attributes))
                 .build();
-        byte[] value = eventFormat == WireFormat.JSON ? json(event) : events.encode(topic + "-value", event);
-        return new ProducerRecord<>(topic, utf8(nullToEmpty(result.instanceId())), value);
+        return eventRecord(topic, event);
     }
 
     /** An {@code integration.circuit.opened|closed} event, keyed by instance id. */
@@ -82,8 +81,13 @@ final class OutputEncoder {
                 .setIntegrationInstanceId(instanceId)
                 .setOccurredAt(at)
                 .build();
+        return eventRecord(topic, event);
+    }
+
+    /** An event keyed by its instance id, in the configured event encoding. */
+    private ProducerRecord<byte[], byte[]> eventRecord(String topic, IntegrationEvent event) {
         byte[] value = eventFormat == WireFormat.JSON ? json(event) : events.encode(topic + "-value", event);
-        return new ProducerRecord<>(topic, utf8(instanceId), value);
+        return new ProducerRecord<>(topic, utf8(event.getIntegrationInstanceId()), value);
     }
 
     static IntegrationResult toAvro(ExecutionResult r) {

@@ -48,7 +48,7 @@ final class OutputPlanner {
                 case Execution.Finished f -> publish(f.result(), v.request().replyTo(), v.format(), v.request().attributes());
                 case Execution.Deferred d -> {
                     log.info("Request {} deferred to {} until {}: {}", v.request().requestId(), topics.retry(), d.notBefore(), d.reason());
-                    yield List.of(DeadLetters.deferred(topics.retry(), job.record, d.notBefore(), d.attempts()));
+                    yield List.of(Deferrals.deferred(topics.retry(), job.record, d.notBefore(), d.attempts()));
                 }
             };
             case DecodedRequest.Invalid i -> publish(executor.reject(i.requestId(), i.correlationId(), i.instanceId(), i.methodName(),

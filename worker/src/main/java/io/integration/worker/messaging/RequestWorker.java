@@ -176,7 +176,7 @@ public final class RequestWorker implements Runnable {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         PartitionTracker tracker = trackers.computeIfAbsent(partition, p -> new PartitionTracker());
         tracker.add(record.offset());
-        Job.Deferral deferral = record.topic().equals(topics.retry()) ? DeadLetters.deferral(record) : null;
+        Job.Deferral deferral = record.topic().equals(topics.retry()) ? Deferrals.deferral(record) : null;
         Job job;
         try {
             job = new Job(record, tracker, decoder.decode(record.value()), null, deferral);
