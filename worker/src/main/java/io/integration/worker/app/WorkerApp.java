@@ -61,7 +61,7 @@ public final class WorkerApp implements AutoCloseable {
                 CachingRegistry.instances(new MongoInstanceRepository(db), config.registryCacheTtl(), clock),
                 CachingRegistry.definitions(new MongoDefinitionRepository(db), config.registryCacheTtl(), clock),
                 new MongoCredentialRepository(db, new PlaintextSecretCodec()), adapters, new MongoResultLog(db),
-                config.execution(), CallGuard.standard(clock, (instanceId, open) -> circuitEvents.get().changed(instanceId, open),
+                config.execution(), CallGuard.standard(clock, (scope, open) -> circuitEvents.get().changed(scope, open),
                         config.maxHold()), clock);
         RequestWorker worker = KafkaMessaging.worker(config.messaging(), registry, executor, clock);
         circuitEvents.set(worker::circuitChanged);

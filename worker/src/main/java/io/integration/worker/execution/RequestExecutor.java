@@ -24,6 +24,7 @@ import io.integration.worker.resilience.CallGuard;
 import io.integration.worker.resilience.Guarded;
 import io.integration.worker.resilience.RateSettings;
 import io.integration.worker.resilience.RetrySettings;
+import io.integration.worker.resilience.Scope;
 import io.integration.worker.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
@@ -151,7 +152,7 @@ public final class RequestExecutor {
         AdapterCall call = new AdapterCall(request.requestId(), method.name(), definition.baseUrl(), definition.effectiveAllowedHosts(),
                 method.binding(definition.adapter().type()), JSON.convertValue(params, MAP), instance.config(), auth,
                 method.idempotent(), timeout, maxBytes);
-        Guarded guarded = guard.call(instance.id(), policy(definition, method), method.idempotent(), timeout, request.deadline(),
+        Guarded guarded = guard.call(instance.id(), policy(instance.id(), definition, method), method.idempotent(), timeout, request.deadline(),
                 attemptTimeout -> adapter.execute(call.withTimeout(attemptTimeout)));
         progress.trail = guarded.trail();
         return switch (guarded) {
@@ -163,20 +164,29 @@ public final class RequestExecutor {
             case Guarded.RateLimited r -> new Outcome.Failure(ErrorCode.RATE_LIMIT_EXCEEDED, "integration instance '" + r.instanceId()
                     + "' is rate limited for " + r.retryAfter().toMillis() + " ms, past the request's deadline; no call was made",
                     true, r.retryAfter().toMillis(), null);
-            case Guarded.CircuitOpen c -> new Outcome.Failure(ErrorCode.CIRCUIT_OPEN, "the circuit of integration instance '"
-                    + c.instanceId() + "' is open after repeated failures; no call was made", true, c.openFor().toMillis(), null);
+            case Guarded.CircuitOpen c when mayDefer(request, c.retryAfter()) -> throw new DeferSignal(new Execution.Deferred(
+                    clock.instant().plus(c.retryAfter()), request.priorAttempts() + c.trail().size(),
+                    "the circuit of " + c.scope().describe() + " is open for " + c.retryAfter().toMillis() + " ms"));
+            case Guarded.CircuitOpen c -> new Outcome.Failure(ErrorCode.CIRCUIT_OPEN, "the circuit of " + c.scope().describe()
+                    + " is open after repeated failures until past the request's deadline; no call was made", true, c.retryAfter().toMillis(), null);
         };
     }
 
-    /** A held request waits in the retry topic unless its deadline would pass first. */
+    /** A held request (or one meeting an open circuit) waits in the retry topic unless its deadline would pass first. */
     private boolean mayDefer(ExecutionRequest request, Duration wait) {
         return request.deadline() == null || clock.instant().plus(wait).isBefore(request.deadline());
     }
 
-    private static CallGuard.Policy policy(IntegrationDefinition definition, MethodDefinition method) {
+    /** Retries merge the method's settings over the defaults; a method with its own breaker or rate limit gets its own. */
+    private static CallGuard.Policy policy(String instanceId, IntegrationDefinition definition, MethodDefinition method) {
         try {
+            Scope instance = Scope.instance(instanceId);
+            Scope own = Scope.method(instanceId, method.name());
             return new CallGuard.Policy(RetrySettings.from(definition.defaults().retry(), method.retry()),
-                    BreakerSettings.from(definition.defaults().circuitBreaker()), RateSettings.from(definition.defaults().rateLimit()));
+                    BreakerSettings.from(method.circuitBreaker() != null ? method.circuitBreaker() : definition.defaults().circuitBreaker()),
+                    method.circuitBreaker() != null ? own : instance,
+                    RateSettings.from(method.rateLimit() != null ? method.rateLimit() : definition.defaults().rateLimit()),
+                    method.rateLimit() != null ? own : instance);
         } catch (IllegalArgumentException e) {
             throw fail(ErrorCode.EXECUTION_ERROR, "definition " + definition.key() + ": " + e.getMessage());
         }

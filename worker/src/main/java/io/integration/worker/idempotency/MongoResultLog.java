@@ -1,31 +1,48 @@
 package io.integration.worker.idempotency;
 
-import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
 
 import com.mongodb.ErrorCategory;
-import com.mongodb.MongoWriteException;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import io.integration.worker.execution.ErrorCode;
 import io.integration.worker.execution.ExecutionResult;
 import io.integration.worker.execution.Outcome;
 import io.integration.worker.execution.ResultLog;
+import io.integration.worker.store.Coalescer;
 import io.integration.worker.store.MongoCalls;
 import io.integration.worker.resilience.Attempt;
+import java.util.Collection;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.bson.Document;
 
 /**
  * The result log in the MongoDB collection {@code results}, one document per request id ({@code _id},
- * hence unique). The first writer wins; later writers get the recorded result back.
+ * hence unique). The first writer wins; later writers get the recorded result back. Concurrent lookups
+ * and writes are {@linkplain Coalescer coalesced} into one {@code $in} query or one unordered
+ * {@code insertMany} per round trip.
  */
 public final class MongoResultLog implements ResultLog {
 
     public static final String COLLECTION = "results";
 
+    /** Most request ids one round trip reads or writes. */
+    static final int MAX_BATCH = 512;
+
     private final MongoCollection<Document> collection;
+    private final Coalescer<String, Optional<ExecutionResult>> finds = new Coalescer<>(MAX_BATCH, this::findAll);
+    private final Coalescer<ExecutionResult, ExecutionResult> records = new Coalescer<>(MAX_BATCH, this::recordAll);
 
     public MongoResultLog(MongoDatabase database) {
         this.collection = database.getCollection(COLLECTION);
@@ -33,20 +50,70 @@ public final class MongoResultLog implements ResultLog {
 
     @Override
     public Optional<ExecutionResult> find(String requestId) {
-        return MongoCalls.call("find result " + requestId,
-                () -> Optional.ofNullable(collection.find(eq("_id", requestId)).first()).map(MongoResultLog::fromDocument));
+        return finds.submit(requestId);
     }
 
     @Override
     public ExecutionResult recordIfAbsent(ExecutionResult result) {
+        return records.submit(result);
+    }
+
+    /** One {@code $in} query for the given request ids; answers in their order. */
+    private List<Optional<ExecutionResult>> findAll(List<String> requestIds) {
+        Map<String, ExecutionResult> found = recorded(new LinkedHashSet<>(requestIds));
+        return requestIds.stream().map(id -> Optional.ofNullable(found.get(id))).toList();
+    }
+
+    private Map<String, ExecutionResult> recorded(Collection<String> requestIds) {
+        return MongoCalls.call("find " + requestIds.size() + " result(s)", () -> {
+            Map<String, ExecutionResult> found = new HashMap<>();
+            for (Document d : collection.find(in("_id", requestIds))) {
+                found.put(d.getString("_id"), fromDocument(d));
+            }
+            return found;
+        });
+    }
+
+    /**
+     * One unordered {@code insertMany}; a request id already recorded (by another worker, or earlier in
+     * this batch) answers with the recorded result, read back in one more query.
+     */
+    private List<ExecutionResult> recordAll(List<ExecutionResult> results) {
+        Map<String, ExecutionResult> firstById = new LinkedHashMap<>();
+        results.forEach(r -> firstById.putIfAbsent(r.requestId(), r));
+        List<ExecutionResult> toInsert = List.copyOf(firstById.values());
+        Set<String> lost = MongoCalls.call("record " + toInsert.size() + " result(s)", () -> insertAll(toInsert));
+        Map<String, ExecutionResult> winners = new HashMap<>(firstById);
+        if (!lost.isEmpty()) {
+            Map<String, ExecutionResult> earlier = recorded(lost);
+            for (String id : lost) {
+                ExecutionResult winner = earlier.get(id);
+                if (winner == null) {
+                    throw new IllegalStateException("result " + id + " was reported as recorded but is not there");
+                }
+                winners.put(id, winner);
+            }
+        }
+        return results.stream().map(r -> winners.get(r.requestId())).toList();
+    }
+
+    /** Inserts the documents; returns the request ids that were already recorded. */
+    private Set<String> insertAll(List<ExecutionResult> results) {
         try {
-            MongoCalls.run("record result " + result.requestId(), () -> collection.insertOne(toDocument(result)));
-            return result;
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+            collection.insertMany(results.stream().map(MongoResultLog::toDocument).toList(), new InsertManyOptions().ordered(false));
+            return Set.of();
+        } catch (MongoBulkWriteException e) {
+            Set<String> duplicates = new HashSet<>();
+            for (BulkWriteError error : e.getWriteErrors()) {
+                if (error.getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
+                duplicates.add(results.get(error.getIndex()).requestId());
+            }
+            if (e.getWriteConcernError() != null) {
                 throw e;
             }
-            return find(result.requestId()).orElseThrow(() -> new IllegalStateException("result " + result.requestId() + " vanished"));
+            return duplicates;
         }
     }
 

@@ -8,6 +8,7 @@ import io.integration.avro.IntegrationEvent;
 import io.integration.avro.IntegrationResult;
 import io.integration.avro.ResultStatus;
 import io.integration.wire.AvroWireCodec;
+import io.integration.worker.resilience.Scope;
 import io.integration.worker.execution.ExecutionResult;
 import io.integration.worker.execution.Outcome;
 import java.nio.charset.StandardCharsets;
@@ -72,13 +73,14 @@ final class OutputEncoder {
         return eventRecord(topic, event);
     }
 
-    /** An {@code integration.circuit.opened|closed} event, keyed by instance id. */
-    ProducerRecord<byte[], byte[]> circuitEvent(String topic, String instanceId, boolean open, java.time.Instant at) {
+    /** An {@code integration.circuit.opened|closed} event, keyed by instance id; names the method of a per-method breaker. */
+    ProducerRecord<byte[], byte[]> circuitEvent(String topic, Scope scope, boolean open, java.time.Instant at) {
         String type = open ? CIRCUIT_OPENED : CIRCUIT_CLOSED;
         IntegrationEvent event = IntegrationEvent.newBuilder()
-                .setEventId(instanceId + "/" + type + "/" + at.toEpochMilli())
+                .setEventId(scope.instanceId() + (scope.methodName() == null ? "" : "#" + scope.methodName()) + "/" + type + "/" + at.toEpochMilli())
                 .setType(type)
-                .setIntegrationInstanceId(instanceId)
+                .setIntegrationInstanceId(scope.instanceId())
+                .setMethodName(scope.methodName())
                 .setOccurredAt(at)
                 .build();
         return eventRecord(topic, event);

@@ -1,6 +1,7 @@
 package io.integration.worker.messaging;
 
 import io.integration.wire.SchemaRegistryException;
+import io.integration.worker.resilience.Scope;
 import io.integration.worker.execution.RequestExecutor;
 import io.integration.worker.store.StoreUnavailableException;
 import java.time.Clock;
@@ -137,11 +138,12 @@ public final class RequestWorker implements Runnable {
     }
 
 
-    /** Publishes {@code integration.circuit.opened|closed} for {@code instanceId}; any thread, does not block. */
-    public void circuitChanged(String instanceId, boolean open) {
-        log.warn("Circuit of instance {} {}", instanceId, open ? "opened" : "closed");
+    /** Publishes {@code integration.circuit.opened|closed} for {@code scope}; any thread, does not block. */
+    public void circuitChanged(Scope scope, boolean open) {
+        String instanceId = scope.instanceId();
+        log.warn("Circuit of {} {}", scope.describe(), open ? "opened" : "closed");
         try {
-            send(encoder.circuitEvent(topics.events(), instanceId, open, clock.instant())).whenComplete((ok, error) -> {
+            send(encoder.circuitEvent(topics.events(), scope, open, clock.instant())).whenComplete((ok, error) -> {
                 if (error != null) {
                     log.warn("Circuit event for {} not published: {}", instanceId, error.toString());
                 }

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param paramSchema JSON Schema the request params must satisfy, or null for any JSON object
  * @param idempotent whether repeating the call is safe; idempotent calls carry {@code Idempotency-Key}
  * @param timeout overrides the definition's default timeout, or null
+ * @param circuitBreaker the method's own breaker settings, or null to share the instance's breaker
+ * @param rateLimit the method's own rate limit, or null to share the instance's limiter
  */
 public record MethodDefinition(
         String name,
@@ -25,7 +27,9 @@ public record MethodDefinition(
         String responseTransform,
         JsonNode responseSchema,
         Duration timeout,
-        Map<String, Object> retry) {
+        Map<String, Object> retry,
+        Map<String, Object> circuitBreaker,
+        Map<String, Object> rateLimit) {
 
     public MethodDefinition {
         requireNonNull(name, "methods[].name");

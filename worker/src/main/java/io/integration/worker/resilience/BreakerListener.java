@@ -1,10 +1,10 @@
 package io.integration.worker.resilience;
 
-/** Told when an instance's circuit opens or closes; called on the thread of the call that changed it, must not block long. */
+/** Told when a circuit opens or closes; called on the thread of the call that changed it, must not block long. */
 @FunctionalInterface
 public interface BreakerListener {
 
-    BreakerListener NONE = (instanceId, open) -> { };
+    BreakerListener NONE = (scope, open) -> { };
 
-    void changed(String instanceId, boolean open);
+    void changed(Scope scope, boolean open);
 }

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
- * Runs a call under its instance's circuit breaker (resilience4j) with retries: exponential backoff with
+ * Runs a call under its circuit breaker (resilience4j; one per instance, or per method where the
+ * definition gives the method its own settings) with retries: exponential backoff with
  * full jitter, stretched to the system's {@code Retry-After}, bounded by the attempts and by the request's
  * deadline. Only retriable failures are retried, and for methods that are not idempotent only those where
  * the system did not do the work (connection refused, 429, 503). Permanent answers (4xx) count as the
@@ -42,6 +43,7 @@ public final class CallGuard {
     }
 
     private final Map<String, Breaker> breakers = new ConcurrentHashMap<>();
+    private final Map<String, Instant> openedAt = new ConcurrentHashMap<>();
     private final InstanceGate gate;
     private final Duration maxHold;
     private final Clock clock;
@@ -71,16 +73,16 @@ public final class CallGuard {
      * @param deadline the request's deadline, or null
      */
     public Guarded call(String instanceId, Policy policy, boolean idempotent, Duration timeout, Instant deadline, AttemptCall call) {
-        CircuitBreaker breaker = breaker(instanceId, policy.breaker());
+        CircuitBreaker breaker = breaker(policy.breakerScope(), policy.breaker());
         RetrySettings retry = policy.retry();
         List<Attempt> trail = new ArrayList<>();
         for (int n = 1; ; n++) {
-            Guarded held = awaitAdmission(instanceId, policy.rate(), deadline, trail);
+            Guarded held = awaitAdmission(instanceId, policy.rate(), policy.rateScope(), deadline, trail);
             if (held != null) {
                 return held;
             }
             if (!breaker.tryAcquirePermission()) {
-                return new Guarded.CircuitOpen(instanceId, policy.breaker().openFor(), List.copyOf(trail));
+                return new Guarded.CircuitOpen(policy.breakerScope(), closedIn(policy.breakerScope(), breaker, policy.breaker()), List.copyOf(trail));
             }
             Duration attemptTimeout = timeout;
             boolean deadlineBound = false;
@@ -130,15 +132,30 @@ public final class CallGuard {
         }
     }
 
-    /** The policy of one call: retries, breaker, rate budget. */
-    public record Policy(RetrySettings retry, BreakerSettings breaker, RateSettings rate) {
+    /** The policy of one call: retries, the breaker and rate budget and what each guards. */
+    public record Policy(RetrySettings retry, BreakerSettings breaker, Scope breakerScope, RateSettings rate, Scope rateScope) {
+    }
+
+    /**
+     * How long until {@code breaker} lets calls through again: the rest of its open time, or, half-open
+     * with every probe taken, a short while (a tenth of the open time, at most a second).
+     */
+    private Duration closedIn(Scope scope, CircuitBreaker breaker, BreakerSettings settings) {
+        Duration shortWhile = settings.openFor().dividedBy(10).compareTo(Duration.ofSeconds(1)) < 0
+                ? settings.openFor().dividedBy(10) : Duration.ofSeconds(1);
+        Instant opened = openedAt.get(scope.key());
+        if (breaker.getState() != CircuitBreaker.State.OPEN || opened == null) {
+            return shortWhile;
+        }
+        Duration left = Duration.between(clock.instant(), opened.plus(settings.openFor()));
+        return left.compareTo(shortWhile) > 0 ? left : shortWhile;
     }
 
     /**
      * Waits out the instance's hold and takes a rate permit; returns a {@link Guarded.RateLimited} when that
      * takes longer than {@code maxHold} or than the deadline allows, null when the call may go.
      */
-    private Guarded awaitAdmission(String instanceId, RateSettings rate, Instant deadline, List<Attempt> trail) {
+    private Guarded awaitAdmission(String instanceId, RateSettings rate, Scope rateScope, Instant deadline, List<Attempt> trail) {
         Duration hold = gate.holdLeft(instanceId);
         if (hold.compareTo(Duration.ZERO) > 0) {
             if (hold.compareTo(maxHold) > 0 || (deadline != null && !clock.instant().plus(hold).isBefore(deadline))) {
@@ -151,15 +168,15 @@ public final class CallGuard {
                 return new Guarded.RateLimited(instanceId, hold, List.copyOf(trail));
             }
         }
-        if (!gate.acquire(instanceId, rate)) {
+        if (!gate.acquire(rateScope.key(), rate)) {
             return new Guarded.RateLimited(instanceId, rate.per(), List.copyOf(trail));
         }
         return null;
     }
 
-    /** The current state of {@code instanceId}'s breaker, for diagnostics; CLOSED when it has none yet. */
-    public CircuitBreaker.State state(String instanceId) {
-        Breaker b = breakers.get(instanceId);
+    /** The current state of the breaker of {@code scope}, for diagnostics; CLOSED when it has none yet. */
+    public CircuitBreaker.State state(Scope scope) {
+        Breaker b = breakers.get(scope.key());
         return b == null ? CircuitBreaker.State.CLOSED : b.breaker().getState();
     }
 
@@ -199,17 +216,17 @@ public final class CallGuard {
         };
     }
 
-    private CircuitBreaker breaker(String instanceId, BreakerSettings settings) {
-        Breaker current = breakers.get(instanceId);
+    private CircuitBreaker breaker(Scope scope, BreakerSettings settings) {
+        Breaker current = breakers.get(scope.key());
         if (current != null && current.settings().equals(settings)) {
             return current.breaker();
         }
-        return breakers.compute(instanceId, (id, existing) -> existing != null && existing.settings().equals(settings)
-                ? existing : new Breaker(settings, create(id, settings))).breaker();
+        return breakers.compute(scope.key(), (key, existing) -> existing != null && existing.settings().equals(settings)
+                ? existing : new Breaker(settings, create(scope, settings))).breaker();
     }
 
-    private CircuitBreaker create(String instanceId, BreakerSettings s) {
-        CircuitBreaker breaker = CircuitBreaker.of(instanceId, CircuitBreakerConfig.custom()
+    private CircuitBreaker create(Scope scope, BreakerSettings s) {
+        CircuitBreaker breaker = CircuitBreaker.of(scope.key(), CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(s.slidingWindow())
                 .minimumNumberOfCalls(s.minimumCalls())
@@ -219,8 +236,11 @@ public final class CallGuard {
                 .build());
         breaker.getEventPublisher().onStateTransition(event -> {
             switch (event.getStateTransition().getToState()) {
-                case OPEN -> listener.changed(instanceId, true);
-                case CLOSED -> listener.changed(instanceId, false);
+                case OPEN -> {
+                    openedAt.put(scope.key(), clock.instant());
+                    listener.changed(scope, true);
+                }
+                case CLOSED -> listener.changed(scope, false);
                 default -> {
                     // HALF_OPEN and the rest are steps on the way, not news for subscribers.
                 }

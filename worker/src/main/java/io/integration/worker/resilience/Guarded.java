@@ -30,7 +30,10 @@ public sealed interface Guarded {
     record RateLimited(String instanceId, java.time.Duration retryAfter, List<Attempt> trail) implements Guarded {
     }
 
-    /** The instance's circuit is open: no call was let through. */
-    record CircuitOpen(String instanceId, Duration openFor, List<Attempt> trail) implements Guarded {
+    /**
+     * The circuit of {@code scope} is open (or half-open with its probes taken): no call was let through.
+     * {@code retryAfter} is when it lets calls through again, as far as the breaker knows.
+     */
+    record CircuitOpen(Scope scope, Duration retryAfter, List<Attempt> trail) implements Guarded {
     }
 }

@@ -23,7 +23,7 @@ class OrderingIT extends WorkerItSupport {
 
     private static final String INSTANCE = "ordered";
     private static final int KEYS = 16;
-    private static final int PER_KEY = 60;
+    private static final int PER_KEY = 200;
 
 
     @BeforeEach
@@ -48,7 +48,7 @@ class OrderingIT extends WorkerItSupport {
 
         // When
         worker = fixture.startWorker();
-        Map<String, JsonNode> results = fixture.results(ids, Duration.ofSeconds(120));
+        Map<String, JsonNode> results = fixture.results(ids, Duration.ofSeconds(180));
 
         // Then every request is answered, each key's calls reached the API in sequence order, and calls overlapped
         assertThat(results.keySet()).isEqualTo(ids);

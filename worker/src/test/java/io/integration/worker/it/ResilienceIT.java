@@ -117,38 +117,71 @@ class ResilienceIT extends WorkerItSupport {
     }
 
     @Test
-    void clientErrorsAreTriedOnceAndServerErrorsAtMostMaxAttempts() {
-        fixture.seed("/demo-definition.yaml", api.baseUrl(), "demo", "k");
+    void withHalfTheCallsFailingWith503AttemptsStayWithinTheMaximumAndClientErrorsAreTriedOnce() {
+        fixture.seed("/tolerant-definition.yaml", api.baseUrl(), "tolerant", "k");
+        api.stubFor(get(urlPathMatching("/v1/users/10[0-9]")).willReturn(aResponse().withStatus(503)));
+        api.stubFor(get(urlPathMatching("/v1/users/2[0-9][0-9]")).willReturn(okJson("{\"name\":\"Ada\"}")));
+        api.stubFor(get(urlPathMatching("/v1/users/400")).willReturn(aResponse().withStatus(400)));
+        api.stubFor(get(urlPathMatching("/v1/users/404")).willReturn(aResponse().withStatus(404)));
         api.stubFor(post("/v1/notes").willReturn(aResponse().withStatus(422).withBody("{\"error\":\"bad\"}")));
-        api.stubFor(get(urlPathMatching("/v1/users/.*")).willReturn(aResponse().withStatus(500)));
         worker = fixture.startWorker();
+        // 10 requests failing every time (3 calls each, maxAttempts) and 30 succeeding at once: half of all calls fail.
+        Map<String, String> userIds = new java.util.HashMap<>();
+        IntStream.range(0, 10).forEach(i -> userIds.put("r-down-" + i, "10" + i));
+        IntStream.range(0, 30).forEach(i -> userIds.put("r-up-" + i, String.valueOf(200 + i)));
+        userIds.put("r-400", "400");
+        userIds.put("r-404", "404");
+        userIds.forEach((id, user) -> fixture.sendJson("tolerant", WorkerFixture.request(id, "tolerant", "getUser", "{\"id\":\"" + user + "\"}")));
+        fixture.sendJson("tolerant", WorkerFixture.request("r-422", "tolerant", "createNote", "{\"text\":\"x\"}"));
 
-        fixture.sendJson("demo", WorkerFixture.request("r-422", "demo", "createNote", "{\"text\":\"x\"}"));
-        fixture.sendJson("demo", WorkerFixture.request("r-500", "demo", "getUser", "{\"id\":\"2\"}"));
+        Set<String> ids = new java.util.HashSet<>(userIds.keySet());
+        ids.add("r-422");
+        Map<String, JsonNode> results = fixture.results(ids, WAIT);
 
-        Map<String, JsonNode> results = fixture.results(Set.of("r-422", "r-500"), WAIT);
-        assertThat(results.get("r-422").get("attempts").asInt()).isEqualTo(1);
-        assertThat(results.get("r-422").at("/error/retryable").asBoolean()).isFalse();
-        assertThat(results.get("r-500").get("attempts").asInt()).isEqualTo(3);
+        assertThat(results.values()).allSatisfy(r -> assertThat(r.get("attempts").asInt()).isBetween(1, 3));
+        IntStream.range(0, 10).forEach(i -> {
+            assertThat(results.get("r-down-" + i).get("attempts").asInt()).isEqualTo(3);
+            assertThat(results.get("r-down-" + i).at("/error/code").asText()).isEqualTo("UPSTREAM_ERROR");
+            api.verify(3, getRequestedFor(urlPathMatching("/v1/users/10" + i)));
+        });
+        IntStream.range(0, 30).forEach(i -> assertThat(results.get("r-up-" + i).get("status").asText()).isEqualTo("SUCCESS"));
+        for (String once : List.of("r-400", "r-404", "r-422")) {
+            assertThat(results.get(once).get("attempts").asInt()).as(once).isEqualTo(1);
+            assertThat(results.get(once).at("/error/retryable").asBoolean()).as(once).isFalse();
+        }
+        api.verify(1, getRequestedFor(urlPathMatching("/v1/users/400")));
+        api.verify(1, getRequestedFor(urlPathMatching("/v1/users/404")));
         api.verify(1, postRequestedFor(urlPathMatching("/v1/notes")));
-        api.verify(3, getRequestedFor(urlPathMatching("/v1/users/2")));
+        long failed = api.getAllServeEvents().stream().filter(e -> e.getResponse().getStatus() == 503).count();
+        assertThat(failed).isEqualTo(30);
     }
 
     @Test
-    void anInstanceFailingEveryCallOpensItsCircuitAndTheApiSeesNoMoreCalls() {
+    void anInstanceFailingEveryCallOpensItsCircuitAndWhileOpenTheApiSeesOnlyHalfOpenProbes() {
         fixture.seed("/breaker-definition.yaml", api.baseUrl(), "fragile-1", "k");
         api.stubFor(get("/v1/ping").willReturn(aResponse().withStatus(503)));
         worker = fixture.startWorker();
-        Set<String> ids = IntStream.range(0, 20).mapToObj(i -> "ping-" + i).collect(Collectors.toSet());
+        Set<String> ids = IntStream.range(0, 20).mapToObj(i -> "ping-%02d".formatted(i)).collect(Collectors.toSet());
+        long deadline = System.currentTimeMillis() + 9_000;
 
         // Ordered on one key so that the calls happen one after another and the breaker sees them in turn
         ids.stream().sorted().forEach(id -> fixture.sendJson("fragile-1", "{\"requestId\":\"" + id
-                + "\",\"integrationInstanceId\":\"fragile-1\",\"methodName\":\"ping\",\"orderingKey\":\"one\"}"));
+                + "\",\"integrationInstanceId\":\"fragile-1\",\"methodName\":\"ping\",\"orderingKey\":\"one\",\"deadline\":" + deadline + "}"));
 
         Map<String, JsonNode> results = fixture.results(ids, WAIT);
+        List<Long> calls = api.getAllServeEvents().stream().map(e -> e.getRequest().getLoggedDate().getTime()).sorted().toList();
+        // 4 calls open the breaker (openFor 2s); after that only one half-open probe per opening, each failing and reopening it.
+        assertThat(calls.size()).isBetween(5, 4 + 5);
+        for (int i = 4; i < calls.size(); i++) {
+            assertThat(calls.get(i) - calls.get(i - 1)).as("gap before call %d", i + 1).isGreaterThanOrEqualTo(1_900L);
+        }
         Map<String, Long> codes = results.values().stream().collect(Collectors.groupingBy(r -> r.at("/error/code").asText(), Collectors.counting()));
-        assertThat(codes).containsEntry("UPSTREAM_ERROR", 4L).containsEntry("CIRCUIT_OPEN", 16L);
-        api.verify(4, getRequestedFor(urlPathMatching("/v1/ping")));
+        // Every call ends one request (no retries); the rest waited in the retry topic until their deadline ruled out another wait.
+        assertThat(codes).containsOnlyKeys("UPSTREAM_ERROR", "CIRCUIT_OPEN")
+                .containsEntry("UPSTREAM_ERROR", (long) calls.size()).containsEntry("CIRCUIT_OPEN", 20L - calls.size());
+        assertThat(results.values()).filteredOn(r -> r.at("/error/code").asText().equals("CIRCUIT_OPEN"))
+                .allSatisfy(r -> assertThat(r.get("attempts").asInt()).isZero());
+        assertThat(fixture.read(fixture.topics.retry(), 16, WAIT)).hasSizeGreaterThanOrEqualTo(16);
         AvroWireCodec<IntegrationEvent> codec = AvroWireCodec.of(IntegrationEvent.class, SchemaRegistryClient.forUrl(fixture.infra.schemaRegistryUrl()));
         List<String> types = fixture.read(fixture.topics.events(), 21, WAIT).stream().map(r -> codec.decode(r.value()).getType()).toList();
         assertThat(types).contains("integration.circuit.opened");

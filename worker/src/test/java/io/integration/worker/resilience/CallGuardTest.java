@@ -40,7 +40,7 @@ class CallGuardTest {
         }
     };
     private final CallGuard guard = new CallGuard(clock, waits::add, RandomGenerator.of("L64X128MixRandom"),
-            (id, open) -> circuitChanges.add(open), Duration.ofSeconds(30));
+            (scope, open) -> circuitChanges.add(open), Duration.ofSeconds(30));
     private final RetrySettings retry = new RetrySettings(4, Duration.ofMillis(100), Duration.ofSeconds(1));
     private final BreakerSettings lenient = new BreakerSettings(100, 100, 100, Duration.ofSeconds(30), 1);
 
@@ -64,6 +64,10 @@ class CallGuardTest {
         }
     }
 
+    private static CallGuard.Policy policy(String instanceId, RetrySettings retry, BreakerSettings breaker, RateSettings rate) {
+        return new CallGuard.Policy(retry, breaker, Scope.instance(instanceId), rate, Scope.instance(instanceId));
+    }
+
     private static AdapterException status(int code) {
         return new AdapterException.UpstreamStatus("answered " + code, code, null);
     }
@@ -72,7 +76,7 @@ class CallGuardTest {
     void retriesRetriableFailuresWithFullJitterBackoffAndKeepsTheTrail() {
         Script script = new Script(status(503), new AdapterException.Timeout("slow"));
 
-        Guarded result = guard.call("i", new CallGuard.Policy(retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, script);
+        Guarded result = guard.call("i", policy("i", retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, script);
 
         assertThat(result).isInstanceOf(Guarded.Answered.class);
         assertThat(script.calls).isEqualTo(3);
@@ -88,7 +92,7 @@ class CallGuardTest {
     void clientErrorsAreTriedOnce() {
         for (int code : new int[] {400, 404, 422}) {
             Script script = new Script(status(code));
-            assertThat(guard.call("i", new CallGuard.Policy(retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, script)).isInstanceOf(Guarded.Failed.class);
+            assertThat(guard.call("i", policy("i", retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, script)).isInstanceOf(Guarded.Failed.class);
             assertThat(script.calls).as("calls for %d", code).isEqualTo(1);
         }
         assertThat(waits).isEmpty();
@@ -98,7 +102,7 @@ class CallGuardTest {
     void attemptsAreBoundedByMaxAttempts() {
         Script script = new Script(status(500), status(500), status(500), status(500), status(500));
 
-        Guarded result = guard.call("i", new CallGuard.Policy(retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, script);
+        Guarded result = guard.call("i", policy("i", retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, script);
 
         assertThat(result).isInstanceOfSatisfying(Guarded.Failed.class, f -> assertThat(f.trail()).hasSize(4));
         assertThat(script.calls).isEqualTo(4);
@@ -107,11 +111,11 @@ class CallGuardTest {
     @Test
     void retryAfterStretchesTheWaitAndTheDeadlineStopsRetries() {
         Script script = new Script(new AdapterException.UpstreamStatus("busy", 429, Duration.ofSeconds(3)));
-        assertThat(guard.call("i", new CallGuard.Policy(retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, script)).isInstanceOf(Guarded.Answered.class);
+        assertThat(guard.call("i", policy("i", retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, script)).isInstanceOf(Guarded.Answered.class);
         assertThat(waits).containsExactly(Duration.ofSeconds(3));
 
         Script late = new Script(new AdapterException.UpstreamStatus("busy", 429, Duration.ofSeconds(3)));
-        Guarded result = guard.call("j", new CallGuard.Policy(retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1),
+        Guarded result = guard.call("j", policy("j", retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1),
                 clock.instant().plusSeconds(2), late);
         assertThat(result).isInstanceOf(Guarded.Failed.class);
         assertThat(late.calls).isEqualTo(1);
@@ -119,18 +123,18 @@ class CallGuardTest {
 
     @Test
     void aRetryAfterHoldsEveryCallOfTheInstanceAndALongHoldEndsAsRateLimited() {
-        guard.call("held", new CallGuard.Policy(new RetrySettings(1, Duration.ofMillis(1), Duration.ofMillis(1)), lenient,
+        guard.call("held", policy("held", new RetrySettings(1, Duration.ofMillis(1), Duration.ofMillis(1)), lenient,
                 RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, new Script(new AdapterException.UpstreamStatus("busy", 429, Duration.ofSeconds(3))));
 
         Script other = new Script();
-        assertThat(guard.call("held", new CallGuard.Policy(retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, other))
+        assertThat(guard.call("held", policy("held", retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, other))
                 .isInstanceOf(Guarded.Answered.class);
         assertThat(waits).containsExactly(Duration.ofSeconds(3));
 
-        guard.call("busy", new CallGuard.Policy(new RetrySettings(1, Duration.ofMillis(1), Duration.ofMillis(1)), lenient,
+        guard.call("busy", policy("busy", new RetrySettings(1, Duration.ofMillis(1), Duration.ofMillis(1)), lenient,
                 RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, new Script(new AdapterException.UpstreamStatus("busy", 429, Duration.ofHours(1))));
         Script never = new Script();
-        assertThat(guard.call("busy", new CallGuard.Policy(retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, never))
+        assertThat(guard.call("busy", policy("busy", retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, never))
                 .isInstanceOfSatisfying(Guarded.RateLimited.class, r -> assertThat(r.retryAfter()).isGreaterThan(Duration.ofMinutes(59)));
         assertThat(never.calls).isZero();
     }
@@ -138,7 +142,7 @@ class CallGuardTest {
     @Test
     void theRateLimitSpacesCallsOfAnInstance() {
         CallGuard realTime = CallGuard.standard(Clock.systemUTC(), BreakerListener.NONE, Duration.ofSeconds(5));
-        CallGuard.Policy twoPerSecond = new CallGuard.Policy(retry, lenient, new RateSettings(2, Duration.ofMillis(500)));
+        CallGuard.Policy twoPerSecond = policy("limited", retry, lenient, new RateSettings(2, Duration.ofMillis(500)));
         long started = System.nanoTime();
         for (int i = 0; i < 5; i++) {
             assertThat(realTime.call("limited", twoPerSecond, true, Duration.ofSeconds(1), null, new Script())).isInstanceOf(Guarded.Answered.class);
@@ -150,12 +154,12 @@ class CallGuardTest {
     @Test
     void nonIdempotentMethodsAreRepeatedOnlyWhenTheSystemDeclinedTheWork() {
         Script serverError = new Script(status(500));
-        assertThat(guard.call("i", new CallGuard.Policy(retry, lenient, RateSettings.UNLIMITED), false, Duration.ofSeconds(1), null, serverError)).isInstanceOf(Guarded.Failed.class);
+        assertThat(guard.call("i", policy("i", retry, lenient, RateSettings.UNLIMITED), false, Duration.ofSeconds(1), null, serverError)).isInstanceOf(Guarded.Failed.class);
         assertThat(serverError.calls).isEqualTo(1);
 
         Script declined = new Script(status(503), status(429),
                 new AdapterException.Unreachable("refused", new ConnectException("refused")));
-        assertThat(guard.call("i", new CallGuard.Policy(retry, lenient, RateSettings.UNLIMITED), false, Duration.ofSeconds(1), null, declined)).isInstanceOf(Guarded.Answered.class);
+        assertThat(guard.call("i", policy("i", retry, lenient, RateSettings.UNLIMITED), false, Duration.ofSeconds(1), null, declined)).isInstanceOf(Guarded.Answered.class);
         assertThat(declined.calls).isEqualTo(4);
     }
 
@@ -164,16 +168,49 @@ class CallGuardTest {
         BreakerSettings tight = new BreakerSettings(50, 4, 4, Duration.ofSeconds(30), 1);
         RetrySettings once = new RetrySettings(1, Duration.ofMillis(1), Duration.ofMillis(1));
         for (int i = 0; i < 4; i++) {
-            guard.call("flaky", new CallGuard.Policy(once, tight, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, new Script(status(503)));
+            guard.call("flaky", policy("flaky", once, tight, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, new Script(status(503)));
         }
 
         Script script = new Script();
-        Guarded result = guard.call("flaky", new CallGuard.Policy(once, tight, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, script);
+        Guarded result = guard.call("flaky", policy("flaky", once, tight, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, script);
 
-        assertThat(result).isInstanceOfSatisfying(Guarded.CircuitOpen.class, c -> assertThat(c.openFor()).isEqualTo(Duration.ofSeconds(30)));
+        assertThat(result).isInstanceOfSatisfying(Guarded.CircuitOpen.class, c -> assertThat(c.retryAfter()).isEqualTo(Duration.ofSeconds(30)));
         assertThat(script.calls).isZero();
         assertThat(circuitChanges).containsExactly(true);
-        assertThat(guard.call("other", new CallGuard.Policy(once, tight, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, new Script())).isInstanceOf(Guarded.Answered.class);
+        assertThat(guard.call("other", policy("other", once, tight, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, new Script())).isInstanceOf(Guarded.Answered.class);
+    }
+
+    @Test
+    void aMethodWithItsOwnBreakerTripsAloneAndNamesItself() {
+        BreakerSettings tight = new BreakerSettings(50, 4, 4, Duration.ofSeconds(30), 1);
+        RetrySettings once = new RetrySettings(1, Duration.ofMillis(1), Duration.ofMillis(1));
+        List<Scope> opened = new ArrayList<>();
+        CallGuard guarded = new CallGuard(clock, waits::add, RandomGenerator.of("L64X128MixRandom"),
+                (scope, open) -> opened.add(scope), Duration.ofSeconds(30));
+        CallGuard.Policy export = new CallGuard.Policy(once, tight, Scope.method("crm", "export"), RateSettings.UNLIMITED, Scope.instance("crm"));
+        CallGuard.Policy lookup = new CallGuard.Policy(once, tight, Scope.instance("crm"), RateSettings.UNLIMITED, Scope.instance("crm"));
+        for (int i = 0; i < 4; i++) {
+            guarded.call("crm", export, true, Duration.ofSeconds(1), null, new Script(status(503)));
+        }
+
+        assertThat(guarded.call("crm", export, true, Duration.ofSeconds(1), null, new Script())).isInstanceOf(Guarded.CircuitOpen.class);
+        assertThat(guarded.call("crm", lookup, true, Duration.ofSeconds(1), null, new Script())).isInstanceOf(Guarded.Answered.class);
+        assertThat(opened).containsExactly(Scope.method("crm", "export"));
+        assertThat(Scope.method("crm", "export").describe()).isEqualTo("method 'export' of integration instance 'crm'");
+    }
+
+    @Test
+    void anOpenCircuitSaysWhenItLetsCallsThroughAgain() {
+        BreakerSettings tight = new BreakerSettings(50, 4, 4, Duration.ofSeconds(30), 1);
+        RetrySettings once = new RetrySettings(1, Duration.ofMillis(1), Duration.ofMillis(1));
+        for (int i = 0; i < 4; i++) {
+            guard.call("slow", policy("slow", once, tight, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, new Script(status(503)));
+        }
+        waits.add(Duration.ofSeconds(12)); // time passes while the circuit is open
+
+        Guarded result = guard.call("slow", policy("slow", once, tight, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, new Script());
+
+        assertThat(result).isInstanceOfSatisfying(Guarded.CircuitOpen.class, c -> assertThat(c.retryAfter()).isEqualTo(Duration.ofSeconds(18)));
     }
 
     @Test

@@ -1,11 +1,14 @@
-package io.integration.bench;
+package io.integration.bench.arms;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -17,7 +20,18 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  */
 public final class SkeletonLoop {
 
+    private static final Executor RETRY_LATER = CompletableFuture.delayedExecutor(BaselineArgs.RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+
     private SkeletonLoop() {
+    }
+
+    private static CompletableFuture<String> callUntilSuccess(HttpClient http, BaselineArgs.Call call) {
+        return http.sendAsync(HttpRequest.newBuilder(URI.create(call.url())).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .handle((response, error) -> response != null && BaselineArgs.succeeded(response.statusCode())
+                        ? CompletableFuture.completedFuture(response.body())
+                        : CompletableFuture.supplyAsync(() -> call, RETRY_LATER).thenCompose(again -> callUntilSuccess(http, again)))
+                .thenCompose(f -> f);
     }
 
     public static void main(String[] argv) throws Exception {
@@ -29,14 +43,11 @@ public final class SkeletonLoop {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     BaselineArgs.Call call = args.call(record.value());
                     inFlight.acquire();
-                    http.sendAsync(HttpRequest.newBuilder(URI.create(call.url())).timeout(Duration.ofSeconds(10)).build(),
-                            HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-                                inFlight.release();
-                                if (response != null) {
-                                    producer.send(args.result(call.requestId(), response.body()));
-                                    producer.send(args.event(call.requestId()));
-                                }
-                            });
+                    callUntilSuccess(http, call).whenComplete((body, error) -> {
+                        inFlight.release();
+                        producer.send(args.result(call.requestId(), body));
+                        producer.send(args.event(call.requestId()));
+                    });
                 }
                 consumer.commitAsync();
             }

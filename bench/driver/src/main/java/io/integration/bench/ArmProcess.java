@@ -41,7 +41,12 @@ final class ArmProcess implements AutoCloseable {
     static ArmProcess start(String mainClass, List<String> args, Map<String, String> env, String marker) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Xmx1g", "-XX:+UseParallelGC",
-                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.integration.avro", "-Dlogback.configurationFile=logback-bench.xml", mainClass));
+                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.integration.avro", "-Dlogback.configurationFile=logback-bench.xml"));
+        String extra = System.getenv().getOrDefault("BENCH_ARM_OPTS", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.add(mainClass);
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);

@@ -1,5 +1,6 @@
-package io.integration.bench;
+package io.integration.bench.arms;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +22,21 @@ public final class NaiveLoop {
     private NaiveLoop() {
     }
 
+    private static HttpResponse<String> callUntilSuccess(HttpClient http, BaselineArgs.Call call) throws InterruptedException {
+        while (true) {
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(call.url())).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (BaselineArgs.succeeded(response.statusCode())) {
+                    return response;
+                }
+            } catch (IOException e) {
+                // connection refused during an outage: try again
+            }
+            Thread.sleep(BaselineArgs.RETRY_DELAY);
+        }
+    }
+
     public static void main(String[] argv) throws Exception {
         BaselineArgs args = BaselineArgs.parse(argv);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -28,8 +44,7 @@ public final class NaiveLoop {
             while (true) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     BaselineArgs.Call call = args.call(record.value());
-                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(call.url())).timeout(Duration.ofSeconds(10)).build(),
-                            HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> response = callUntilSuccess(http, call);
                     producer.send(args.result(call.requestId(), response.body())).get();
                     producer.send(args.event(call.requestId())).get();
                     consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)));

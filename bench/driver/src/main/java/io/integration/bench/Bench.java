@@ -11,6 +11,8 @@ import io.integration.worker.registry.DefinitionDocuments;
 import io.integration.worker.registry.IntegrationInstance;
 import io.integration.worker.registry.MongoDefinitionRepository;
 import io.integration.worker.registry.MongoInstanceRepository;
+import io.integration.bench.arms.NaiveLoop;
+import io.integration.bench.arms.SkeletonLoop;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

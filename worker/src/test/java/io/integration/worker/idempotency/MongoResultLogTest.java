@@ -1,0 +1,101 @@
+package io.integration.worker.idempotency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import io.integration.embedded.EmbeddedMongo;
+import io.integration.worker.execution.ErrorCode;
+import io.integration.worker.execution.ExecutionResult;
+import io.integration.worker.execution.Outcome;
+import io.integration.worker.store.StoreUnavailableException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The result log on the real MongoDB driver against the wire-protocol server, under concurrent callers. */
+class MongoResultLogTest {
+
+    private static EmbeddedMongo mongo;
+    private static MongoClient client;
+
+    @BeforeAll
+    static void start() {
+        mongo = EmbeddedMongo.start(0);
+        client = MongoClients.create(mongo.connectionString());
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        mongo.close();
+    }
+
+    @Test
+    void concurrentWritersOfOneRequestAllGetTheFirstRecordedResult() throws Exception {
+        MongoResultLog log = new MongoResultLog(client.getDatabase("concurrent"));
+        int requests = 400;
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<ExecutionResult>> success = new ArrayList<>();
+            List<Future<ExecutionResult>> failure = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                String id = "r-" + i;
+                success.add(callers.submit(() -> log.recordIfAbsent(result(id, new Outcome.Success("{\"n\":1}")))));
+                failure.add(callers.submit(() -> log.recordIfAbsent(result(id,
+                        new Outcome.Failure(ErrorCode.UPSTREAM_ERROR, "boom", true, null, null)))));
+            }
+            for (int i = 0; i < requests; i++) {
+                ExecutionResult a = success.get(i).get();
+                ExecutionResult b = failure.get(i).get();
+                assertThat(a).as("both writers of r-%d see one outcome", i).isEqualTo(b);
+                assertThat(log.find("r-" + i)).contains(a);
+            }
+        }
+        assertThat(client.getDatabase("concurrent").getCollection(MongoResultLog.COLLECTION).countDocuments()).isEqualTo(requests);
+    }
+
+    @Test
+    void concurrentLookupsAnswerEachRequestId() throws Exception {
+        MongoResultLog log = new MongoResultLog(client.getDatabase("lookups"));
+        ExecutionResult recorded = log.recordIfAbsent(result("known", new Outcome.Success("{}")));
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Boolean>> known = new ArrayList<>();
+            List<Future<Boolean>> unknown = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                known.add(callers.submit(() -> log.find("known").equals(java.util.Optional.of(recorded))));
+                int n = i;
+                unknown.add(callers.submit(() -> log.find("unknown-" + n).isEmpty()));
+            }
+            for (int i = 0; i < 300; i++) {
+                assertThat(known.get(i).get()).isTrue();
+                assertThat(unknown.get(i).get()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void anUnreachableStoreIsReportedAsUnavailable() {
+        EmbeddedMongo down = EmbeddedMongo.start(0);
+        try (MongoClient shortTimeout = MongoClients.create(down.connectionString() + "/?serverSelectionTimeoutMS=300")) {
+            MongoResultLog log = new MongoResultLog(shortTimeout.getDatabase("down"));
+            down.stop();
+            assertThatThrownBy(() -> log.find("x")).isInstanceOf(StoreUnavailableException.class).hasMessageContaining("MongoDB find 1 result(s)");
+            assertThatThrownBy(() -> log.recordIfAbsent(result("x", new Outcome.Success("{}"))))
+                    .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("MongoDB record 1 result(s)");
+        } finally {
+            down.close();
+        }
+    }
+
+    private static ExecutionResult result(String id, Outcome outcome) {
+        Instant now = Instant.parse("2026-11-26T00:00:00Z");
+        return new ExecutionResult(id, "c-" + id, "inst", "m", "def", "1.0.0", outcome, 1, now, now.plusMillis(5), List.of());
+    }
+}
