@@ -1,6 +1,7 @@
 package io.integration.embedded;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -8,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates topics on any cluster, leaving existing ones alone; shared by every {@link Infrastructure}. */
@@ -36,9 +39,10 @@ public final class KafkaTopics {
     }
 
     /**
-     * Waits until every partition has a leader. Producing to a topic whose leaders are still being elected
-     * makes the idempotent producer retry after NOT_LEADER_OR_FOLLOWER, and we saw Kafka 4.4 clients then
-     * loop forever on OUT_OF_ORDER_SEQUENCE_NUMBER; a topic is handed out only once it is ready.
+     * Waits until every partition has a leader and that leader serves it (answers a list-offsets request).
+     * The broker's metadata names a leader a moment before its replica manager has created the partition;
+     * producing in that moment gets NOT_LEADER_OR_FOLLOWER, and we saw the Kafka 4.4 idempotent producer
+     * then loop forever on OUT_OF_ORDER_SEQUENCE_NUMBER. A topic is handed out only once it is served.
      */
     private static void awaitLeaders(Admin admin, Collection<String> names) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -46,7 +50,7 @@ public final class KafkaTopics {
             try {
                 boolean ready = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
                         .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-                if (ready) {
+                if (ready && served(admin, names)) {
                     return;
                 }
             } catch (Exception notYet) {
@@ -59,6 +63,14 @@ public final class KafkaTopics {
                 return;
             }
         }
-        throw new IllegalStateException("Topics " + names + " have no leader after 30 s");
+        throw new IllegalStateException("Topics " + names + " have no serving leader after 30 s");
+    }
+
+    private static boolean served(Admin admin, Collection<String> names) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, d) ->
+                d.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+        return true;
     }
 }

@@ -38,9 +38,10 @@ final class ArmProcess implements AutoCloseable {
         });
     }
 
-    static ArmProcess start(String mainClass, List<String> args, Map<String, String> env, String marker) {
+    /** Starts {@code mainClass} on {@code classpath} (null: the driver's own). */
+    static ArmProcess start(String classpath, String mainClass, List<String> args, Map<String, String> env, String marker) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Xmx1g", "-XX:+UseParallelGC",
+                "-cp", classpath != null ? classpath : System.getProperty("java.class.path"), "-Xmx1g", "-XX:+UseParallelGC",
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.integration.avro", "-Dlogback.configurationFile=logback-bench.xml"));
         String extra = System.getenv().getOrDefault("BENCH_ARM_OPTS", "").strip();
         if (!extra.isEmpty()) {
@@ -59,6 +60,10 @@ final class ArmProcess implements AutoCloseable {
 
     boolean awaitReady(Duration timeout) throws InterruptedException {
         return ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** CPU time the process used so far. */

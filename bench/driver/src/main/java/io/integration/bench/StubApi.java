@@ -16,16 +16,25 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The external API of the benchmark: {@code GET /work/{key}/{seq}/{requestId}} answers {@code {"ok":true}}
  * after a fixed delay. Each exchange runs on a virtual thread whose delay is a timer park, so thousands of
- * calls wait at once without holding a carrier thread: the stub is never the bottleneck. It counts calls
- * per request id (duplicate calls) and checks that each key's sequence numbers arrive in order.
+ * calls wait at once without holding a carrier thread: the stub is not the bottleneck. It injects the
+ * workload's faults (503 on the first call of a share of requests; 503 on every call during an outage),
+ * counts successful calls per request id (more than one is a duplicate call) and checks that each key's
+ * successful calls arrive in sequence order.
  */
 final class StubApi implements AutoCloseable {
 
     private final HttpServer server;
     private volatile long delayMs;
+    private volatile int failOncePercent;
+    private volatile long outageFrom = Long.MAX_VALUE;
+    private volatile long outageUntil = Long.MIN_VALUE;
     private final Map<String, AtomicInteger> callsByRequest = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> answeredByRequest = new ConcurrentHashMap<>();
+    private final AtomicLong failed = new AtomicLong();
     private final Map<String, AtomicLong> lastSeqByKey = new ConcurrentHashMap<>();
     private final AtomicLong reordered = new AtomicLong();
+    private final Map<String, AtomicInteger> inFlightByKey = new ConcurrentHashMap<>();
+    private final AtomicLong overlapped = new AtomicLong();
 
     StubApi() {
         try {
@@ -42,24 +51,44 @@ final class StubApi implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** Resets the counters and sets the answer delay for the next run. */
-    void reset(long delayMs) {
-        this.delayMs = delayMs;
+    /** Resets the counters and sets the answer delay and faults for the next run. */
+    void reset(Workload workload) {
+        this.delayMs = workload.delayMs();
+        this.failOncePercent = workload.failOncePercent();
+        this.outageFrom = Long.MAX_VALUE;
+        this.outageUntil = Long.MIN_VALUE;
+        failed.set(0);
+        answeredByRequest.clear();
         callsByRequest.clear();
         lastSeqByKey.clear();
+        inFlightByKey.clear();
         reordered.set(0);
+        overlapped.set(0);
+    }
+
+    /** Answers every call with 503 from {@code in} from now, for {@code length}. */
+    void scheduleOutage(java.time.Duration in, java.time.Duration length) {
+        long from = System.nanoTime() + in.toNanos();
+        outageUntil = from + length.toNanos();
+        outageFrom = from;
     }
 
     long calls() {
         return callsByRequest.values().stream().mapToLong(AtomicInteger::get).sum();
     }
 
-    long duplicateCalls() {
-        return callsByRequest.values().stream().mapToLong(c -> Math.max(0, c.get() - 1)).sum();
+    long failedCalls() {
+        return failed.get();
     }
 
+    /** Successful calls beyond the first of a request: the external system did the work twice. */
+    long duplicateCalls() {
+        return answeredByRequest.values().stream().mapToLong(c -> Math.max(0, c.get() - 1)).sum();
+    }
+
+    /** Per-key order violations: a successful call with a lower sequence number than one before it, or a call overlapping its key's previous one. */
     long reordered() {
-        return reordered.get();
+        return reordered.get() + overlapped.get();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -68,13 +97,32 @@ final class StubApi implements AutoCloseable {
             // /work/{key}/{seq}/{requestId}
             String key = parts[2];
             long seq = Long.parseLong(parts[3]);
-            callsByRequest.computeIfAbsent(parts[4], id -> new AtomicInteger()).incrementAndGet();
-            long previous = lastSeqByKey.computeIfAbsent(key, k -> new AtomicLong(-1)).getAndAccumulate(seq, Math::max);
-            if (seq < previous) {
-                reordered.incrementAndGet();
+            String requestId = parts[4];
+            int call = callsByRequest.computeIfAbsent(requestId, id -> new AtomicInteger()).incrementAndGet();
+            AtomicInteger running = inFlightByKey.computeIfAbsent(key, k -> new AtomicInteger());
+            if (running.incrementAndGet() > 1) {
+                overlapped.incrementAndGet(); // a key's call arrived while its previous one was still running
             }
-            if (delayMs > 0) {
-                Thread.sleep(delayMs);
+            long now = System.nanoTime();
+            boolean fails = (call == 1 && Math.floorMod(requestId.hashCode(), 100) < failOncePercent) || (now >= outageFrom && now < outageUntil);
+            if (!fails) {
+                answeredByRequest.computeIfAbsent(requestId, id -> new AtomicInteger()).incrementAndGet();
+                long previous = lastSeqByKey.computeIfAbsent(key, k -> new AtomicLong(-1)).getAndAccumulate(seq, Math::max);
+                if (seq < previous) {
+                    reordered.incrementAndGet();
+                }
+            }
+            try {
+                if (delayMs > 0) {
+                    Thread.sleep(delayMs);
+                }
+            } finally {
+                running.decrementAndGet(); // before answering: the caller may send the key's next call as soon as it has the answer
+            }
+            if (fails) {
+                failed.incrementAndGet();
+                exchange.sendResponseHeaders(503, -1);
+                return;
             }
             byte[] body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");

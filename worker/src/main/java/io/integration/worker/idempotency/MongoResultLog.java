@@ -39,10 +39,12 @@ public final class MongoResultLog implements ResultLog {
 
     /** Most request ids one round trip reads or writes. */
     static final int MAX_BATCH = 512;
+    /** Round trips of each kind at once: enough to keep latency low when batches are small, few enough to batch under load. */
+    static final int MAX_CONCURRENT_BATCHES = 4;
 
     private final MongoCollection<Document> collection;
-    private final Coalescer<String, Optional<ExecutionResult>> finds = new Coalescer<>(MAX_BATCH, this::findAll);
-    private final Coalescer<ExecutionResult, ExecutionResult> records = new Coalescer<>(MAX_BATCH, this::recordAll);
+    private final Coalescer<String, Optional<ExecutionResult>> finds = new Coalescer<>(MAX_BATCH, MAX_CONCURRENT_BATCHES, this::findAll);
+    private final Coalescer<ExecutionResult, ExecutionResult> records = new Coalescer<>(MAX_BATCH, MAX_CONCURRENT_BATCHES, this::recordAll);
 
     public MongoResultLog(MongoDatabase database) {
         this.collection = database.getCollection(COLLECTION);

@@ -5,14 +5,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Turns concurrent single-item store operations into batches, without a timer: a caller that finds no
- * batch running starts a drainer (a virtual thread) which takes everything queued (up to {@code maxBatch}),
- * runs one batch operation, hands each caller its answer and goes on while anything is queued; whoever
- * arrives meanwhile waits for the next batch. Alone, a call runs at once; under load, one round trip serves
+ * Turns concurrent single-item store operations into batches, without a timer: a caller that finds fewer
+ * than {@code maxDrainers} batches running starts a drainer (a virtual thread) which takes everything
+ * queued (up to {@code maxBatch}), runs one batch operation, hands each caller its answer and goes on
+ * while anything is queued; whoever arrives meanwhile rides the next batch. Alone, a call runs at once; under load, one round trip serves
  * many callers. Meant for virtual threads, which wait cheaply. A failed batch fails every caller in it with
  * the same exception.
  *
@@ -25,16 +25,24 @@ public final class Coalescer<I, O> {
     }
 
     private final ConcurrentLinkedQueue<Pending<I, O>> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean leading = new AtomicBoolean();
+    private final AtomicInteger drainers = new AtomicInteger();
     private final Function<List<I>, List<O>> batch;
     private final int maxBatch;
+    private final int maxDrainers;
 
-    /** {@code batch} answers a list of inputs with a list of outputs in the same order. */
-    public Coalescer(int maxBatch, Function<List<I>, List<O>> batch) {
+    /**
+     * {@code batch} answers a list of inputs with a list of outputs in the same order; at most
+     * {@code maxDrainers} batches run at once.
+     */
+    public Coalescer(int maxBatch, int maxDrainers, Function<List<I>, List<O>> batch) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch: " + maxBatch + " (expected: at least 1)");
         }
+        if (maxDrainers < 1) {
+            throw new IllegalArgumentException("maxDrainers: " + maxDrainers + " (expected: at least 1)");
+        }
         this.maxBatch = maxBatch;
+        this.maxDrainers = maxDrainers;
         this.batch = batch;
     }
 
@@ -42,7 +50,7 @@ public final class Coalescer<I, O> {
     public O submit(I input) {
         Pending<I, O> mine = new Pending<>(input, new CompletableFuture<>());
         queue.add(mine);
-        if (leading.compareAndSet(false, true)) {
+        if (tryStartDrainer()) {
             Thread.ofVirtual().name("store-batch").start(this::drain);
         }
         try {
@@ -58,9 +66,21 @@ public final class Coalescer<I, O> {
         }
     }
 
+    private boolean tryStartDrainer() {
+        int running;
+        do {
+            running = drainers.get();
+            if (running >= maxDrainers) {
+                return false;
+            }
+        } while (!drainers.compareAndSet(running, running + 1));
+        return true;
+    }
+
     /**
-     * Runs batches while anything is queued. Leadership is released before the last look at the queue, so
-     * an input queued by a caller that saw this drainer running is always taken, by it or by a new one.
+     * Runs batches while anything is queued. The drainer counts itself out before its last look at the
+     * queue, so an input queued by a caller that found every drainer slot taken is always taken, by a
+     * running drainer or by this one again.
      */
     private void drain() {
         do {
@@ -69,9 +89,9 @@ public final class Coalescer<I, O> {
                     drainOnce();
                 }
             } finally {
-                leading.set(false);
+                drainers.decrementAndGet();
             }
-        } while (!queue.isEmpty() && leading.compareAndSet(false, true));
+        } while (!queue.isEmpty() && tryStartDrainer());
     }
 
     private void drainOnce() {

@@ -17,7 +17,7 @@ class CoalescerTest {
     @Test
     void aLoneCallRunsAsABatchOfOne() {
         List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
-        Coalescer<Integer, String> coalescer = new Coalescer<>(10, in -> {
+        Coalescer<Integer, String> coalescer = new Coalescer<>(10, 1, in -> {
             batches.add(in);
             return in.stream().map(i -> "v" + i).toList();
         });
@@ -31,7 +31,7 @@ class CoalescerTest {
         List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch firstBatchRunning = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Coalescer<Integer, Integer> coalescer = new Coalescer<>(64, in -> {
+        Coalescer<Integer, Integer> coalescer = new Coalescer<>(64, 1, in -> {
             batchSizes.add(in.size());
             firstBatchRunning.countDown();
             await(release);
@@ -60,7 +60,7 @@ class CoalescerTest {
 
     @Test
     void aFailedBatchFailsItsCallersAndTheNextBatchStillRuns() {
-        Coalescer<String, String> coalescer = new Coalescer<>(8, in -> {
+        Coalescer<String, String> coalescer = new Coalescer<>(8, 1, in -> {
             if (in.contains("bad")) {
                 throw new StoreUnavailableException("store down", null);
             }

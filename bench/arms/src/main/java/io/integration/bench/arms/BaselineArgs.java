@@ -69,8 +69,18 @@ public record BaselineArgs(String bootstrap, String requests, String results, St
         };
     }
 
+    /** The producer of the concurrent arms: batches for up to 5 ms, as a throughput-minded client would. */
     public KafkaProducer<byte[], byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5),
+        return producer(5);
+    }
+
+    /** A producer that sends at once: the naive loop waits for every acknowledgement, so lingering would only add latency. */
+    public KafkaProducer<byte[], byte[]> unbatchedProducer() {
+        return producer(0);
+    }
+
+    private KafkaProducer<byte[], byte[]> producer(int lingerMs) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, lingerMs),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 

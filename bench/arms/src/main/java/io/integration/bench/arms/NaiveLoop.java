@@ -40,7 +40,7 @@ public final class NaiveLoop {
     public static void main(String[] argv) throws Exception {
         BaselineArgs args = BaselineArgs.parse(argv);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        try (KafkaConsumer<byte[], byte[]> consumer = args.consumer(); KafkaProducer<byte[], byte[]> producer = args.producer()) {
+        try (KafkaConsumer<byte[], byte[]> consumer = args.consumer(); KafkaProducer<byte[], byte[]> producer = args.unbatchedProducer()) {
             while (true) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     BaselineArgs.Call call = args.call(record.value());
