@@ -90,6 +90,14 @@ public final class RequestExecutor {
      * deferral when the instance is held longer than the worker waits and the deadline allows waiting.
      */
     public Execution execute(ExecutionRequest request) {
+        return execute(request, Ownership.ASSUMED);
+    }
+
+    /**
+     * {@link #execute(ExecutionRequest)}, asking {@code ownership} before each call to the external system;
+     * throws {@link OwnershipLostException} when it says no.
+     */
+    public Execution execute(ExecutionRequest request, Ownership ownership) {
         var recorded = results.find(request.requestId());
         if (recorded.isPresent()) {
             return new Execution.Finished(recorded.get());
@@ -98,12 +106,12 @@ public final class RequestExecutor {
         Progress progress = new Progress();
         Outcome outcome;
         try {
-            outcome = run(request, progress);
+            outcome = run(request, progress, ownership);
         } catch (DeferSignal d) {
             return d.deferred;
         } catch (ExecutionFailure f) {
             outcome = f.failure();
-        } catch (StoreUnavailableException e) {
+        } catch (StoreUnavailableException | OwnershipLostException e) {
             throw e;
         } catch (RuntimeException e) {
             log.error("Request {} failed unexpectedly", request.requestId(), e);
@@ -131,7 +139,7 @@ public final class RequestExecutor {
                 failure, 0, at, at, List.of()));
     }
 
-    private Outcome run(ExecutionRequest request, Progress progress) {
+    private Outcome run(ExecutionRequest request, Progress progress, Ownership ownership) {
         if (request.deadline() != null && !clock.instant().isBefore(request.deadline())) {
             throw fail(ErrorCode.DEADLINE_EXCEEDED, "deadline " + request.deadline() + " passed before execution");
         }
@@ -153,7 +161,12 @@ public final class RequestExecutor {
                 method.binding(definition.adapter().type()), JSON.convertValue(params, MAP), instance.config(), auth,
                 method.idempotent(), timeout, maxBytes);
         Guarded guarded = guard.call(instance.id(), policy(instance.id(), definition, method), method.idempotent(), timeout, request.deadline(),
-                attemptTimeout -> adapter.execute(call.withTimeout(attemptTimeout)));
+                attemptTimeout -> {
+                    if (!ownership.confirmed()) {
+                        throw new OwnershipLostException(request.requestId());
+                    }
+                    return adapter.execute(call.withTimeout(attemptTimeout));
+                });
         progress.trail = guarded.trail();
         return switch (guarded) {
             case Guarded.Answered a -> new Outcome.Success(data(a.response(), method));

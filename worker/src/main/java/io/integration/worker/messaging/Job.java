@@ -11,8 +11,8 @@ final class Job {
     final ConsumerRecord<byte[], byte[]> record;
     /** The tracker of the assignment that polled this record; completions for a replaced tracker are ignored. */
     final PartitionTracker tracker;
-    /** The decoded request, or null when decoding failed. */
-    final DecodedRequest decoded;
+    /** The decoded request, or null when decoding failed; its prior attempts grow when it waits in place. */
+    DecodedRequest decoded;
     /** Why decoding failed: a {@link PoisonRecordException} or a transient registry failure; null otherwise. */
     final RuntimeException decodeFailure;
     /** The ordering key this job is chained by within its partition, or null when it runs unordered. */
@@ -39,6 +39,13 @@ final class Job {
         // A deferred request left its ordering chain when it was deferred; it runs on its own when due.
         this.chainKey = deferral == null && decoded instanceof DecodedRequest.Valid v && v.request().orderingKey() != null
                 ? v.request().orderingKey() : null;
+    }
+
+    /** After a wait in place (an ordered request the system asked to wait): the attempts made so far carry over. */
+    void waitedInPlace(int attempts) {
+        if (decoded instanceof DecodedRequest.Valid v) {
+            decoded = new DecodedRequest.Valid(v.request().withPriorAttempts(attempts), v.format());
+        }
     }
 
     String where() {

@@ -67,6 +67,12 @@ public final class KafkaMessaging {
                 AvroWireCodec.of(IntegrationEvent.class, registry), settings.resultFormat(), settings.eventFormat());
         return new RequestWorker(new KafkaConsumer<>(consumerProps), new KafkaProducer<>(producerProps), decoder, encoder,
                 executor, settings.topics(), new RequestWorker.Limits(settings.maxInFlight(), settings.maxInFlightPerPartition(),
-                settings.revokeTimeout(), settings.drainTimeout()), clock);
+                settings.revokeTimeout(), settings.drainTimeout(), ownershipLease(consumerProps)), clock);
+    }
+
+    /** A third of the consumer's session timeout: a stall that long may already have cost the partitions. */
+    static Duration ownershipLease(Map<String, Object> consumerProps) {
+        Object session = consumerProps.getOrDefault(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "45000");
+        return Duration.ofMillis(Long.parseLong(session.toString()) / 3);
     }
 }

@@ -1,8 +1,10 @@
 package io.integration.worker.messaging;
 
 import io.integration.wire.SchemaRegistryException;
-import io.integration.worker.resilience.Scope;
+import io.integration.worker.execution.Ownership;
+import io.integration.worker.execution.OwnershipLostException;
 import io.integration.worker.execution.RequestExecutor;
+import io.integration.worker.resilience.Scope;
 import io.integration.worker.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -31,6 +34,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +67,11 @@ public final class RequestWorker implements Runnable {
     private static final long MAX_BACKOFF_MS = 10_000;
 
     /** Limits of the loop. */
-    record Limits(int maxInFlight, int maxPerPartition, Duration revokeTimeout, Duration drainTimeout) {
+    /**
+     * @param ownershipLease how long the loop may go without a poll before its jobs stop calling until it
+     *     knows whether it still owns its partitions (a third of the session timeout)
+     */
+    record Limits(int maxInFlight, int maxPerPartition, Duration revokeTimeout, Duration drainTimeout, Duration ownershipLease) {
         Limits {
             if (maxInFlight < 1) {
                 throw new IllegalArgumentException("worker.max.in.flight: " + maxInFlight + " (expected: >= 1)");
@@ -97,6 +105,11 @@ public final class RequestWorker implements Runnable {
     private final AtomicInteger active = new AtomicInteger();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
+    /** When the last poll returned ({@link System#nanoTime()}). */
+    private volatile long lastPollNanos = System.nanoTime();
+    /** Raised when the loop finds it went longer than the lease without polling; calls wait until it is settled. */
+    private volatile boolean fenced;
+    private int pollsSinceFence;
     private Instant lastCommit = Instant.EPOCH;
 
     RequestWorker(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, RequestDecoder decoder,
@@ -158,10 +171,65 @@ public final class RequestWorker implements Runnable {
         startWaiting();
         commit(false);
         applyBackpressure();
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL_TIMEOUT)) {
+        var records = consumer.poll(POLL_TIMEOUT);
+        notePoll();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
             dispatch(record);
         }
         startWaiting();
+    }
+
+    /**
+     * After a poll: a gap longer than the lease means this process was stopped or starved and the group may
+     * have moved its partitions on. Calls wait (fence) until that is settled: a rebalance (lost partitions are
+     * abandoned, new ones assigned) or a commit accepted for the current generation proves where it stands.
+     */
+    private void notePoll() {
+        long now = System.nanoTime();
+        if (now - lastPollNanos > limits.ownershipLease().toNanos()) {
+            fenced = true;
+            pollsSinceFence = 0;
+            log.warn("No poll for {} ms (process stopped or starved): calls wait until the group confirms this worker's partitions",
+                    Duration.ofNanos(now - lastPollNanos).toMillis());
+        }
+        lastPollNanos = now;
+        if (fenced && ++pollsSinceFence > 1) {
+            settleFence();
+        }
+    }
+
+    private void settleFence() {
+        Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+        consumer.committed(consumer.assignment()).forEach((partition, offset) -> {
+            if (offset != null) {
+                committed.put(partition, offset);
+            }
+        });
+        try {
+            // Re-committing what is committed changes nothing but is refused for a member of an old generation.
+            consumer.commitSync(committed);
+            fenced = false;
+            log.info("Partitions {} confirmed after the stall; calls go on", consumer.assignment());
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            log.warn("This worker's generation is over ({}); the next poll rejoins and abandons what it lost", e.getClass().getSimpleName());
+        }
+    }
+
+    /** What a job asks before each call: not while fenced or stalled; never for a partition it lost. */
+    private Ownership ownership(Job job) {
+        return () -> {
+            long waitUntil = System.nanoTime() + 4 * limits.ownershipLease().toNanos();
+            while ((fenced || System.nanoTime() - lastPollNanos > limits.ownershipLease().toNanos())
+                    && !job.tracker.abandoned && System.nanoTime() < waitUntil) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return !job.tracker.abandoned && !fenced;
+        };
     }
 
     /** Starts waiting jobs in poll order while the worker has room (poll thread). */
@@ -206,9 +274,17 @@ public final class RequestWorker implements Runnable {
     }
 
     private void execute(Job job) {
-        List<ProducerRecord<byte[], byte[]>> outputs;
+        OutputPlanner.Plan plan;
         try {
-            outputs = planner.outputs(job);
+            plan = planner.plan(job, ownership(job));
+        } catch (OwnershipLostException e) {
+            log.info("Record {}: {}", job.where(), e.getMessage());
+            if (!job.tracker.abandoned) {
+                retryLater(job, e); // still fenced after waiting: try again once the loop has settled it
+            } else {
+                finished.add(job);
+            }
+            return;
         } catch (StoreUnavailableException | SchemaRegistryException | KafkaException e) {
             retryLater(job, e);
             return;
@@ -216,6 +292,18 @@ public final class RequestWorker implements Runnable {
             log.error("Record {} failed unexpectedly; it will be tried again", job.where(), e);
             retryLater(job, e);
             return;
+        }
+        List<ProducerRecord<byte[], byte[]>> outputs;
+        switch (plan) {
+            case OutputPlanner.Plan.WaitInPlace wait -> {
+                // An ordered request may not leave its chain: it keeps its slot and its place, on a timer, no thread held.
+                job.waitedInPlace(wait.attempts());
+                long delay = Math.max(0, Duration.between(clock.instant(), wait.notBefore()).toMillis());
+                log.info("Record {} waits {} ms in its ordering chain: {}", job.where(), delay, wait.reason());
+                timers.schedule(() -> restart(job), delay, TimeUnit.MILLISECONDS);
+                return;
+            }
+            case OutputPlanner.Plan.Publish publish -> outputs = publish.records();
         }
         // The next request of an ordering chain may run once this one has executed; acks are awaited separately.
         if (job.chainKey != null) {
@@ -390,6 +478,7 @@ public final class RequestWorker implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            fenced = false; // a completed rebalance: what this worker owns is known again
             log.info("Assigned {}", partitions);
         }
 

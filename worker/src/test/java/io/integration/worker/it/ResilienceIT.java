@@ -176,12 +176,13 @@ class ResilienceIT extends WorkerItSupport {
             assertThat(calls.get(i) - calls.get(i - 1)).as("gap before call %d", i + 1).isGreaterThanOrEqualTo(1_900L);
         }
         Map<String, Long> codes = results.values().stream().collect(Collectors.groupingBy(r -> r.at("/error/code").asText(), Collectors.counting()));
-        // Every call ends one request (no retries); the rest waited in the retry topic until their deadline ruled out another wait.
+        // Every call ends one request (no retries); the rest waited until their deadline ruled out another wait.
         assertThat(codes).containsOnlyKeys("UPSTREAM_ERROR", "CIRCUIT_OPEN")
                 .containsEntry("UPSTREAM_ERROR", (long) calls.size()).containsEntry("CIRCUIT_OPEN", 20L - calls.size());
         assertThat(results.values()).filteredOn(r -> r.at("/error/code").asText().equals("CIRCUIT_OPEN"))
                 .allSatisfy(r -> assertThat(r.get("attempts").asInt()).isZero());
-        assertThat(fixture.read(fixture.topics.retry(), 16, WAIT)).hasSizeGreaterThanOrEqualTo(16);
+        // Ordered requests wait in their chain rather than in the retry topic, where later ones could overtake them.
+        assertThat(fixture.read(fixture.topics.retry(), 1, Duration.ofSeconds(2))).isEmpty();
         AvroWireCodec<IntegrationEvent> codec = AvroWireCodec.of(IntegrationEvent.class, SchemaRegistryClient.forUrl(fixture.infra.schemaRegistryUrl()));
         List<String> types = fixture.read(fixture.topics.events(), 21, WAIT).stream().map(r -> codec.decode(r.value()).getType()).toList();
         assertThat(types).contains("integration.circuit.opened");

@@ -1,0 +1,192 @@
+package io.integration.chaos;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The fault scenarios. Each starts its workers, runs the generator (spread over the load time) while it
+ * injects its faults, then lets the verifier account for every request.
+ */
+enum Scenario {
+
+    /** 3 workers; SIGKILL a random one 5 times at random moments, restarting it each time. */
+    KILL {
+        @Override
+        Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
+            for (int i = 0; i < 3; i++) {
+                cluster.startWorker();
+            }
+            Random random = new Random(42);
+            try (Load.Running running = load.start(cluster, 1)) {
+                for (int fault = 0; fault < 5; fault++) {
+                    Thread.sleep(load.spread().toMillis() / 6 + random.nextInt(1000));
+                    List<Child> workers = cluster.workers();
+                    Child victim = workers.get(random.nextInt(workers.size()));
+                    log("SIGKILL " + victim.name());
+                    victim.kill();
+                    cluster.startWorker();
+                }
+            }
+            return Verifier.Bounds.perFault(5);
+        }
+    },
+
+    /** 2 workers; SIGTERM one under load: it drains, so nothing is answered twice. */
+    DRAIN {
+        @Override
+        Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
+            Child first = cluster.startWorker();
+            cluster.startWorker();
+            try (Load.Running running = load.start(cluster, 1)) {
+                Thread.sleep(load.spread().toMillis() / 2);
+                log("SIGTERM " + first.name());
+                first.terminate(Duration.ofSeconds(60));
+            }
+            return Verifier.Bounds.none("a drained worker finishes and commits what it started");
+        }
+    },
+
+    /** Scale 1 → 3 → 1 → 3 workers under load. */
+    REBALANCE {
+        @Override
+        Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
+            cluster.startWorker();
+            try (Load.Running running = load.start(cluster, 1)) {
+                long step = load.spread().toMillis() / 4;
+                Thread.sleep(step);
+                log("scale to 3");
+                cluster.startWorker();
+                cluster.startWorker();
+                Thread.sleep(step);
+                log("scale to 1");
+                List<Child> workers = cluster.workers();
+                workers.get(0).terminate(Duration.ofSeconds(60));
+                workers.get(1).terminate(Duration.ofSeconds(60));
+                Thread.sleep(step);
+                log("scale to 3");
+                cluster.startWorker();
+                cluster.startWorker();
+            }
+            return Verifier.Bounds.perFault(4);
+        }
+    },
+
+    /** 2 workers; SIGSTOP one past its session timeout (10 s), then SIGCONT. */
+    PAUSE {
+        @Override
+        Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
+            Child paused = cluster.startWorker();
+            cluster.startWorker();
+            try (Load.Running running = load.start(cluster, 1)) {
+                Thread.sleep(load.spread().toMillis() / 3);
+                log("SIGSTOP " + paused.name());
+                paused.pause();
+                Thread.sleep(15_000);
+                log("SIGCONT " + paused.name());
+                paused.resume();
+            }
+            return Verifier.Bounds.perFault(1);
+        }
+    },
+
+    /** 2 workers; SIGKILL the broker under load and start it again 3 s later on the same data. */
+    BROKER {
+        @Override
+        Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
+            cluster.startWorker();
+            cluster.startWorker();
+            try (Load.Running running = load.start(cluster, 1)) {
+                Thread.sleep(load.spread().toMillis() / 3);
+                log("restart the broker");
+                cluster.restartBroker(Duration.ofSeconds(3));
+            }
+            return Verifier.Bounds.perFault(1);
+        }
+    },
+
+    /** 2 workers; MongoDB unreachable for 30 s under load: consumption waits, nothing goes to the DLT. */
+    MONGO {
+        @Override
+        Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
+            cluster.startWorker();
+            cluster.startWorker();
+            try (Load.Running running = load.start(cluster, 1)) {
+                Thread.sleep(load.spread().toMillis() / 3);
+                log("stop MongoDB for 30 s");
+                cluster.stopMongo();
+                Thread.sleep(30_000);
+                cluster.startMongo();
+                log("MongoDB back");
+            }
+            return Verifier.Bounds.perFault(1);
+        }
+    },
+
+    /** 2 workers; 1 % of the records undecodable: exactly those in the DLT, everything else answered. */
+    POISON {
+        @Override
+        Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
+            cluster.startWorker();
+            cluster.startWorker();
+            try (Load.Running running = load.start(cluster, 1)) {
+                running.await();
+            }
+            return Verifier.Bounds.none("no fault: every request answered once, poison dead-lettered once");
+        }
+
+        @Override
+        int poisonPercent() {
+            return 1;
+        }
+    },
+
+    /**
+     * 2 workers; every request produced 3 times, then, once all are answered, the group reset to the start:
+     * one distinct result per request id and one external call per request.
+     */
+    DUPLICATES {
+        @Override
+        Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
+            cluster.startWorker();
+            cluster.startWorker();
+            try (Load.Running running = load.start(cluster, 3)) {
+                running.await();
+            }
+            load.awaitAnswered(cluster);
+            log("stop the workers, reset the group to the start, start again");
+            cluster.workers().forEach(w -> w.terminate(Duration.ofSeconds(60)));
+            resetGroup(cluster);
+            cluster.startWorker();
+            cluster.startWorker();
+            int n = load.plan().requests().size();
+            return new Verifier.Bounds(0, 6L * n - n, "idempotent method: no call repeated; up to 3 copies x 2 passes identical results");
+        }
+    };
+
+    abstract Verifier.Bounds run(Cluster cluster, Load load) throws Exception;
+
+    int poisonPercent() {
+        return 0;
+    }
+
+    static void resetGroup(Cluster cluster) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
+            Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
+            for (int p = 0; p < Cluster.PARTITIONS; p++) {
+                start.put(new TopicPartition(Cluster.REQUESTS, p), new OffsetAndMetadata(0));
+            }
+            admin.alterConsumerGroupOffsets(Cluster.GROUP, start).all().get();
+        }
+    }
+
+    static void log(String what) {
+        System.out.printf("  [%tT] %s%n", System.currentTimeMillis(), what);
+    }
+}
