@@ -28,7 +28,7 @@ final class ArmProcess implements AutoCloseable {
                     if (line.contains(marker)) {
                         ready.countDown();
                     }
-                    if (line.contains("ERROR") || line.contains("Exception")) {
+                    if (line.contains("ERROR") || line.contains("Exception") || line.contains("Circuit of")) {
                         System.err.println("    [arm] " + line);
                     }
                 }

@@ -81,7 +81,9 @@ public final class Bench {
         List<String> topics = List.of(prefix + ".requests", prefix + ".results", prefix + ".events", prefix + ".dlt", prefix + ".retry");
         kafka.createTopics(PARTITIONS, topics);
         // The naive loop answers tens per second: a short warm-up, or its timed run would measure nothing.
-        int warmup = arm.equals("naive") ? Math.min(50, workload.requests() / 5) : Math.min(2000, workload.requests() / 5);
+        // An outage is measured from the start: a warm-up could end after it and hide the stall.
+        int warmup = workload.outage().isPositive() ? 0
+                : arm.equals("naive") ? Math.min(50, workload.requests() / 5) : Math.min(2000, workload.requests() / 5);
         int total = warmup + workload.requests();
         backlog.produce(topics.get(0), prefix, workload, total);
         stub.reset(workload);

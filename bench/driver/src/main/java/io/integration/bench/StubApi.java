@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -104,7 +105,9 @@ final class StubApi implements AutoCloseable {
                 overlapped.incrementAndGet(); // a key's call arrived while its previous one was still running
             }
             long now = System.nanoTime();
-            boolean fails = (call == 1 && Math.floorMod(requestId.hashCode(), 100) < failOncePercent) || (now >= outageFrom && now < outageUntil);
+            // Mixed, not hashCode() % 100: consecutive ids have consecutive hash codes, which would fail them in runs of ten.
+            boolean failOnce = call == 1 && new SplittableRandom(requestId.hashCode()).nextInt(100) < failOncePercent;
+            boolean fails = failOnce || (now >= outageFrom && now < outageUntil);
             if (!fails) {
                 answeredByRequest.computeIfAbsent(requestId, id -> new AtomicInteger()).incrementAndGet();
                 long previous = lastSeqByKey.computeIfAbsent(key, k -> new AtomicLong(-1)).getAndAccumulate(seq, Math::max);

@@ -207,6 +207,7 @@ public final class RequestWorker implements Runnable {
         });
         try {
             // Re-committing what is committed changes nothing but is refused for a member of an old generation.
+            // With nothing committed yet there is nothing to send: the fence lifts on the polls' word alone.
             consumer.commitSync(committed);
             fenced = false;
             log.info("Partitions {} confirmed after the stall; calls go on", consumer.assignment());
