@@ -3,10 +3,12 @@ package io.integration.worker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.management.ThreadMXBean;
 import com.sun.net.httpserver.HttpServer;
 import io.integration.worker.app.WorkerApp;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -85,14 +87,20 @@ class LimitsIT {
 
     @Test
     void aFiftyMebibyteBodyEndsAsResponseTooLargeAfterReadingLittleMoreThanTheCap() {
+        // Everything this JVM allocates meanwhile (broker, fixture and worker alike) bounds the worker's heap growth.
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long allocatedBefore = threads.getTotalThreadAllocatedBytes();
         fixture.sendJson("lim", WorkerFixture.request("r-huge", "lim", "huge", "{}"));
 
         JsonNode result = fixture.results(Set.of("r-huge"), Duration.ofSeconds(60)).get("r-huge");
+        long allocated = threads.getTotalThreadAllocatedBytes() - allocatedBefore;
 
         assertThat(result.at("/error/code").asText()).isEqualTo("RESPONSE_TOO_LARGE");
         assertThat(result.at("/error/message").asText()).contains("exceeds 1048576 bytes");
         // The connection is dropped at the cap: the server could not push the 50 MiB (socket buffers allow a few MiB).
         assertThat(hugeBytesWritten.get()).isLessThan(20L * MIB);
+        // Heap growth is at most what was allocated: well under 64 MiB (13–14 MiB measured), far from the 50 MiB body.
+        assertThat(allocated).isLessThan(64L * MIB);
     }
 
     @Test
