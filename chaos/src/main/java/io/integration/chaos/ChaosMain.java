@@ -24,7 +24,7 @@ public final class ChaosMain {
         }
         boolean ci = args[0].equals("ci");
         List<Scenario> scenarios = switch (args[0]) {
-            case "ci" -> List.of(Scenario.KILL, Scenario.POISON, Scenario.DUPLICATES);
+            case "ci" -> List.of(Scenario.KILL, Scenario.POISON, Scenario.DUPLICATES, Scenario.PAUSE);
             case "all" -> List.of(Scenario.values());
             default -> Arrays.stream(args[0].split(",")).map(ChaosMain::scenario).toList();
         };

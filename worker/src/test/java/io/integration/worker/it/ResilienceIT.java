@@ -170,6 +170,11 @@ class ResilienceIT extends WorkerItSupport {
 
         Map<String, JsonNode> results = fixture.results(ids, WAIT);
         List<Long> calls = api.getAllServeEvents().stream().map(e -> e.getRequest().getLoggedDate().getTime()).sorted().toList();
+        // Ordered requests waiting out the open circuit keep their order: the probes come from the chain's head, in turn.
+        List<String> callOrder = api.getAllServeEvents().stream()
+                .sorted(java.util.Comparator.comparing(e -> e.getRequest().getLoggedDate()))
+                .map(e -> e.getRequest().getHeader("Idempotency-Key")).toList();
+        assertThat(callOrder).isSorted();
         // 4 calls open the breaker (openFor 2s); after that only one half-open probe per opening, each failing and reopening it.
         assertThat(calls.size()).isBetween(5, 4 + 5);
         for (int i = 4; i < calls.size(); i++) {
