@@ -1,7 +1,6 @@
 package io.integration.worker.messaging;
 
 import io.integration.wire.SchemaRegistryException;
-import io.integration.worker.execution.Ownership;
 import io.integration.worker.execution.OwnershipLostException;
 import io.integration.worker.execution.RequestExecutor;
 import io.integration.worker.resilience.Scope;
@@ -26,7 +25,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -34,7 +32,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +86,7 @@ public final class RequestWorker implements Runnable {
     private final OutputPlanner planner;
     private final Topics topics;
     private final Limits limits;
+    private final OwnershipFence fence;
     private final Clock clock;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -105,11 +103,6 @@ public final class RequestWorker implements Runnable {
     private final AtomicInteger active = new AtomicInteger();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
-    /** When the last poll returned ({@link System#nanoTime()}). */
-    private volatile long lastPollNanos = System.nanoTime();
-    /** Raised when the loop finds it went longer than the lease without polling; calls wait until it is settled. */
-    private volatile boolean fenced;
-    private int pollsSinceFence;
     private Instant lastCommit = Instant.EPOCH;
 
     RequestWorker(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, RequestDecoder decoder,
@@ -122,6 +115,7 @@ public final class RequestWorker implements Runnable {
         this.topics = topics;
         this.limits = limits;
         this.clock = clock;
+        this.fence = new OwnershipFence(limits.ownershipLease());
     }
 
     @Override
@@ -172,65 +166,11 @@ public final class RequestWorker implements Runnable {
         commit(false);
         applyBackpressure();
         var records = consumer.poll(POLL_TIMEOUT);
-        notePoll();
+        fence.polled(consumer);
         for (ConsumerRecord<byte[], byte[]> record : records) {
             dispatch(record);
         }
         startWaiting();
-    }
-
-    /**
-     * After a poll: a gap longer than the lease means this process was stopped or starved and the group may
-     * have moved its partitions on. Calls wait (fence) until that is settled: a rebalance (lost partitions are
-     * abandoned, new ones assigned) or a commit accepted for the current generation proves where it stands.
-     */
-    private void notePoll() {
-        long now = System.nanoTime();
-        if (now - lastPollNanos > limits.ownershipLease().toNanos()) {
-            fenced = true;
-            pollsSinceFence = 0;
-            log.warn("No poll for {} ms (process stopped or starved): calls wait until the group confirms this worker's partitions",
-                    Duration.ofNanos(now - lastPollNanos).toMillis());
-        }
-        lastPollNanos = now;
-        if (fenced && ++pollsSinceFence > 1) {
-            settleFence();
-        }
-    }
-
-    private void settleFence() {
-        Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
-        consumer.committed(consumer.assignment()).forEach((partition, offset) -> {
-            if (offset != null) {
-                committed.put(partition, offset);
-            }
-        });
-        try {
-            // Re-committing what is committed changes nothing but is refused for a member of an old generation.
-            // With nothing committed yet there is nothing to send: the fence lifts on the polls' word alone.
-            consumer.commitSync(committed);
-            fenced = false;
-            log.info("Partitions {} confirmed after the stall; calls go on", consumer.assignment());
-        } catch (CommitFailedException | RebalanceInProgressException e) {
-            log.warn("This worker's generation is over ({}); the next poll rejoins and abandons what it lost", e.getClass().getSimpleName());
-        }
-    }
-
-    /** What a job asks before each call: not while fenced or stalled; never for a partition it lost. */
-    private Ownership ownership(Job job) {
-        return () -> {
-            long waitUntil = System.nanoTime() + 4 * limits.ownershipLease().toNanos();
-            while ((fenced || System.nanoTime() - lastPollNanos > limits.ownershipLease().toNanos())
-                    && !job.tracker.abandoned && System.nanoTime() < waitUntil) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return !job.tracker.abandoned && !fenced;
-        };
     }
 
     /** Starts waiting jobs in poll order while the worker has room (poll thread). */
@@ -277,7 +217,7 @@ public final class RequestWorker implements Runnable {
     private void execute(Job job) {
         OutputPlanner.Plan plan;
         try {
-            plan = planner.plan(job, ownership(job));
+            plan = planner.plan(job, fence.forJob(job));
         } catch (OwnershipLostException e) {
             log.info("Record {}: {}", job.where(), e.getMessage());
             if (!job.tracker.abandoned) {
@@ -431,6 +371,7 @@ public final class RequestWorker implements Runnable {
             collectFinished();
             commit(false);
             consumer.poll(POLL_TIMEOUT);
+            fence.polled(consumer);
         }
         collectFinished();
         if (active.get() > 0) {
@@ -461,6 +402,7 @@ public final class RequestWorker implements Runnable {
             long deadline = System.nanoTime() + limits.revokeTimeout().toNanos();
             while (busy(partitions) && System.nanoTime() < deadline) {
                 collectFinished();
+                fence.alive();
                 sleep();
             }
             collectFinished();
@@ -479,7 +421,7 @@ public final class RequestWorker implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            fenced = false; // a completed rebalance: what this worker owns is known again
+            fence.assigned();
             log.info("Assigned {}", partitions);
         }
 

@@ -1,0 +1,101 @@
+package io.integration.worker.messaging;
+
+import io.integration.worker.execution.Ownership;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a worker that was stopped (SIGSTOP, a long GC, a frozen VM) past its session timeout from calling
+ * external systems for partitions the group has already given to another worker. The loop reports each poll;
+ * a gap longer than the lease raises the fence, and calls wait until the loop knows where it stands: a
+ * rebalance completed (lost partitions abandoned, new ones assigned) or a commit accepted for its current
+ * generation. Polls and settling run on the loop thread; {@link #forJob} is asked from worker threads.
+ */
+final class OwnershipFence {
+
+    private static final Logger log = LoggerFactory.getLogger(OwnershipFence.class);
+
+    private final Duration lease;
+    /** When the last poll returned ({@link System#nanoTime()}). */
+    private volatile long lastPollNanos = System.nanoTime();
+    private volatile boolean raised;
+    private int pollsSinceRaised;
+
+    /** {@code lease}: the longest gap between polls after which this worker may no longer own its partitions. */
+    OwnershipFence(Duration lease) {
+        this.lease = lease;
+    }
+
+    /** After each poll (loop thread): raises the fence after a stall, and settles it two polls later. */
+    void polled(Consumer<?, ?> consumer) {
+        long now = System.nanoTime();
+        if (now - lastPollNanos > lease.toNanos()) {
+            raised = true;
+            pollsSinceRaised = 0;
+            log.warn("No poll for {} ms (process stopped or starved): calls wait until the group confirms this worker's partitions",
+                    Duration.ofNanos(now - lastPollNanos).toMillis());
+        }
+        lastPollNanos = now;
+        if (raised && ++pollsSinceRaised > 1) {
+            settle(consumer);
+        }
+    }
+
+    /**
+     * The loop is not stalled though it is not polling: it waits inside a rebalance callback, where the
+     * partitions are still this worker's until the callback returns.
+     */
+    void alive() {
+        lastPollNanos = System.nanoTime();
+    }
+
+    /** A rebalance completed (loop thread): what this worker owns is known again. */
+    void assigned() {
+        raised = false;
+    }
+
+    private void settle(Consumer<?, ?> consumer) {
+        Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+        consumer.committed(consumer.assignment()).forEach((partition, offset) -> {
+            if (offset != null) {
+                committed.put(partition, offset);
+            }
+        });
+        try {
+            // Re-committing what is committed changes nothing but is refused for a member of an old generation.
+            // With nothing committed yet there is nothing to send: the fence lifts on the polls' word alone.
+            consumer.commitSync(committed);
+            raised = false;
+            log.info("Partitions {} confirmed after the stall; calls go on", consumer.assignment());
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            log.warn("This worker's generation is over ({}); the next poll rejoins and abandons what it lost", e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * What {@code job} asks before each call: waits (up to four leases) while the fence is up or the loop is
+     * stalled; false when its partition was lost meanwhile or the fence is still up.
+     */
+    Ownership forJob(Job job) {
+        return () -> {
+            long waitUntil = System.nanoTime() + 4 * lease.toNanos();
+            while ((raised || System.nanoTime() - lastPollNanos > lease.toNanos()) && !job.tracker.abandoned && System.nanoTime() < waitUntil) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return !job.tracker.abandoned && !raised;
+        };
+    }
+}
