@@ -75,6 +75,15 @@ final class Cluster implements AutoCloseable {
         return worker;
     }
 
+    /** Starts {@code n} more workers, one after another; returns them. */
+    List<Child> startWorkers(int n) {
+        List<Child> started = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            started.add(startWorker());
+        }
+        return started;
+    }
+
     /** The workers still running. */
     List<Child> workers() {
         workers.removeIf(w -> !w.alive());

@@ -34,16 +34,12 @@ final class Generator {
         this.bootstrap = bootstrap;
     }
 
-    /** The requests of a run of {@code n}: {@code poisonPercent} % of the records sent are poison instead. */
+    /** The requests of a run of {@code n} records, {@code poisonPercent} % of them poison instead. */
     static Plan plan(int n, int poisonPercent) {
         Map<String, Sent> requests = new LinkedHashMap<>();
-        int poison = 0;
+        int poison = n * poisonPercent / 100;
         Map<String, Integer> nextSeq = new java.util.HashMap<>();
-        for (int i = 0; i < n; i++) {
-            if (poisonPercent > 0 && i % (100 / poisonPercent) == 7) {
-                poison++;
-                continue;
-            }
+        for (int i = 0; i < n - poison; i++) {
             String instance = Cluster.instance(i % Cluster.INSTANCES);
             String key = "key-" + ((i / Cluster.INSTANCES) % KEYS_PER_INSTANCE);
             int seq = nextSeq.merge(instance + "/" + key, 1, Integer::sum) - 1;

@@ -20,9 +20,7 @@ enum Scenario {
     KILL {
         @Override
         Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
-            for (int i = 0; i < 3; i++) {
-                cluster.startWorker();
-            }
+            cluster.startWorkers(3);
             Random random = new Random(42);
             try (Load.Running running = load.start(cluster, 1)) {
                 for (int fault = 0; fault < 5; fault++) {
@@ -42,8 +40,7 @@ enum Scenario {
     DRAIN {
         @Override
         Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
-            Child first = cluster.startWorker();
-            cluster.startWorker();
+            Child first = cluster.startWorkers(2).get(0);
             try (Load.Running running = load.start(cluster, 1)) {
                 Thread.sleep(load.spread().toMillis() / 2);
                 log("SIGTERM " + first.name());
@@ -62,8 +59,7 @@ enum Scenario {
                 long step = load.spread().toMillis() / 4;
                 Thread.sleep(step);
                 log("scale to 3");
-                cluster.startWorker();
-                cluster.startWorker();
+                cluster.startWorkers(2);
                 Thread.sleep(step);
                 log("scale to 1");
                 List<Child> workers = cluster.workers();
@@ -71,8 +67,7 @@ enum Scenario {
                 workers.get(1).terminate(Duration.ofSeconds(60));
                 Thread.sleep(step);
                 log("scale to 3");
-                cluster.startWorker();
-                cluster.startWorker();
+                cluster.startWorkers(2);
             }
             return Verifier.Bounds.perFault(4);
         }
@@ -82,8 +77,7 @@ enum Scenario {
     PAUSE {
         @Override
         Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
-            Child paused = cluster.startWorker();
-            cluster.startWorker();
+            Child paused = cluster.startWorkers(2).get(0);
             try (Load.Running running = load.start(cluster, 1)) {
                 Thread.sleep(load.spread().toMillis() / 3);
                 log("SIGSTOP " + paused.name());
@@ -100,8 +94,7 @@ enum Scenario {
     BROKER {
         @Override
         Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
-            cluster.startWorker();
-            cluster.startWorker();
+            cluster.startWorkers(2);
             try (Load.Running running = load.start(cluster, 1)) {
                 Thread.sleep(load.spread().toMillis() / 3);
                 log("restart the broker");
@@ -115,8 +108,7 @@ enum Scenario {
     MONGO {
         @Override
         Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
-            cluster.startWorker();
-            cluster.startWorker();
+            cluster.startWorkers(2);
             try (Load.Running running = load.start(cluster, 1)) {
                 Thread.sleep(load.spread().toMillis() / 3);
                 log("stop MongoDB for 30 s");
@@ -133,8 +125,7 @@ enum Scenario {
     POISON {
         @Override
         Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
-            cluster.startWorker();
-            cluster.startWorker();
+            cluster.startWorkers(2);
             try (Load.Running running = load.start(cluster, 1)) {
                 running.await();
             }
@@ -154,8 +145,7 @@ enum Scenario {
     DUPLICATES {
         @Override
         Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
-            cluster.startWorker();
-            cluster.startWorker();
+            cluster.startWorkers(2);
             try (Load.Running running = load.start(cluster, 3)) {
                 running.await();
             }
@@ -163,8 +153,7 @@ enum Scenario {
             log("stop the workers, reset the group to the start, start again");
             cluster.workers().forEach(w -> w.terminate(Duration.ofSeconds(60)));
             resetGroup(cluster);
-            cluster.startWorker();
-            cluster.startWorker();
+            cluster.startWorkers(2);
             int n = load.plan().requests().size();
             return new Verifier.Bounds(0, 6L * n - n, "idempotent method: no call repeated; up to 3 copies x 2 passes identical results");
         }

@@ -1,6 +1,7 @@
 package io.integration.bench;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -30,21 +31,24 @@ final class Backlog {
         }
     }
 
-    /** Produces {@code count} requests (keys {@code p<n>}, apart from the backlog's) at {@code perSecond}, recording when each was sent (epoch millis) in {@code sentAt}. */
-    void producePaced(String topic, String prefix, Workload workload, int count, int perSecond, Map<String, Long> sentAt) {
+    /**
+     * Produces {@code count} requests (keys {@code p<n>}, apart from the backlog's) at {@code perSecond};
+     * returns when each was sent (epoch millis) by request id.
+     */
+    Map<String, Long> producePaced(String topic, String prefix, Workload workload, int count, int perSecond) {
+        Map<String, Long> sentAt = new HashMap<>();
         long interval = 1_000_000_000L / perSecond;
         long next = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (int i = 0; i < count; i++) {
                 LockSupport.parkNanos(next - System.nanoTime());
                 next += interval;
-                synchronized (sentAt) {
-                    sentAt.put(prefix + "-" + i, System.currentTimeMillis());
-                }
+                sentAt.put(prefix + "-" + i, System.currentTimeMillis());
                 producer.send(request(topic, prefix, "p", workload, i));
             }
             producer.flush();
         }
+        return sentAt;
     }
 
     private static ProducerRecord<byte[], byte[]> request(String topic, String prefix, String keyPrefix, Workload workload, int i) {

@@ -124,22 +124,17 @@ public final class Bench {
     }
 
     /** Produces at the paced rate for the paced time and measures each request's produce-to-result latency. */
-    private Latency paced(String topic, String prefix, Workload workload, Options options, ResultReader reader) throws InterruptedException {
+    private Latency paced(String topic, String prefix, Workload workload, Options options, ResultReader reader) {
         int count = options.pacedRate() * options.pacedSeconds();
-        Map<String, Long> sentAt = new HashMap<>();
-        Thread producer = Thread.ofPlatform().start(() -> backlog.producePaced(topic, prefix + "-paced", workload, count, options.pacedRate(), sentAt));
-        producer.join();
-        int expected = reader.answered() + count;
-        reader.awaitAnswered(expected, System.nanoTime() + Duration.ofSeconds(60).toNanos());
+        Map<String, Long> sentAt = backlog.producePaced(topic, prefix + "-paced", workload, count, options.pacedRate());
+        reader.awaitAnswered(reader.answered() + count, System.nanoTime() + Duration.ofSeconds(60).toNanos());
         List<Long> latencies = new ArrayList<>();
-        synchronized (sentAt) {
-            sentAt.forEach((id, at) -> {
-                Long answeredAt = reader.resultTimestamp(id);
-                if (answeredAt != null) {
-                    latencies.add(answeredAt - at);
-                }
-            });
-        }
+        sentAt.forEach((id, at) -> {
+            Long answeredAt = reader.resultTimestamp(id);
+            if (answeredAt != null) {
+                latencies.add(answeredAt - at);
+            }
+        });
         return Latency.of(latencies);
     }
 

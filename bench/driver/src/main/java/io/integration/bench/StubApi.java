@@ -74,10 +74,6 @@ final class StubApi implements AutoCloseable {
         outageFrom = from;
     }
 
-    long calls() {
-        return callsByRequest.values().stream().mapToLong(AtomicInteger::get).sum();
-    }
-
     long failedCalls() {
         return failed.get();
     }

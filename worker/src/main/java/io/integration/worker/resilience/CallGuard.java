@@ -174,12 +174,6 @@ public final class CallGuard {
         return null;
     }
 
-    /** The current state of the breaker of {@code scope}, for diagnostics; CLOSED when it has none yet. */
-    public CircuitBreaker.State state(Scope scope) {
-        Breaker b = breakers.get(scope.key());
-        return b == null ? CircuitBreaker.State.CLOSED : b.breaker().getState();
-    }
-
     private Duration waitBefore(int next, RetrySettings retry, AdapterException e) {
         long ceiling = retry.ceilingBefore(next).toMillis();
         Duration jitter = Duration.ofMillis(ceiling <= 0 ? 0 : random.nextLong(ceiling + 1));
