@@ -8,11 +8,13 @@ import com.mongodb.client.MongoDatabase;
 import io.integration.wire.SchemaRegistryClient;
 import io.integration.worker.adapter.AdapterContext;
 import io.integration.worker.adapter.Adapters;
+import io.integration.worker.adapter.ByteBudget;
 import io.integration.worker.adapter.OutboundPolicy;
 import io.integration.worker.config.WorkerConfig;
 import io.integration.worker.credentials.MongoCredentialRepository;
 import io.integration.worker.credentials.PlaintextSecretCodec;
 import io.integration.worker.execution.RequestExecutor;
+import io.integration.worker.idempotency.MongoResultDataStore;
 import io.integration.worker.idempotency.MongoResultLog;
 import io.integration.worker.messaging.KafkaMessaging;
 import io.integration.worker.messaging.RequestWorker;
@@ -56,20 +58,22 @@ public final class WorkerApp implements AutoCloseable {
         SchemaRegistryClient registry = SchemaRegistryClient.forUrl(config.schemaRegistryUrl());
         // The breakers live in the executor, which the worker needs; circuit events reach the worker once it exists.
         AtomicReference<BreakerListener> circuitEvents = new AtomicReference<>(BreakerListener.NONE);
-        Adapters adapters = Adapters.load(new AdapterContext(new OutboundPolicy(config.allowPrivateNetworks()), clock));
+        Adapters adapters = Adapters.load(new AdapterContext(new OutboundPolicy(config.allowPrivateNetworks()), clock,
+                new ByteBudget(config.maxInFlightBytes())));
         RequestExecutor executor = new RequestExecutor(
                 CachingRegistry.instances(new MongoInstanceRepository(db), config.registryCacheTtl(), clock),
                 CachingRegistry.definitions(new MongoDefinitionRepository(db), config.registryCacheTtl(), clock),
                 new MongoCredentialRepository(db, new PlaintextSecretCodec()), adapters, new MongoResultLog(db),
+                new MongoResultDataStore(db),
                 config.execution(), CallGuard.standard(clock, (scope, open) -> circuitEvents.get().changed(scope, open),
-                        config.maxHold()), clock);
+                        config.maxHold(), config.execution().maxRetryAfter()), clock);
         RequestWorker worker = KafkaMessaging.worker(config.messaging(), registry, executor, clock);
         circuitEvents.set(worker::circuitChanged);
         WorkerApp app = new WorkerApp(config, mongo, registry, worker);
         app.loop.start();
         log.info("Worker started: requests from '{}', adapters {}, Kafka {}, registry {}, MongoDB database '{}'",
                 config.messaging().topics().requests(), adapters.types(), config.messaging().kafka().get("bootstrap.servers"),
-                config.schemaRegistryUrl(), config.mongoDatabase());
+                withoutUserInfo(config.schemaRegistryUrl()), config.mongoDatabase());
         return app;
     }
 
@@ -83,6 +87,11 @@ public final class WorkerApp implements AutoCloseable {
         return settings.build();
     }
 
+    /** {@code urls} (comma-separated) with any {@code user:password@} removed: credentials never reach a log. */
+    static String withoutUserInfo(String urls) {
+        return urls.replaceAll("(?<=://)[^/@,]*@", "");
+    }
+
     /** Whether the loop is still running. */
     public boolean running() {
         return loop.isAlive();
@@ -92,8 +101,9 @@ public final class WorkerApp implements AutoCloseable {
     public void close() {
         worker.stop();
         try {
-            if (!worker.awaitStopped(config.shutdownTimeout().plusSeconds(10))) {
-                log.warn("Worker did not stop within {}", config.shutdownTimeout());
+            // The loop bounds its own drain, commit and close by the drain timeout; the margin covers the loop's last cycle.
+            if (!worker.awaitStopped(config.drainTimeout().plusSeconds(2))) {
+                log.warn("Worker did not stop within {}", config.drainTimeout());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

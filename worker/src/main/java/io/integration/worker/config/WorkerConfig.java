@@ -4,10 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import io.integration.worker.execution.ExecutionSettings;
 import io.integration.worker.messaging.KafkaMessaging;
+import io.integration.worker.messaging.RequestLimits;
 import io.integration.worker.messaging.Topics;
 import io.integration.worker.messaging.WireFormat;
 import io.integration.worker.registry.DurationText;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -25,14 +27,18 @@ public record WorkerConfig(
         String mongoDatabase,
         ExecutionSettings execution,
         boolean allowPrivateNetworks,
-        Duration shutdownTimeout,
+        Duration drainTimeout,
         Duration registryCacheTtl,
-        Duration maxHold) {
+        Duration maxHold,
+        long maxInFlightBytes) {
 
     private static final Set<String> OWN_KEYS = Set.of("schema.registry.url", "mongo.uri", "mongo.database", "topic.requests",
             "topic.results", "topic.events", "topic.dlt", "topic.retry", "results.format", "events.format", "worker.max.in.flight",
             "http.timeout", "http.max.response.bytes", "outbound.allow.private.networks", "worker.shutdown.timeout",
-            "worker.max.in.flight.per.partition", "worker.revoke.timeout", "registry.cache.ttl", "worker.max.hold");
+            "worker.max.in.flight.per.partition", "worker.revoke.timeout", "registry.cache.ttl", "worker.max.hold",
+            "worker.drain.timeout", "worker.reply.topics", "worker.max.publish.attempts", "worker.max.retry.after",
+            "worker.max.in.flight.bytes", "results.claim.check.bytes", "request.max.id.chars", "request.max.attributes",
+            "request.max.attributes.bytes", "request.max.params.bytes");
 
     public WorkerConfig {
         requireNonNull(messaging, "messaging");
@@ -40,7 +46,10 @@ public record WorkerConfig(
         requireNonNull(mongoUri, "mongo.uri");
         requireNonNull(mongoDatabase, "mongo.database");
         requireNonNull(execution, "execution");
-        requireNonNull(shutdownTimeout, "worker.shutdown.timeout");
+        requireNonNull(drainTimeout, "worker.drain.timeout");
+        if (maxInFlightBytes < 1) {
+            throw new IllegalArgumentException("worker.max.in.flight.bytes: " + maxInFlightBytes + " (expected: >= 1)");
+        }
     }
 
     /**
@@ -70,25 +79,75 @@ public record WorkerConfig(
                 get(settings, "topic.events", Topics.DEFAULTS.events()),
                 get(settings, "topic.dlt", Topics.DEFAULTS.deadLetter()),
                 get(settings, "topic.retry", Topics.DEFAULTS.retry()));
+        // worker.shutdown.timeout is the key's earlier name, still accepted.
+        Duration drainTimeout = duration(settings, "worker.drain.timeout", duration(settings, "worker.shutdown.timeout", Duration.ofSeconds(30)));
+        RequestLimits limits = new RequestLimits(
+                (int) positiveLong(settings, "request.max.id.chars", RequestLimits.DEFAULTS.maxIdChars()),
+                (int) positiveLong(settings, "request.max.attributes", RequestLimits.DEFAULTS.maxAttributes()),
+                (int) positiveLong(settings, "request.max.attributes.bytes", RequestLimits.DEFAULTS.maxAttributesBytes()),
+                (int) positiveLong(settings, "request.max.params.bytes", RequestLimits.DEFAULTS.maxParamsBytes()));
         KafkaMessaging.Settings messaging = new KafkaMessaging.Settings(kafka, consumer, producer, topics,
                 format(settings, "results.format", "mirror", Set.of(WireFormat.values())),
                 format(settings, "events.format", "avro", Set.of(WireFormat.AVRO, WireFormat.JSON)),
                 positiveInt(settings, "worker.max.in.flight", 1024),
                 positiveInt(settings, "worker.max.in.flight.per.partition", 256),
                 duration(settings, "worker.revoke.timeout", Duration.ofSeconds(10)),
-                duration(settings, "worker.shutdown.timeout", Duration.ofSeconds(30)));
+                drainTimeout,
+                list(settings, "worker.reply.topics"),
+                limits,
+                positiveInt(settings, "worker.max.publish.attempts", 5));
+        long maxRequestSize = KafkaMessaging.maxRequestSize(kafka, producer);
+        long claimCheckBytes = nonNegativeLong(settings, "results.claim.check.bytes", 0);
         ExecutionSettings execution = new ExecutionSettings(
                 duration(settings, "http.timeout", ExecutionSettings.DEFAULTS.defaultTimeout()),
-                positiveLong(settings, "http.max.response.bytes", ExecutionSettings.DEFAULTS.maxResponseBytes()));
+                positiveLong(settings, "http.max.response.bytes", ExecutionSettings.fittingResponseBytes(maxRequestSize)),
+                duration(settings, "worker.max.retry.after", ExecutionSettings.DEFAULTS.maxRetryAfter()),
+                claimCheckBytes);
+        if (claimCheckBytes > 0 && claimCheckBytes > ExecutionSettings.fittingResponseBytes(maxRequestSize)) {
+            throw new IllegalArgumentException("results.claim.check.bytes: " + claimCheckBytes + " (expected: at most "
+                    + ExecutionSettings.fittingResponseBytes(maxRequestSize) + ", so that data kept inline still fits max.request.size "
+                    + maxRequestSize + ")");
+        }
         return new WorkerConfig(messaging,
                 get(settings, "schema.registry.url", "http://localhost:8081"),
                 get(settings, "mongo.uri", "mongodb://localhost:27017"),
                 get(settings, "mongo.database", "integration"),
                 execution,
                 bool(settings, "outbound.allow.private.networks", false),
-                duration(settings, "worker.shutdown.timeout", Duration.ofSeconds(30)),
+                drainTimeout,
                 duration(settings, "registry.cache.ttl", Duration.ofSeconds(5)),
-                duration(settings, "worker.max.hold", Duration.ofSeconds(30)));
+                duration(settings, "worker.max.hold", Duration.ofSeconds(30)),
+                positiveLong(settings, "worker.max.in.flight.bytes", defaultInFlightBytes()));
+    }
+
+    /** A quarter of the heap for response bodies in flight, at most 256 MiB. */
+    static long defaultInFlightBytes() {
+        return Math.min(256L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    private static List<String> list(Map<String, String> s, String key) {
+        String v = s.get(key);
+        if (v == null || v.isBlank()) {
+            return List.of();
+        }
+        List<String> items = java.util.Arrays.stream(v.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
+        if (items.isEmpty()) {
+            throw new IllegalArgumentException(key + ": '" + v + "' (expected: comma-separated topic names or patterns with *)");
+        }
+        return items;
+    }
+
+    private static long nonNegativeLong(Map<String, String> s, String key, long fallback) {
+        String v = get(s, key, Long.toString(fallback));
+        try {
+            long n = Long.parseLong(v);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key + ": '" + v + "' (expected: an integer >= 0)");
     }
 
     private static String get(Map<String, String> s, String key, String fallback) {

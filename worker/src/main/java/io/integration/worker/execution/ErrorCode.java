@@ -16,6 +16,10 @@ public enum ErrorCode {
     UPSTREAM_ERROR,
     INVALID_RESPONSE,
     RESPONSE_TOO_LARGE,
+    /** The call succeeded but its result cannot be published (larger than the producer's {@code max.request.size}). */
+    RESULT_TOO_LARGE,
+    /** The request's {@code replyTo} is not an allowed reply topic, or cannot be written. */
+    REPLY_TO_NOT_ALLOWED,
     DESTINATION_NOT_ALLOWED,
     TRANSFORM_ERROR,
     EXECUTION_ERROR

@@ -42,6 +42,12 @@ public record ExecutionResult(
         return completedAt.toEpochMilli() - startedAt.toEpochMilli();
     }
 
+    /** This result with another outcome: same request, times and attempts (a substitute answer after a publish failure). */
+    public ExecutionResult withOutcome(Outcome other) {
+        return new ExecutionResult(requestId, correlationId, instanceId, methodName, definitionName, definitionVersion, other, attempts,
+                startedAt, completedAt, trail);
+    }
+
     public boolean succeeded() {
         return outcome instanceof Outcome.Success;
     }

@@ -26,6 +26,7 @@ import io.integration.worker.resilience.RateSettings;
 import io.integration.worker.resilience.RetrySettings;
 import io.integration.worker.resilience.Scope;
 import io.integration.worker.store.StoreUnavailableException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,13 +53,17 @@ public final class RequestExecutor {
     private final CredentialRepository credentials;
     private final Adapters adapters;
     private final ResultLog results;
+    private final ResultDataStore largeData;
     private final ExecutionSettings settings;
     private final CallGuard guard;
     private final Clock clock;
     private final ParamValidator validator = new ParamValidator();
 
+    /** {@code largeData}: where data above {@link ExecutionSettings#claimCheckBytes()} goes (unused when the claim check is off). */
     public RequestExecutor(InstanceRepository instances, DefinitionRepository definitions, CredentialRepository credentials,
-                           Adapters adapters, ResultLog results, ExecutionSettings settings, CallGuard guard, Clock clock) {
+                           Adapters adapters, ResultLog results, ResultDataStore largeData, ExecutionSettings settings, CallGuard guard,
+                           Clock clock) {
+        this.largeData = largeData;
         this.instances = instances;
         this.definitions = definitions;
         this.credentials = credentials;
@@ -73,6 +78,8 @@ public final class RequestExecutor {
     private static final class Progress {
         IntegrationDefinition definition;
         List<Attempt> trail = List.of();
+        /** The successful answer, whose bytes stay reserved in the worker's budget until its result is recorded. */
+        AdapterResponse response;
     }
 
     /** Signals, from inside the pipeline, that the request is deferred rather than finished. */
@@ -104,24 +111,30 @@ public final class RequestExecutor {
         }
         Instant startedAt = clock.instant();
         Progress progress = new Progress();
-        Outcome outcome;
         try {
-            outcome = run(request, progress, ownership);
-        } catch (DeferSignal d) {
-            return d.deferred;
-        } catch (ExecutionFailure f) {
-            outcome = f.failure();
-        } catch (StoreUnavailableException | OwnershipLostException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            log.error("Request {} failed unexpectedly", request.requestId(), e);
-            outcome = Outcome.Failure.of(ErrorCode.EXECUTION_ERROR, "unexpected " + e.getClass().getSimpleName() + " in the worker");
+            Outcome outcome;
+            try {
+                outcome = run(request, progress, ownership);
+            } catch (DeferSignal d) {
+                return d.deferred;
+            } catch (ExecutionFailure f) {
+                outcome = f.failure();
+            } catch (StoreUnavailableException | OwnershipLostException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                log.error("Request {} failed unexpectedly", request.requestId(), e);
+                outcome = Outcome.Failure.of(ErrorCode.EXECUTION_ERROR, "unexpected " + e.getClass().getSimpleName() + " in the worker");
+            }
+            IntegrationDefinition d = progress.definition;
+            ExecutionResult result = new ExecutionResult(request.requestId(), request.correlationId(), request.instanceId(),
+                    request.methodName(), d == null ? null : d.name(), d == null ? null : d.version(), outcome,
+                    request.priorAttempts() + progress.trail.size(), startedAt, clock.instant(), progress.trail);
+            return new Execution.Finished(results.recordIfAbsent(result));
+        } finally {
+            if (progress.response != null) {
+                progress.response.release();
+            }
         }
-        IntegrationDefinition d = progress.definition;
-        ExecutionResult result = new ExecutionResult(request.requestId(), request.correlationId(), request.instanceId(),
-                request.methodName(), d == null ? null : d.name(), d == null ? null : d.version(), outcome,
-                request.priorAttempts() + progress.trail.size(), startedAt, clock.instant(), progress.trail);
-        return new Execution.Finished(results.recordIfAbsent(result));
     }
 
     /**
@@ -169,13 +182,18 @@ public final class RequestExecutor {
                 });
         progress.trail = guarded.trail();
         return switch (guarded) {
-            case Guarded.Answered a -> new Outcome.Success(data(a.response(), method));
+            case Guarded.Answered a -> {
+                progress.response = a.response();
+                yield success(request.requestId(), data(a.response(), method));
+            }
             case Guarded.Failed f -> AdapterFailures.toFailure(f.failure(), f.deadlineBound());
             case Guarded.RateLimited r when mayDefer(request, r.retryAfter()) -> throw new DeferSignal(new Execution.Deferred(
                     clock.instant().plus(r.retryAfter()), request.priorAttempts() + r.trail().size(),
                     "integration instance '" + r.instanceId() + "' is held for " + r.retryAfter().toMillis() + " ms"));
             case Guarded.RateLimited r -> new Outcome.Failure(ErrorCode.RATE_LIMIT_EXCEEDED, "integration instance '" + r.instanceId()
-                    + "' is rate limited for " + r.retryAfter().toMillis() + " ms, past the request's deadline; no call was made",
+                    + "' is rate limited for " + r.retryAfter().toMillis() + " ms, " + (r.retryAfter().compareTo(settings.maxRetryAfter()) > 0
+                    ? "longer than the worker waits (worker.max.retry.after " + settings.maxRetryAfter() + ")"
+                    : "past the request's deadline") + (r.trail().isEmpty() ? "; no call was made" : ""),
                     true, r.retryAfter().toMillis(), null);
             case Guarded.CircuitOpen c when mayDefer(request, c.retryAfter()) -> throw new DeferSignal(new Execution.Deferred(
                     clock.instant().plus(c.retryAfter()), request.priorAttempts() + c.trail().size(),
@@ -185,9 +203,13 @@ public final class RequestExecutor {
         };
     }
 
-    /** A held request (or one meeting an open circuit) waits in the retry topic unless its deadline would pass first. */
+    /**
+     * A held request (or one meeting an open circuit) waits in the retry topic unless its deadline would pass first or
+     * the wait is longer than {@code worker.max.retry.after}: the caller then gets {@code retryAfterMs} and decides.
+     */
     private boolean mayDefer(ExecutionRequest request, Duration wait) {
-        return request.deadline() == null || clock.instant().plus(wait).isBefore(request.deadline());
+        return wait.compareTo(settings.maxRetryAfter()) <= 0
+                && (request.deadline() == null || clock.instant().plus(wait).isBefore(request.deadline()));
     }
 
     /** Retries merge the method's settings over the defaults; a method with its own breaker or rate limit gets its own. */
@@ -261,6 +283,14 @@ public final class RequestExecutor {
         } catch (CredentialException e) {
             throw fail(ErrorCode.CREDENTIALS_MISSING, e.getMessage());
         }
+    }
+
+    /** The data inline, or, above the claim-check threshold, kept in the data store with a reference in the result. */
+    private Outcome.Success success(String requestId, String data) {
+        if (data == null || !settings.claimCheck() || data.getBytes(StandardCharsets.UTF_8).length <= settings.claimCheckBytes()) {
+            return new Outcome.Success(data);
+        }
+        return new Outcome.Success(null, largeData.put(requestId, data));
     }
 
     private static String data(AdapterResponse response, MethodDefinition method) {

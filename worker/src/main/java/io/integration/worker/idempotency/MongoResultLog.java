@@ -132,7 +132,13 @@ public final class MongoResultLog implements ResultLog {
                 .append("trail", r.trail().stream().map(a -> new Document("attempt", a.attempt()).append("httpStatus", a.httpStatus())
                         .append("outcome", a.outcome()).append("durationMs", a.durationMs()).append("waitMs", a.waitMs())).toList());
         switch (r.outcome()) {
-            case Outcome.Success s -> doc.append("status", "SUCCESS").append("data", s.data());
+            case Outcome.Success s -> {
+                doc.append("status", "SUCCESS").append("data", s.data());
+                if (s.dataRef() != null) {
+                    doc.append("dataRef", new Document("store", s.dataRef().store()).append("id", s.dataRef().id())
+                            .append("sizeBytes", s.dataRef().sizeBytes()).append("sha256", s.dataRef().sha256()));
+                }
+            }
             case Outcome.Failure f -> doc.append("status", "ERROR").append("error", new Document("code", f.code().name())
                     .append("message", f.message())
                     .append("retryable", f.retryable())
@@ -145,7 +151,9 @@ public final class MongoResultLog implements ResultLog {
     static ExecutionResult fromDocument(Document d) {
         Outcome outcome;
         if ("SUCCESS".equals(d.getString("status"))) {
-            outcome = new Outcome.Success(d.getString("data"));
+            Document ref = d.get("dataRef", Document.class);
+            outcome = new Outcome.Success(d.getString("data"), ref == null ? null : new Outcome.DataReference(ref.getString("store"),
+                    ref.getString("id"), ((Number) ref.get("sizeBytes")).longValue(), ref.getString("sha256")));
         } else {
             Document e = d.get("error", Document.class);
             Number retryAfter = (Number) e.get("retryAfterMs");

@@ -17,8 +17,12 @@ final class DeadLetters {
 
     static final String PREFIX = "integration.error.";
 
-    /** Where processing failed. */
-    enum Stage { DESERIALIZATION }
+    /**
+     * Where processing failed: the bytes are no request (DESERIALIZATION), the request breaks an input limit
+     * and has no usable requestId to answer (VALIDATION), executing it failed the same way too often
+     * (EXECUTION), or neither its answer nor a substitute error result could be published (OUTPUT).
+     */
+    enum Stage { DESERIALIZATION, VALIDATION, EXECUTION, OUTPUT }
 
     private DeadLetters() {
     }
@@ -33,13 +37,17 @@ final class DeadLetters {
         add(headers, "offset", Long.toString(original.offset()));
         add(headers, "stage", stage.name());
         add(headers, "exception.class", error.getClass().getName());
-        add(headers, "exception.message", String.valueOf(error.getMessage()));
+        add(headers, "exception.message", abbreviate(String.valueOf(error.getMessage())));
         add(headers, "exception.stacktrace", stackTrace(error));
         return new ProducerRecord<>(dltTopic, null, original.timestamp(), original.key(), original.value(), headers);
     }
 
     private static void add(RecordHeaders headers, String name, String value) {
         headers.add(PREFIX + name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 1000 ? text.substring(0, 1000) + "..." : text;
     }
 
     private static String stackTrace(Throwable error) {

@@ -15,6 +15,10 @@ final class Deferrals {
     static final String NOT_BEFORE = "integration.not-before";
     static final String ATTEMPTS = "integration.attempts";
 
+    /** The not-before time and the attempts carried by a record of the retry topic. */
+    record Deferral(java.time.Instant notBefore, int attempts) {
+    }
+
     /**
      * The record that defers a request: original key, value and headers, plus {@value #NOT_BEFORE} (epoch
      * millis) and {@value #ATTEMPTS} (calls made so far), replacing those of an earlier deferral.
@@ -33,14 +37,14 @@ final class Deferrals {
     }
 
     /** The deferral a retry-topic record carries, or null when it has none (or an unreadable one). */
-    static Job.Deferral deferral(ConsumerRecord<byte[], byte[]> record) {
+    static Deferral deferral(ConsumerRecord<byte[], byte[]> record) {
         Header notBefore = record.headers().lastHeader(NOT_BEFORE);
         if (notBefore == null) {
             return null;
         }
         try {
             Header attempts = record.headers().lastHeader(ATTEMPTS);
-            return new Job.Deferral(java.time.Instant.ofEpochMilli(Long.parseLong(new String(notBefore.value(), StandardCharsets.UTF_8))),
+            return new Deferral(java.time.Instant.ofEpochMilli(Long.parseLong(new String(notBefore.value(), StandardCharsets.UTF_8))),
                     attempts == null ? 0 : Integer.parseInt(new String(attempts.value(), StandardCharsets.UTF_8)));
         } catch (NumberFormatException e) {
             return null;

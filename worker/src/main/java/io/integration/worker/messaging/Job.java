@@ -1,44 +1,109 @@
 package io.integration.worker.messaging;
 
+import io.integration.worker.execution.ErrorCode;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * One input record on its way through the worker: decoded once on the poll thread, executed (and, after a
- * transient failure, executed again) on virtual threads, finished when its outputs are acknowledged.
+ * transient failure, tried again) on virtual threads, finished when its outputs are acknowledged.
+ *
+ * <p>A job runs on one thread at a time (a try starts only after the previous one ended, through a timer or
+ * the chain), so its mutable state needs no locking; the fields it shares with the poll thread are final.
  */
 final class Job {
 
-    final ConsumerRecord<byte[], byte[]> record;
-    /** The tracker of the assignment that polled this record; completions for a replaced tracker are ignored. */
-    final PartitionTracker tracker;
-    /** The decoded request, or null when decoding failed; its prior attempts grow when it waits in place. */
-    DecodedRequest decoded;
-    /** Why decoding failed: a {@link PoisonRecordException} or a transient registry failure; null otherwise. */
-    final RuntimeException decodeFailure;
-    /** The ordering key this job is chained by within its partition, or null when it runs unordered. */
-    final String chainKey;
-    /** Transient failures so far; drives the backoff of the next try. */
-    int transientFailures;
-    /** Whether this worker already produced the dead letter (a retry must not produce it again). */
-    boolean deadLettered;
-    /** For a deferred request read back from the retry topic: when it may run; null otherwise. */
-    final Deferral deferral;
+    /** Which outputs a job is publishing: its answer, the substitute answer after a permanent failure, or its dead letter. */
+    enum Stage { ANSWER, SUBSTITUTE, DEAD_LETTER }
 
-    /** The not-before time and the attempts carried by a record of the retry topic. */
-    record Deferral(java.time.Instant notBefore, int attempts) {
-    }
+    private final ConsumerRecord<byte[], byte[]> record;
+    private final PartitionTracker tracker;
+    private final PoisonRecordException poison;
+    private final String chainKey;
+    private DecodedRequest decoded;
+    private int transientFailures;
+    private int countedFailures;
+    private Stage stage;
+    private boolean executed;
+    private Substitute substitute;
+    private DeadLetter deadLetter;
+    private OutputPlanner.Answer answer;
+    /** Whether the acknowledgements in {@link #acked} belong to an answer ([result, event]) rather than a single record. */
+    private boolean answerShape;
+    private List<ProducerRecord<byte[], byte[]>> outputs = List.of();
+    private boolean[] acked = new boolean[0];
 
-    Job(ConsumerRecord<byte[], byte[]> record, PartitionTracker tracker, DecodedRequest decoded, RuntimeException decodeFailure,
-        Deferral deferral) {
+    private Job(ConsumerRecord<byte[], byte[]> record, PartitionTracker tracker, DecodedRequest decoded, PoisonRecordException poison,
+                String chainKey) {
         this.record = record;
         this.tracker = tracker;
-        this.decoded = deferral != null && decoded instanceof DecodedRequest.Valid v
-                ? new DecodedRequest.Valid(v.request().withPriorAttempts(deferral.attempts()), v.format()) : decoded;
-        this.decodeFailure = decodeFailure;
-        this.deferral = deferral;
-        // A deferred request left its ordering chain when it was deferred; it runs on its own when due.
-        this.chainKey = deferral == null && decoded instanceof DecodedRequest.Valid v && v.request().orderingKey() != null
-                ? v.request().orderingKey() : null;
+        this.decoded = decoded;
+        this.poison = poison;
+        this.chainKey = chainKey;
+    }
+
+    /**
+     * A decoded request. {@code deferredAttempts}: for a record read back from the retry topic, the calls made
+     * before it was deferred (it left its ordering chain then and now runs on its own); null otherwise.
+     */
+    static Job of(ConsumerRecord<byte[], byte[]> record, PartitionTracker tracker, DecodedRequest decoded, Integer deferredAttempts) {
+        if (deferredAttempts != null) {
+            DecodedRequest carried = decoded instanceof DecodedRequest.Valid v
+                    ? new DecodedRequest.Valid(v.request().withPriorAttempts(deferredAttempts), v.format()) : decoded;
+            return new Job(record, tracker, carried, null, null);
+        }
+        String key = decoded instanceof DecodedRequest.Valid v ? v.request().orderingKey() : null;
+        return new Job(record, tracker, decoded, null, key);
+    }
+
+    /** A record that can never become a request: it goes to the dead-letter topic. */
+    static Job poison(ConsumerRecord<byte[], byte[]> record, PartitionTracker tracker, PoisonRecordException poison) {
+        return new Job(record, tracker, null, poison, null);
+    }
+
+    ConsumerRecord<byte[], byte[]> record() {
+        return record;
+    }
+
+    TopicPartition partition() {
+        return new TopicPartition(record.topic(), record.partition());
+    }
+
+    /** The decoded request, or null for poison. */
+    DecodedRequest decoded() {
+        return decoded;
+    }
+
+    /** Why the record is poison, or null. */
+    PoisonRecordException poison() {
+        return poison;
+    }
+
+    /** The ordering key this job is chained by within its partition, or null when it runs unordered. */
+    String chainKey() {
+        return chainKey;
+    }
+
+    /** Whether this job was polled under {@code current}, the partition's present assignment. */
+    boolean polledUnder(PartitionTracker current) {
+        return tracker == current;
+    }
+
+    /** Whether its partition was revoked or lost since it was polled. */
+    boolean abandoned() {
+        return tracker.abandoned();
+    }
+
+    /** Enters its ordering chain; true when it is the chain's head and may start now. */
+    boolean enterChain() {
+        return chainKey == null || tracker.chains().enqueue(this);
+    }
+
+    /** Leaves its ordering chain after executing; returns the chain's next job to start, or null. */
+    Job leaveChain() {
+        return chainKey == null ? null : tracker.chains().next(this);
     }
 
     /** After a wait in place (an ordered request the system asked to wait): the attempts made so far carry over. */
@@ -46,6 +111,105 @@ final class Job {
         if (decoded instanceof DecodedRequest.Valid v) {
             decoded = new DecodedRequest.Valid(v.request().withPriorAttempts(attempts), v.format());
         }
+    }
+
+    /** Counts a transient failure and returns how many there were, for the backoff. */
+    int transientFailure() {
+        return ++transientFailures;
+    }
+
+    /** Counts a failure that may be the record's own fault and returns how many there were (bounded by the caller). */
+    int countedFailure() {
+        return ++countedFailures;
+    }
+
+    /** The stage being published: null before the first plan. */
+    Stage stage() {
+        return stage;
+    }
+
+    /** The answer could not be published: publish its substitute, an error result with {@code code}, from now on. */
+    void substituteWith(ErrorCode code, String message, String details) {
+        stage = Stage.SUBSTITUTE;
+        substitute = new Substitute(code, message, details);
+        countedFailures = 0;
+    }
+
+    /** The substitute's error, when {@link #stage()} is SUBSTITUTE. */
+    Substitute substitute() {
+        return substitute;
+    }
+
+    /** Neither the answer nor its substitute can be published: dead-letter the original record from now on. */
+    void deadLetterWith(DeadLetters.Stage where, Throwable cause) {
+        stage = Stage.DEAD_LETTER;
+        deadLetter = new DeadLetter(where, cause);
+        acked = new boolean[0];
+        countedFailures = 0;
+    }
+
+    /** Why the record is dead-lettered, when {@link #stage()} is DEAD_LETTER. */
+    DeadLetter deadLetter() {
+        return deadLetter;
+    }
+
+    /** Whether the job executed once already (its ordering chain moved on then). */
+    boolean executedOnce() {
+        boolean was = executed;
+        executed = true;
+        return was;
+    }
+
+    /**
+     * Sets the records of this try. Answers and substitutes are both [result, event]: what was acknowledged in an
+     * earlier try (of the answer or its substitute) is not sent again — a second result would contradict the first,
+     * and an event is published once. A plan of another shape (a deferral where an answer was) starts afresh.
+     */
+    void prepare(OutputPlanner.Answer answer, List<ProducerRecord<byte[], byte[]>> records) {
+        if (stage == null) {
+            stage = Stage.ANSWER;
+        }
+        if (acked.length != records.size() || (answer != null) != answerShape) {
+            acked = new boolean[records.size()];
+        }
+        this.answerShape = answer != null;
+        this.answer = answer;
+        this.outputs = List.copyOf(records);
+    }
+
+    /** The answer being published (null for dead letters and deferrals). */
+    OutputPlanner.Answer answer() {
+        return answer;
+    }
+
+    /** The records of this try, in order. */
+    List<ProducerRecord<byte[], byte[]>> outputs() {
+        return outputs;
+    }
+
+    boolean acked(int index) {
+        return acked[index];
+    }
+
+    void ack(int index) {
+        acked[index] = true;
+    }
+
+    /**
+     * Drops this try's records before waiting for the next: they are built again from the result log, so a worker
+     * waiting out a broker outage with a thousand jobs does not keep a thousand encoded results on its heap.
+     */
+    void forgetOutputs() {
+        outputs = List.of();
+        answer = null;
+    }
+
+    /** The error of a substitute answer. */
+    record Substitute(ErrorCode code, String message, String details) {
+    }
+
+    /** Where and why a record is dead-lettered. */
+    record DeadLetter(DeadLetters.Stage stage, Throwable cause) {
     }
 
     String where() {

@@ -9,6 +9,7 @@ import io.integration.worker.execution.RequestExecutor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,16 +24,26 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class KafkaMessaging {
 
-    /** Settings of the messaging side. */
+    /**
+     * Settings of the messaging side.
+     *
+     * @param replyTopics allowed {@code replyTo} patterns ({@code worker.reply.topics}); empty for the default
+     * @param maxPublishAttempts tries for a record whose outputs fail in a way that may be its own fault
+     */
     public record Settings(Map<String, String> kafka, Map<String, String> consumer, Map<String, String> producer,
                            Topics topics, WireFormat resultFormat, WireFormat eventFormat, int maxInFlight,
-                           int maxInFlightPerPartition, Duration revokeTimeout, Duration drainTimeout) {
+                           int maxInFlightPerPartition, Duration revokeTimeout, Duration drainTimeout, List<String> replyTopics,
+                           RequestLimits requestLimits, int maxPublishAttempts) {
         public Settings {
             kafka = Map.copyOf(kafka);
             consumer = Map.copyOf(consumer);
             producer = Map.copyOf(producer);
+            replyTopics = List.copyOf(replyTopics);
             if (!kafka.containsKey("bootstrap.servers")) {
                 throw new IllegalArgumentException("kafka.bootstrap.servers: missing (expected: host:port[,host:port])");
+            }
+            if (maxPublishAttempts < 1) {
+                throw new IllegalArgumentException("worker.max.publish.attempts: " + maxPublishAttempts + " (expected: >= 1)");
             }
         }
     }
@@ -62,12 +73,26 @@ public final class KafkaMessaging {
         producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
 
-        RequestDecoder decoder = new RequestDecoder(AvroWireCodec.of(IntegrationRequest.class, registry));
+        // The poll thread decodes: a schema it does not know yet is fetched in the background, never waited for long.
+        RequestDecoder decoder = new RequestDecoder(AvroWireCodec.of(IntegrationRequest.class,
+                new BoundedSchemaLookup(registry, Duration.ofMillis(100), Duration.ofSeconds(1))), settings.requestLimits());
         OutputEncoder encoder = new OutputEncoder(AvroWireCodec.of(IntegrationResult.class, registry),
                 AvroWireCodec.of(IntegrationEvent.class, registry), settings.resultFormat(), settings.eventFormat());
-        return new RequestWorker(new KafkaConsumer<>(consumerProps), new KafkaProducer<>(producerProps), decoder, encoder,
-                executor, settings.topics(), new RequestWorker.Limits(settings.maxInFlight(), settings.maxInFlightPerPartition(),
-                settings.revokeTimeout(), settings.drainTimeout(), ownershipLease(consumerProps)), clock);
+        Topics topics = settings.topics();
+        ReplyTopics replyTopics = settings.replyTopics().isEmpty() ? ReplyTopics.defaults(topics) : new ReplyTopics(topics, settings.replyTopics());
+        RequestWorker.Limits limits = new RequestWorker.Limits(settings.maxInFlight(), settings.maxInFlightPerPartition(),
+                settings.revokeTimeout(), settings.drainTimeout(), ownershipLease(consumerProps));
+        OwnershipFence fence = new OwnershipFence(limits.ownershipLease());
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
+        JobRunner runner = new JobRunner(producer, new OutputPlanner(executor, encoder, topics, replyTopics), fence, topics,
+                settings.maxPublishAttempts(), clock);
+        return new RequestWorker(new KafkaConsumer<>(consumerProps), producer, decoder, encoder, runner, topics, limits, fence, clock);
+    }
+
+    /** The producer's {@code max.request.size} these settings give: the largest record the worker can publish. */
+    public static long maxRequestSize(Map<String, String> kafka, Map<String, String> producer) {
+        String value = producer.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, kafka.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        return value == null ? 1024 * 1024 : Long.parseLong(value.trim());
     }
 
     /** A third of the consumer's session timeout: a stall that long may already have cost the partitions. */

@@ -14,20 +14,20 @@ final class OrderingChains {
 
     /** Appends {@code job}; returns true when it is the head and should start now. */
     synchronized boolean enqueue(Job job) {
-        ArrayDeque<Job> queue = queues.computeIfAbsent(job.chainKey, k -> new ArrayDeque<>());
+        ArrayDeque<Job> queue = queues.computeIfAbsent(job.chainKey(), k -> new ArrayDeque<>());
         queue.addLast(job);
         return queue.size() == 1;
     }
 
     /** Removes the finished head {@code job}; returns the next job of its chain to start, or null. */
     synchronized Job next(Job job) {
-        ArrayDeque<Job> queue = queues.get(job.chainKey);
+        ArrayDeque<Job> queue = queues.get(job.chainKey());
         if (queue == null || queue.peekFirst() != job) {
             return null;
         }
         queue.pollFirst();
         if (queue.isEmpty()) {
-            queues.remove(job.chainKey);
+            queues.remove(job.chainKey());
             return null;
         }
         return queue.peekFirst();

@@ -3,6 +3,7 @@ package io.integration.worker.messaging;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.integration.avro.AttemptRecord;
+import io.integration.avro.DataReference;
 import io.integration.avro.IntegrationError;
 import io.integration.avro.IntegrationEvent;
 import io.integration.avro.IntegrationResult;
@@ -108,7 +109,9 @@ final class OutputEncoder {
                         .setHttpStatus(a.httpStatus()).setOutcome(a.outcome()).setDurationMs(a.durationMs()).setWaitMs(a.waitMs()).build())
                         .toList());
         switch (r.outcome()) {
-            case Outcome.Success s -> b.setStatus(ResultStatus.SUCCESS).setData(s.data()).setError(null);
+            case Outcome.Success s -> b.setStatus(ResultStatus.SUCCESS).setData(s.data()).setError(null).setDataRef(s.dataRef() == null ? null
+                    : DataReference.newBuilder().setStore(s.dataRef().store()).setId(s.dataRef().id())
+                            .setSizeBytes(s.dataRef().sizeBytes()).setSha256(s.dataRef().sha256()).build());
             case Outcome.Failure f -> b.setStatus(ResultStatus.ERROR).setData(null).setError(IntegrationError.newBuilder()
                     .setCode(f.code().name())
                     .setMessage(f.message())

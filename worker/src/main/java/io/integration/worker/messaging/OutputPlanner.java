@@ -9,22 +9,24 @@ import io.integration.worker.execution.RequestExecutor;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides what one input record produces: its result and event, its dead letter, or its deferral record —
- * or, for a request of an ordering chain that must wait, a wait in place: deferring it to the retry topic
- * would let the chain's later requests overtake it. Runs on worker threads; throws the transient failures
- * (store, registry) that make the loop try again.
+ * Decides what one input record produces: its answer (result and event), its dead letter, or its deferral
+ * record — or, for a request of an ordering chain that must wait, a wait in place: deferring it to the retry
+ * topic would let the chain's later requests overtake it. When an answer cannot be published, it also builds
+ * the substitute: an error result on the default results topic. Runs on worker threads; throws the transient
+ * failures (store, registry) that make the loop try again.
  */
 final class OutputPlanner {
 
     /** What to do with a job. */
     sealed interface Plan {
-        /** Publish these records (none: its dead letter was already produced). */
-        record Publish(List<ProducerRecord<byte[], byte[]>> records) implements Plan {
+        /** Publish these records; {@code answer} is null for a dead letter or a deferral. */
+        record Publish(Answer answer, List<ProducerRecord<byte[], byte[]>> records) implements Plan {
         }
 
         /** Run the job again at {@code notBefore}, keeping its place in its ordering chain. */
@@ -32,52 +34,98 @@ final class OutputPlanner {
         }
     }
 
+    /** A result being published, with what its records were encoded from: enough to build a substitute. */
+    record Answer(ExecutionResult result, WireFormat format, Map<String, String> attributes, String resultTopic) {
+    }
+
     private static final Logger log = LoggerFactory.getLogger(OutputPlanner.class);
 
     private final RequestExecutor executor;
     private final OutputEncoder encoder;
     private final Topics topics;
+    private final ReplyTopics replyTopics;
 
-    OutputPlanner(RequestExecutor executor, OutputEncoder encoder, Topics topics) {
+    OutputPlanner(RequestExecutor executor, OutputEncoder encoder, Topics topics, ReplyTopics replyTopics) {
         this.executor = executor;
         this.encoder = encoder;
         this.topics = topics;
+        this.replyTopics = replyTopics;
     }
 
     /**
-     * The records to publish for {@code job}; empty when its dead letter was already produced. Throws
-     * {@link io.integration.worker.execution.OwnershipLostException} when {@code ownership} denies a call.
+     * The records to publish for {@code job}. Throws {@link io.integration.worker.execution.OwnershipLostException}
+     * when {@code ownership} denies a call.
      */
     Plan plan(Job job, Ownership ownership) {
-        if (job.decodeFailure instanceof PoisonRecordException poison) {
-            if (job.deadLettered) {
-                return new Plan.Publish(List.of());
-            }
-            job.deadLettered = true;
+        if (job.poison() != null) {
+            PoisonRecordException poison = job.poison();
             log.warn("Poison record {} goes to {}: {}", job.where(), topics.deadLetter(), poison.getMessage());
-            return new Plan.Publish(List.of(DeadLetters.of(topics.deadLetter(), job.record, DeadLetters.Stage.DESERIALIZATION, poison)));
+            return deadLetter(job, poison.stage(), poison);
         }
-        if (job.decodeFailure != null) {
-            throw job.decodeFailure; // registry unavailable: retry later
-        }
-        return switch (job.decoded) {
-            case DecodedRequest.Valid v -> switch (executor.execute(v.request(), ownership)) {
-                case Execution.Finished f -> publish(f.result(), v.request().replyTo(), v.format(), v.request().attributes());
-                case Execution.Deferred d when job.chainKey != null -> new Plan.WaitInPlace(d.notBefore(), d.attempts(), d.reason());
-                case Execution.Deferred d -> {
-                    log.info("Request {} deferred to {} until {}: {}", v.request().requestId(), topics.retry(), d.notBefore(), d.reason());
-                    yield new Plan.Publish(List.of(Deferrals.deferred(topics.retry(), job.record, d.notBefore(), d.attempts())));
+        return switch (job.decoded()) {
+            case DecodedRequest.Valid v -> {
+                Optional<String> refused = replyTopics.refusal(v.request().replyTo());
+                if (refused.isPresent()) {
+                    // Checked before the call: a request that cannot be answered where it asks is not executed.
+                    yield answer(reject(job, v.request().requestId(), v.request().correlationId(), v.request().instanceId(),
+                            v.request().methodName(), ErrorCode.REPLY_TO_NOT_ALLOWED, refused.get()), null, v.format(), v.request().attributes());
                 }
-            };
-            case DecodedRequest.Invalid i -> publish(executor.reject(i.requestId(), i.correlationId(), i.instanceId(), i.methodName(),
-                    Outcome.Failure.of(ErrorCode.VALIDATION_ERROR, i.problem()), Instant.ofEpochMilli(job.record.timestamp())),
-                    i.replyTo(), i.format(), Map.of());
+                yield switch (executor.execute(v.request(), ownership)) {
+                    case Execution.Finished f -> answer(f.result(), v.request().replyTo(), v.format(), v.request().attributes());
+                    case Execution.Deferred d when job.chainKey() != null -> new Plan.WaitInPlace(d.notBefore(), d.attempts(), d.reason());
+                    case Execution.Deferred d -> {
+                        log.info("Request {} deferred to {} until {}: {}", v.request().requestId(), topics.retry(), d.notBefore(), d.reason());
+                        yield new Plan.Publish(null, List.of(Deferrals.deferred(topics.retry(), job.record(), d.notBefore(), d.attempts())));
+                    }
+                };
+            }
+            case DecodedRequest.Invalid i -> {
+                Optional<String> refused = replyTopics.refusal(i.replyTo());
+                String problem = refused.map(r -> i.problem() + "; " + r).orElse(i.problem());
+                yield answer(reject(job, i.requestId(), i.correlationId(), i.instanceId(), i.methodName(), ErrorCode.VALIDATION_ERROR, problem),
+                        refused.isPresent() ? null : i.replyTo(), i.format(), Map.of());
+            }
         };
     }
 
-    private Plan publish(ExecutionResult result, String replyTo, WireFormat format, Map<String, String> attributes) {
-        String resultTopic = replyTo == null || replyTo.isBlank() ? topics.results() : replyTo;
-        return new Plan.Publish(List.of(encoder.result(resultTopic, result, format), encoder.event(topics.events(), result, attributes)));
+    /**
+     * The substitute for an answer that cannot be published: the same result with {@code code} and
+     * {@code message}, on the default results topic. Derived from the recorded result only, so a repeat builds
+     * the identical substitute.
+     */
+    Plan.Publish substitute(Answer failed, ErrorCode code, String message, String details) {
+        ExecutionResult result = failed.result().withOutcome(new Outcome.Failure(code, message, false, null, details));
+        Answer substitute = new Answer(result, failed.format(), failed.attributes(), topics.results());
+        return new Plan.Publish(substitute, List.of(encoder.result(topics.results(), result, failed.format()),
+                encoder.event(topics.events(), result, failed.attributes())));
     }
 
+    /** The dead letter of {@code job}'s original record. */
+    Plan.Publish deadLetter(Job job, DeadLetters.Stage stage, Throwable why) {
+        return new Plan.Publish(null, List.of(DeadLetters.of(topics.deadLetter(), job.record(), stage, why)));
+    }
+
+    private ExecutionResult reject(Job job, String requestId, String correlationId, String instanceId, String methodName, ErrorCode code,
+                                   String problem) {
+        return executor.reject(requestId, correlationId, instanceId, methodName, Outcome.Failure.of(code, problem),
+                Instant.ofEpochMilli(job.record().timestamp()));
+    }
+
+    /**
+     * The result and its event. A result that cannot even be encoded (a reply topic's subject refusing the schema,
+     * say) is answered with the substitute right away.
+     */
+    private Plan.Publish answer(ExecutionResult result, String replyTo, WireFormat format, Map<String, String> attributes) {
+        String resultTopic = replyTo == null || replyTo.isBlank() ? topics.results() : replyTo;
+        Answer answer = new Answer(result, format, attributes, resultTopic);
+        try {
+            return new Plan.Publish(answer, List.of(encoder.result(resultTopic, result, format), encoder.event(topics.events(), result, attributes)));
+        } catch (RuntimeException e) {
+            if (SendFailures.transientWhilePlanning(e) || resultTopic.equals(topics.results())) {
+                throw e;
+            }
+            log.warn("Result of {} cannot be encoded for '{}': {}", result.requestId(), resultTopic, e.toString());
+            return substitute(answer, ErrorCode.REPLY_TO_NOT_ALLOWED, "replyTo: '" + resultTopic + "' refused the result: " + e.getMessage(), null);
+        }
+    }
 }

@@ -87,7 +87,7 @@ final class OwnershipFence {
     Ownership forJob(Job job) {
         return () -> {
             long waitUntil = System.nanoTime() + 4 * lease.toNanos();
-            while ((raised || System.nanoTime() - lastPollNanos > lease.toNanos()) && !job.tracker.abandoned && System.nanoTime() < waitUntil) {
+            while ((raised || System.nanoTime() - lastPollNanos > lease.toNanos()) && !job.abandoned() && System.nanoTime() < waitUntil) {
                 try {
                     Thread.sleep(20);
                 } catch (InterruptedException e) {
@@ -95,7 +95,7 @@ final class OwnershipFence {
                     return false;
                 }
             }
-            return !job.tracker.abandoned && !raised;
+            return !job.abandoned() && !raised;
         };
     }
 }

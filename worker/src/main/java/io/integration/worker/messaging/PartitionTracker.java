@@ -6,24 +6,25 @@ import java.util.Set;
 
 /**
  * The offsets of one assigned partition that are in flight, in the order they were polled. The
- * committable offset never passes the lowest unfinished record, however many later records completed.
+ * committable offset never passes the lowest unfinished record, however many later records completed,
+ * and an offset counts as committed only once the broker confirmed it.
  *
- * <p>Confined to the poll thread (except {@link #chains} and {@link #abandoned}): completions reach it
- * through the loop, never directly from workers.
+ * <p>Confined to the poll thread, except {@link #chains()} and {@link #abandoned()}, which worker threads use.
  * A tracker lives as long as one assignment of its partition; after a revoke a new one is made, so late
  * completions of the old assignment (compared by identity) cannot move the new one's offsets.
  */
 final class PartitionTracker {
 
-    /** Ordering chains of this assignment (thread-safe); they end with it. */
-    final OrderingChains chains = new OrderingChains();
-    /** Set when the partition is revoked or lost: its jobs stop being retried. Read by worker threads. */
-    volatile boolean abandoned;
-
+    private final OrderingChains chains = new OrderingChains();
     private final ArrayDeque<Long> pending = new ArrayDeque<>();
     private final Set<Long> done = new HashSet<>();
+    private volatile boolean abandoned;
+    /** The offset after the last finished prefix of the partition: what may be committed. */
     private long next = -1;
-    private long committed = -1;
+    /** The highest offset the broker confirmed as committed. */
+    private long confirmed = -1;
+    /** The offset of a commit sent and not answered yet, or -1. */
+    private long sent = -1;
 
     /** Registers a polled record; offsets arrive in increasing order. */
     void add(long offset) {
@@ -43,13 +44,52 @@ final class PartitionTracker {
         return pending.size();
     }
 
-    /** The offset to commit now, or -1 when nothing new can be committed. */
-    long committable() {
-        return next > committed ? next : -1;
+    /**
+     * The offset to commit now, or -1 when there is nothing new: nothing finished past the confirmed offset,
+     * or a commit of it is already on its way ({@code force} ignores the latter, for a final synchronous commit).
+     */
+    long committable(boolean force) {
+        long floor = force ? confirmed : Math.max(confirmed, sent);
+        return next > floor ? next : -1;
     }
 
-    /** Notes that {@code offset} was committed. */
-    void committed(long offset) {
-        committed = Math.max(committed, offset);
+    /** A commit of {@code offset} was sent. */
+    void commitSent(long offset) {
+        sent = Math.max(sent, offset);
+    }
+
+    /** The broker confirmed a commit of {@code offset}. */
+    void commitConfirmed(long offset) {
+        confirmed = Math.max(confirmed, offset);
+        if (sent <= confirmed) {
+            sent = -1;
+        }
+    }
+
+    /** A commit of {@code offset} failed: the next cycle sends it again. */
+    void commitFailed(long offset) {
+        if (sent == offset) {
+            sent = -1;
+        }
+    }
+
+    /** The highest offset the broker confirmed, or -1. */
+    long confirmed() {
+        return confirmed;
+    }
+
+    /** Ordering chains of this assignment (thread-safe); they end with it. */
+    OrderingChains chains() {
+        return chains;
+    }
+
+    /** The partition was revoked or lost: its jobs stop being retried and nothing more is committed for it. */
+    void abandon() {
+        abandoned = true;
+    }
+
+    /** Whether the partition was revoked or lost; read by worker threads. */
+    boolean abandoned() {
+        return abandoned;
     }
 }

@@ -18,17 +18,21 @@ import java.util.Map;
  * with the same field names. In JSON, {@code params} may be an object or a JSON string, and
  * {@code deadline}/{@code createdAt} epoch millis or ISO-8601 text. Thread-safe.
  *
- * <p>Throws {@link PoisonRecordException} for bytes that can never become a request, and lets a
- * retriable {@link SchemaRegistryException} through (registry down: try again later).
+ * <p>Throws {@link PoisonRecordException} for bytes that can never become a request (or whose requestId
+ * cannot be used to answer: see {@link RequestLimits}), and lets a retriable {@link SchemaRegistryException}
+ * through (registry down: try again later). A request that breaks another limit decodes as
+ * {@link DecodedRequest.Invalid}, to be answered with {@code VALIDATION_ERROR}.
  */
 final class RequestDecoder {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AvroWireCodec<IntegrationRequest> avro;
+    private final RequestLimits limits;
 
-    RequestDecoder(AvroWireCodec<IntegrationRequest> avro) {
+    RequestDecoder(AvroWireCodec<IntegrationRequest> avro, RequestLimits limits) {
         this.avro = avro;
+        this.limits = limits;
     }
 
     DecodedRequest decode(byte[] value) {
@@ -58,12 +62,31 @@ final class RequestDecoder {
             }
             throw new PoisonRecordException(e.getMessage(), e);
         }
-        return new DecodedRequest.Valid(new ExecutionRequest(r.getRequestId(), r.getCorrelationId(), r.getIntegrationInstanceId(),
+        usableRequestId(r.getRequestId());
+        return checked(new ExecutionRequest(r.getRequestId(), r.getCorrelationId(), r.getIntegrationInstanceId(),
                 r.getMethodName(), r.getParams(), r.getDefinitionVersion(), r.getOrderingKey(), r.getDeadline(), r.getReplyTo(),
                 r.getAttributes(), r.getCreatedAt()), WireFormat.AVRO);
     }
 
-    private static DecodedRequest fromJson(byte[] value) {
+    /** A correlationId to echo in the answer: the given one, or null when it breaks the id limits itself. */
+    private String usable(String correlationId) {
+        return limits.correlationIdProblem(correlationId).isPresent() ? null : correlationId;
+    }
+
+    private void usableRequestId(String requestId) {
+        limits.requestIdProblem(requestId).ifPresent(problem -> {
+            throw new PoisonRecordException(DeadLetters.Stage.VALIDATION, problem + "; the request cannot be answered", null);
+        });
+    }
+
+    /** The request, or an Invalid one naming the first limit it breaks. */
+    private DecodedRequest checked(ExecutionRequest request, WireFormat format) {
+        return limits.problem(request).<DecodedRequest>map(problem -> new DecodedRequest.Invalid(request.requestId(),
+                        usable(request.correlationId()), request.instanceId(), request.methodName(), request.replyTo(), problem, format))
+                .orElseGet(() -> new DecodedRequest.Valid(request, format));
+    }
+
+    private DecodedRequest fromJson(byte[] value) {
         JsonNode json;
         try {
             json = JSON.readTree(value);
@@ -74,6 +97,7 @@ final class RequestDecoder {
         if (requestId == null || requestId.isBlank()) {
             throw new PoisonRecordException("JSON request without requestId (expected: a non-empty string)", null);
         }
+        usableRequestId(requestId);
         String correlationId = text(json, "correlationId");
         String instanceId = text(json, "integrationInstanceId");
         String methodName = text(json, "methodName");
@@ -84,9 +108,10 @@ final class RequestDecoder {
             ExecutionRequest request = new ExecutionRequest(requestId, correlationId, instanceId, methodName, params(json),
                     text(json, "definitionVersion"), text(json, "orderingKey"), instant(json, "deadline"), replyTo,
                     attributes(json), instant(json, "createdAt"));
-            return new DecodedRequest.Valid(request, WireFormat.JSON);
+            return checked(request, WireFormat.JSON);
         } catch (IllegalArgumentException e) {
-            return new DecodedRequest.Invalid(requestId, correlationId, instanceId, methodName, replyTo, e.getMessage(), WireFormat.JSON);
+            return new DecodedRequest.Invalid(requestId, usable(correlationId), instanceId, methodName, replyTo, e.getMessage(),
+                    WireFormat.JSON);
         }
     }
 

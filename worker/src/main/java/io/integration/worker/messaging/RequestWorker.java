@@ -1,10 +1,7 @@
 package io.integration.worker.messaging;
 
 import io.integration.wire.SchemaRegistryException;
-import io.integration.worker.execution.OwnershipLostException;
-import io.integration.worker.execution.RequestExecutor;
 import io.integration.worker.resilience.Scope;
-import io.integration.worker.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,57 +13,49 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's consume → execute → publish → commit loop, pipelined.
+ * The poll-thread side of the worker's consume → execute → publish → commit loop: dispatch, backpressure,
+ * commits, rebalances, drain. Executing and publishing is the {@link JobRunner}'s.
  *
  * <p>Every polled record starts at once on a virtual thread, except records of a partition sharing an
- * {@code orderingKey}, which run one after another in offset order. A record is finished when its result
- * and event (or its dead letter) are acknowledged by the broker; each partition commits up to its lowest
- * unfinished record ({@link PartitionTracker}). Backpressure pauses a partition whose in-flight records
- * reach {@code maxPerPartition}, and every partition when the worker reaches {@code maxInFlight}; polling
- * goes on, so the group never sees a {@code max.poll.interval.ms} violation. A record that fails
- * transiently (store or registry unavailable, output not acknowledged) is tried again after a backoff
- * while its partition's offset waits for it: nothing is lost, nothing is answered wrongly.
+ * {@code orderingKey}, which run one after another in offset order. Each partition commits up to its lowest
+ * unfinished record ({@link PartitionTracker}), and only confirmed commits count ({@link OffsetCommits}).
+ * Backpressure pauses a partition whose in-flight records reach {@code maxPerPartition}, and every partition
+ * when the worker reaches {@code maxInFlight}; polling goes on, so the group never sees a
+ * {@code max.poll.interval.ms} violation.
  *
- * <p>On revoke, in-flight records of the lost partitions get {@code revokeTimeout} to finish; what
- * finished is committed, the rest is abandoned to the next owner (which answers it from the result log),
- * and nothing is committed for those partitions afterwards. {@link #stop()} pauses fetching, drains
- * in-flight work for up to {@code drainTimeout}, commits and closes.
+ * <p>Nothing waits on this thread: a record that cannot be decoded yet (its schema is still being fetched, or
+ * the registry is away) and a deferred record of the retry topic that is not due yet are not dispatched at
+ * all — the loop seeks back to them and pauses their partition until they may go (a hold), so they hold
+ * neither a slot, nor the partition's commits, nor a revocation.
  *
- * <p>Threading: {@link #run()} owns the consumer and the trackers; workers hand finished jobs back through
- * a queue.
+ * <p>On revoke, in-flight records of the lost partitions get {@code revokeTimeout} to finish; what finished is
+ * committed, the rest is abandoned to the next owner (which answers it from the result log). {@link #stop()}
+ * pauses fetching, drains for at most {@code drainTimeout} in all (commit and close included), commits and closes.
  */
 public final class RequestWorker implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(RequestWorker.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
-    private static final Duration COMMIT_INTERVAL = Duration.ofMillis(200);
-    private static final long MIN_BACKOFF_MS = 500;
-    private static final long MAX_BACKOFF_MS = 10_000;
+    /** How long a partition waits after a transient decode failure before its record is read again. */
+    private static final Duration DECODE_RETRY = Duration.ofSeconds(1);
 
-    /** Limits of the loop. */
     /**
-     * @param ownershipLease how long the loop may go without a poll before its jobs stop calling until it
-     *     knows whether it still owns its partitions (a third of the session timeout)
+     * Limits of the loop.
+     *
+     * @param ownershipLease how long the loop may go without a poll before its jobs stop calling until it knows
+     *     whether it still owns its partitions (a third of the session timeout)
      */
     record Limits(int maxInFlight, int maxPerPartition, Duration revokeTimeout, Duration drainTimeout, Duration ownershipLease) {
         Limits {
@@ -83,54 +72,51 @@ public final class RequestWorker implements Runnable {
     private final Producer<byte[], byte[]> producer;
     private final RequestDecoder decoder;
     private final OutputEncoder encoder;
-    private final OutputPlanner planner;
+    private final JobRunner runner;
     private final Topics topics;
     private final Limits limits;
     private final OwnershipFence fence;
     private final Clock clock;
-    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "integration-worker-retries");
-        t.setDaemon(true);
-        return t;
-    });
     private final Map<TopicPartition, PartitionTracker> trackers = new HashMap<>();
+    private final OffsetCommits commits;
     private final Set<TopicPartition> paused = new HashSet<>();
-    private final ConcurrentLinkedQueue<Job> finished = new ConcurrentLinkedQueue<>();
-    /** Polled and decoded, not started yet: the worker already runs {@code maxInFlight} jobs (poll thread). */
+    /** Partitions sought back to a record that may not go yet, and until when. */
+    private final Map<TopicPartition, Instant> holds = new HashMap<>();
+    /** Polled and decoded, not started yet: the worker already runs {@code maxInFlight} jobs. */
     private final ArrayDeque<Job> waiting = new ArrayDeque<>();
-    /** Jobs started and not finished, including those waiting for a retry or for acks. */
-    private final AtomicInteger active = new AtomicInteger();
+    private final FailureLog failures = new FailureLog(log);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
-    private Instant lastCommit = Instant.EPOCH;
 
-    RequestWorker(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, RequestDecoder decoder,
-                  OutputEncoder encoder, RequestExecutor executor, Topics topics, Limits limits, Clock clock) {
+    RequestWorker(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, RequestDecoder decoder, OutputEncoder encoder,
+                  JobRunner runner, Topics topics, Limits limits, OwnershipFence fence, Clock clock) {
         this.consumer = consumer;
         this.producer = producer;
         this.decoder = decoder;
         this.encoder = encoder;
-        this.planner = new OutputPlanner(executor, encoder, topics);
+        this.runner = runner;
         this.topics = topics;
         this.limits = limits;
+        this.fence = fence;
         this.clock = clock;
-        this.fence = new OwnershipFence(limits.ownershipLease());
+        this.commits = new OffsetCommits(consumer, trackers, clock);
     }
 
     @Override
     public void run() {
+        long drainDeadline = Long.MAX_VALUE;
         try {
             consumer.subscribe(List.of(topics.requests(), topics.retry()), new Rebalance());
             while (!stopping) {
                 cycle();
             }
-            drain();
+            drainDeadline = System.nanoTime() + limits.drainTimeout().toNanos();
+            drain(drainDeadline);
         } catch (RuntimeException e) {
             log.error("Worker loop failed; closing", e);
             throw e;
         } finally {
-            close();
+            close(drainDeadline);
         }
     }
 
@@ -144,214 +130,111 @@ public final class RequestWorker implements Runnable {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-
     /** Publishes {@code integration.circuit.opened|closed} for {@code scope}; any thread, does not block. */
     public void circuitChanged(Scope scope, boolean open) {
-        String instanceId = scope.instanceId();
         log.warn("Circuit of {} {}", scope.describe(), open ? "opened" : "closed");
         try {
-            send(encoder.circuitEvent(topics.events(), scope, open, clock.instant())).whenComplete((ok, error) -> {
+            producer.send(encoder.circuitEvent(topics.events(), scope, open, clock.instant()), (metadata, error) -> {
                 if (error != null) {
-                    log.warn("Circuit event for {} not published: {}", instanceId, error.toString());
+                    failures.warn("circuit-event", "Circuit event for {} not published: {}", scope.describe(), error.toString());
                 }
             });
         } catch (RuntimeException e) {
-            log.warn("Circuit event for {} not published: {}", instanceId, e.toString());
+            failures.warn("circuit-event", "Circuit event for {} not published: {}", scope.describe(), e.toString());
         }
     }
 
     private void cycle() {
         collectFinished();
         startWaiting();
-        commit(false);
+        commits.commitAsync();
         applyBackpressure();
         var records = consumer.poll(POLL_TIMEOUT);
         fence.polled(consumer);
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            dispatch(record);
+            // After a hold was placed, the rest of that partition's batch is read again later, in order.
+            if (!holds.containsKey(new TopicPartition(record.topic(), record.partition()))) {
+                dispatch(record);
+            }
         }
         startWaiting();
     }
 
-    /** Starts waiting jobs in poll order while the worker has room (poll thread). */
+    /** Starts waiting jobs in poll order while the worker has room. */
     private void startWaiting() {
-        while (!waiting.isEmpty() && active.get() < limits.maxInFlight()) {
+        while (!waiting.isEmpty() && runner.active() < limits.maxInFlight()) {
             Job job = waiting.pollFirst();
-            if (job.chainKey == null || job.tracker.chains.enqueue(job)) {
-                start(job);
+            if (job.enterChain()) {
+                runner.start(job);
             }
         }
     }
 
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        PartitionTracker tracker = trackers.computeIfAbsent(partition, p -> new PartitionTracker());
-        tracker.add(record.offset());
-        Job.Deferral deferral = record.topic().equals(topics.retry()) ? Deferrals.deferral(record) : null;
-        Job job;
-        try {
-            job = new Job(record, tracker, decoder.decode(record.value()), null, deferral);
-        } catch (PoisonRecordException | SchemaRegistryException e) {
-            job = new Job(record, tracker, null, e, deferral);
-        }
-        waiting.addLast(job);
-    }
-
-    private void start(Job job) {
-        long due = job.deferral == null ? 0 : Duration.between(clock.instant(), job.deferral.notBefore()).toMillis();
-        if (due > 0) {
-            // Not due yet: wait on a timer, holding its place in the partition's offsets but no slot and no thread.
-            // A stop before it is due leaves it uncommitted for the next owner.
-            timers.schedule(() -> start(job), due, TimeUnit.MILLISECONDS);
+        boolean deferred = record.topic().equals(topics.retry());
+        Deferrals.Deferral deferral = deferred ? Deferrals.deferral(record) : null;
+        if (deferral != null && deferral.notBefore().isAfter(clock.instant())) {
+            hold(partition, record.offset(), deferral.notBefore());
             return;
         }
-        active.incrementAndGet();
-        threads.execute(() -> execute(job));
-    }
-
-    /** A retry of a job that is already counted as active. */
-    private void restart(Job job) {
-        threads.execute(() -> execute(job));
-    }
-
-    private void execute(Job job) {
-        OutputPlanner.Plan plan;
+        DecodedRequest decoded;
+        PoisonRecordException poison = null;
         try {
-            plan = planner.plan(job, fence.forJob(job));
-        } catch (OwnershipLostException e) {
-            log.info("Record {}: {}", job.where(), e.getMessage());
-            if (!job.tracker.abandoned) {
-                retryLater(job, e); // still fenced after waiting: try again once the loop has settled it
-            } else {
-                finished.add(job);
-            }
-            return;
-        } catch (StoreUnavailableException | SchemaRegistryException | KafkaException e) {
-            retryLater(job, e);
+            decoded = decoder.decode(record.value());
+        } catch (PoisonRecordException e) {
+            decoded = null;
+            poison = e;
+        } catch (SchemaRegistryException e) {
+            // Retriable (a permanent one is poison): not the record's failure; it is decoded again after the hold.
+            failures.warn("decode", "Record {}-{}@{} cannot be decoded yet, read again in {} ms: {}", record.topic(), record.partition(),
+                    record.offset(), DECODE_RETRY.toMillis(), e.getMessage());
+            hold(partition, record.offset(), clock.instant().plus(DECODE_RETRY));
             return;
         } catch (RuntimeException e) {
-            log.error("Record {} failed unexpectedly; it will be tried again", job.where(), e);
-            retryLater(job, e);
-            return;
+            decoded = null;
+            poison = new PoisonRecordException("cannot be decoded: " + e, e);
         }
-        List<ProducerRecord<byte[], byte[]>> outputs;
-        switch (plan) {
-            case OutputPlanner.Plan.WaitInPlace wait -> {
-                // An ordered request may not leave its chain: it keeps its slot and its place, on a timer, no thread held.
-                job.waitedInPlace(wait.attempts());
-                long delay = Math.max(0, Duration.between(clock.instant(), wait.notBefore()).toMillis());
-                log.info("Record {} waits {} ms in its ordering chain: {}", job.where(), delay, wait.reason());
-                timers.schedule(() -> restart(job), delay, TimeUnit.MILLISECONDS);
-                return;
-            }
-            case OutputPlanner.Plan.Publish publish -> outputs = publish.records();
-        }
-        // The next request of an ordering chain may run once this one has executed; acks are awaited separately.
-        if (job.chainKey != null) {
-            Job next = job.tracker.chains.next(job);
-            if (next != null) {
-                start(next);
-            }
-        }
-        CompletableFuture.allOf(outputs.stream().map(this::send).toArray(CompletableFuture[]::new)).whenComplete((ok, error) -> {
-            if (error == null) {
-                finished.add(job);
-            } else {
-                // Executing again answers from the result log, so the retry republishes the identical result.
-                retryLater(job, error);
-            }
-        });
+        PartitionTracker tracker = trackers.computeIfAbsent(partition, p -> new PartitionTracker());
+        tracker.add(record.offset());
+        Integer carriedAttempts = deferred ? (deferral == null ? 0 : deferral.attempts()) : null;
+        waiting.addLast(poison != null ? Job.poison(record, tracker, poison) : Job.of(record, tracker, decoded, carriedAttempts));
     }
 
-    private void retryLater(Job job, Throwable cause) {
-        if (job.tracker.abandoned) {
-            log.info("Record {} belongs to a partition this worker lost; its next owner answers it", job.where());
-            finished.add(job);
-            return;
+    /** Seeks back to {@code offset} and keeps the partition paused until {@code until}. */
+    private void hold(TopicPartition partition, long offset, Instant until) {
+        consumer.seek(partition, offset);
+        holds.put(partition, until);
+        if (paused.add(partition)) {
+            consumer.pause(List.of(partition));
         }
-        job.transientFailures++;
-        long backoff = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS << Math.min(job.transientFailures - 1, 10));
-        log.warn("Record {} will be tried again in {} ms: {}", job.where(), backoff, cause.toString());
-        timers.schedule(() -> restart(job), backoff, TimeUnit.MILLISECONDS);
     }
 
-    private CompletableFuture<Void> send(ProducerRecord<byte[], byte[]> record) {
-        CompletableFuture<Void> ack = new CompletableFuture<>();
-        producer.send(record, (metadata, error) -> {
-            if (error == null) {
-                ack.complete(null);
-            } else {
-                ack.completeExceptionally(error);
-            }
-        });
-        return ack;
-    }
-
-    /** Applies finished jobs to their partitions' trackers (poll thread). */
+    /** Applies finished jobs to their partitions' trackers. */
     private void collectFinished() {
         Job job;
-        while ((job = finished.poll()) != null) {
-            active.decrementAndGet();
-            TopicPartition partition = new TopicPartition(job.record.topic(), job.record.partition());
-            if (trackers.get(partition) == job.tracker) {
-                job.tracker.complete(job.record.offset());
+        while ((job = runner.nextFinished()) != null) {
+            PartitionTracker current = trackers.get(job.partition());
+            if (current != null && job.polledUnder(current)) {
+                current.complete(job.record().offset());
             }
-        }
-    }
-
-    private void commit(boolean now) {
-        Instant at = clock.instant();
-        if (!now && at.isBefore(lastCommit.plus(COMMIT_INTERVAL))) {
-            return;
-        }
-        lastCommit = at;
-        Map<TopicPartition, OffsetAndMetadata> offsets = committable(trackers.keySet());
-        if (offsets.isEmpty()) {
-            return;
-        }
-        if (now) {
-            commitSync(offsets);
-        } else {
-            consumer.commitAsync(offsets, (done, error) -> {
-                if (error != null) {
-                    log.warn("Commit of {} failed: {}", done, error.toString());
-                }
-            });
-        }
-    }
-
-    private Map<TopicPartition, OffsetAndMetadata> committable(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition partition : partitions) {
-            PartitionTracker tracker = trackers.get(partition);
-            long offset = tracker == null ? -1 : tracker.committable();
-            if (offset >= 0) {
-                offsets.put(partition, new OffsetAndMetadata(offset));
-                tracker.committed(offset);
-            }
-        }
-        return offsets;
-    }
-
-    private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        try {
-            consumer.commitSync(offsets);
-        } catch (KafkaException e) {
-            // Partitions lost in a rebalance: the new owner re-reads these records and answers them from the result log.
-            log.warn("Commit of {} failed: {}", offsets, e.getMessage());
         }
     }
 
     private void applyBackpressure() {
-        boolean workerFull = !waiting.isEmpty() || active.get() >= limits.maxInFlight();
+        Instant now = clock.instant();
+        holds.values().removeIf(until -> !until.isAfter(now));
+        boolean workerFull = !waiting.isEmpty() || runner.active() >= limits.maxInFlight();
         List<TopicPartition> toPause = new ArrayList<>();
         List<TopicPartition> toResume = new ArrayList<>();
-        for (Map.Entry<TopicPartition, PartitionTracker> e : trackers.entrySet()) {
-            boolean full = workerFull || e.getValue().inFlight() >= limits.maxPerPartition();
-            if (full && paused.add(e.getKey())) {
-                toPause.add(e.getKey());
-            } else if (!full && !stopping && paused.remove(e.getKey())) {
-                toResume.add(e.getKey());
+        for (TopicPartition partition : consumer.assignment()) {
+            PartitionTracker tracker = trackers.get(partition);
+            boolean pause = stopping || workerFull || holds.containsKey(partition)
+                    || (tracker != null && tracker.inFlight() >= limits.maxPerPartition());
+            if (pause && paused.add(partition)) {
+                toPause.add(partition);
+            } else if (!pause && paused.remove(partition)) {
+                toResume.add(partition);
             }
         }
         if (!toPause.isEmpty()) {
@@ -362,37 +245,43 @@ public final class RequestWorker implements Runnable {
         }
     }
 
-    /** Stops fetching and waits for in-flight work, polling (paused) so the group keeps this member. */
-    private void drain() {
+    /** Stops fetching and waits for in-flight work, polling (paused) so the group keeps this member; then commits. */
+    private void drain(long deadline) {
         consumer.pause(consumer.assignment());
         paused.addAll(consumer.assignment());
-        long deadline = System.nanoTime() + limits.drainTimeout().toNanos();
-        while (active.get() > 0 && System.nanoTime() < deadline) {
+        // The last part of the drain time is kept for the final commit and for closing the clients.
+        long reserve = Math.min(Duration.ofSeconds(5).toNanos(), limits.drainTimeout().toNanos() / 4);
+        while (runner.active() > 0 && System.nanoTime() < deadline - reserve) {
             collectFinished();
-            commit(false);
+            commits.commitAsync();
             consumer.poll(POLL_TIMEOUT);
             fence.polled(consumer);
         }
         collectFinished();
-        if (active.get() > 0) {
-            log.warn("{} records still in flight after {}; their partitions are committed up to them", active.get(), limits.drainTimeout());
-        }
-        if (!waiting.isEmpty()) {
-            log.info("{} polled records were not started; the next owner of their partitions processes them", waiting.size());
-        }
-        commit(true);
+        int unfinished = runner.active();
+        Map<TopicPartition, OffsetAndMetadata> committed = commits.commitSync(new ArrayList<>(trackers.keySet()), remaining(deadline, 2));
+        log.info("Drained: committed {}; {} records unfinished and {} polled but not started are left to the next owner of their partitions",
+                committed.isEmpty() ? "nothing new" : committed, unfinished, waiting.size());
     }
 
-    private void close() {
-        threads.shutdown();
-        timers.shutdownNow();
+    private void close(long drainDeadline) {
+        runner.close();
         try {
-            producer.close(Duration.ofSeconds(30));
+            producer.close(drainDeadline == Long.MAX_VALUE ? Duration.ofSeconds(5) : remaining(drainDeadline, 2));
         } finally {
-            consumer.close();
-            stopped.countDown();
-            log.info("Worker stopped");
+            try {
+                consumer.close(drainDeadline == Long.MAX_VALUE ? Duration.ofSeconds(5) : remaining(drainDeadline, 1));
+            } finally {
+                stopped.countDown();
+                log.info("Worker stopped");
+            }
         }
+    }
+
+    /** What is left until {@code deadline}, divided by {@code share} (at least a little, to say goodbye). */
+    private static Duration remaining(long deadline, int share) {
+        long left = (deadline - System.nanoTime()) / share;
+        return Duration.ofNanos(Math.max(left, Duration.ofMillis(100).toNanos()));
     }
 
     /** Finishes or abandons lost partitions' work within the revoke timeout, commits what finished, forgets them. */
@@ -406,10 +295,7 @@ public final class RequestWorker implements Runnable {
                 sleep();
             }
             collectFinished();
-            Map<TopicPartition, OffsetAndMetadata> offsets = committable(partitions);
-            if (!offsets.isEmpty()) {
-                commitSync(offsets);
-            }
+            commits.commitSync(partitions, limits.revokeTimeout());
             forget(partitions);
         }
 
@@ -427,24 +313,19 @@ public final class RequestWorker implements Runnable {
 
         /** Whether a lost partition still has started, unfinished jobs (waiting ones are simply dropped). */
         private boolean busy(Collection<TopicPartition> partitions) {
-            Set<PartitionTracker> lost = new HashSet<>();
-            partitions.forEach(p -> {
-                if (trackers.get(p) != null) {
-                    lost.add(trackers.get(p));
-                }
-            });
-            Map<PartitionTracker, Long> notStarted = waiting.stream().filter(job -> lost.contains(job.tracker))
-                    .collect(java.util.stream.Collectors.groupingBy(job -> job.tracker, java.util.stream.Collectors.counting()));
-            return lost.stream().anyMatch(t -> t.inFlight() > notStarted.getOrDefault(t, 0L));
+            Map<TopicPartition, Integer> notStarted = new HashMap<>();
+            waiting.forEach(job -> notStarted.merge(job.partition(), 1, Integer::sum));
+            return partitions.stream().anyMatch(p -> trackers.get(p) != null && trackers.get(p).inFlight() > notStarted.getOrDefault(p, 0));
         }
 
         private void forget(Collection<TopicPartition> partitions) {
             for (TopicPartition partition : partitions) {
                 PartitionTracker tracker = trackers.remove(partition);
-                waiting.removeIf(job -> job.tracker == tracker);
+                waiting.removeIf(job -> job.partition().equals(partition));
                 paused.remove(partition);
+                holds.remove(partition);
                 if (tracker != null) {
-                    tracker.abandoned = true;
+                    tracker.abandon();
                     if (tracker.inFlight() > 0) {
                         log.info("Abandoned {} in-flight records of {} to its next owner", tracker.inFlight(), partition);
                     }

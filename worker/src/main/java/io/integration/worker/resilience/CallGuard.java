@@ -46,15 +46,20 @@ public final class CallGuard {
     private final Map<String, Instant> openedAt = new ConcurrentHashMap<>();
     private final InstanceGate gate;
     private final Duration maxHold;
+    private final Duration maxRetryAfter;
     private final Clock clock;
     private final Sleeper sleeper;
     private final RandomGenerator random;
     private final BreakerListener listener;
 
-    /** {@code maxHold}: the longest a request waits for its instance's hold or rate budget before ending as rate limited. */
-    public CallGuard(Clock clock, Sleeper sleeper, RandomGenerator random, BreakerListener listener, Duration maxHold) {
+    /**
+     * @param maxHold the longest a request waits for its instance's hold or rate budget before it is handed back
+     * @param maxRetryAfter the longest a system's {@code Retry-After} holds its instance
+     */
+    public CallGuard(Clock clock, Sleeper sleeper, RandomGenerator random, BreakerListener listener, Duration maxHold, Duration maxRetryAfter) {
         this.gate = new InstanceGate(clock, maxHold);
         this.maxHold = maxHold;
+        this.maxRetryAfter = maxRetryAfter;
         this.clock = clock;
         this.sleeper = sleeper;
         this.random = random;
@@ -62,8 +67,8 @@ public final class CallGuard {
     }
 
     /** A guard with real time and real waits. */
-    public static CallGuard standard(Clock clock, BreakerListener listener, Duration maxHold) {
-        return new CallGuard(clock, Thread::sleep, RandomGenerator.getDefault(), listener, maxHold);
+    public static CallGuard standard(Clock clock, BreakerListener listener, Duration maxHold, Duration maxRetryAfter) {
+        return new CallGuard(clock, Thread::sleep, RandomGenerator.getDefault(), listener, maxHold, maxRetryAfter);
     }
 
     /**
@@ -94,14 +99,17 @@ public final class CallGuard {
                 }
             }
             long started = System.nanoTime();
+            boolean settled = false;
             try {
                 AdapterResponse response = call.call(attemptTimeout);
                 long elapsed = System.nanoTime() - started;
+                settled = true;
                 breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
                 trail.add(new Attempt(n, response.status(), "OK", TimeUnit.NANOSECONDS.toMillis(elapsed), 0));
                 return new Guarded.Answered(response, List.copyOf(trail));
             } catch (AdapterException e) {
                 long elapsed = System.nanoTime() - started;
+                settled = true;
                 if (e.retriable()) {
                     breaker.onError(elapsed, TimeUnit.NANOSECONDS, e);
                 } else {
@@ -109,7 +117,9 @@ public final class CallGuard {
                 }
                 Attempt attempt = new Attempt(n, status(e), outcome(e), TimeUnit.NANOSECONDS.toMillis(elapsed), 0);
                 if (e instanceof AdapterException.UpstreamStatus s && (s.status() == 429 || s.status() == 503) && s.retryAfter().isPresent()) {
-                    gate.hold(instanceId, s.retryAfter().get());
+                    // A hostile or broken Retry-After (a day, a year) must not wedge the instance: hold at most maxRetryAfter.
+                    Duration asked = s.retryAfter().get();
+                    gate.hold(instanceId, asked.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : asked);
                 }
                 Duration wait = e.retriable() && n < retry.maxAttempts() && mayRepeat(e, idempotent) ? waitBefore(n + 1, retry, e) : null;
                 if (wait == null || (deadline != null && !clock.instant().plus(wait).isBefore(deadline))) {
@@ -127,6 +137,12 @@ public final class CallGuard {
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     return new Guarded.Failed(e, deadlineBound, List.copyOf(trail));
+                }
+            } finally {
+                if (!settled) {
+                    // Left by anything else (ownership lost, a bug in an adapter): give the permit back, or a half-open
+                    // breaker would wait forever for a probe that never reports.
+                    breaker.releasePermission();
                 }
             }
         }
@@ -227,6 +243,9 @@ public final class CallGuard {
                 .failureRateThreshold(s.failureRateThreshold())
                 .waitDurationInOpenState(s.openFor())
                 .permittedNumberOfCallsInHalfOpenState(s.halfOpenCalls())
+                // A half-open breaker whose probes never report (a lost permit, a stuck call) opens again rather than
+                // refusing every call forever.
+                .maxWaitDurationInHalfOpenState(s.openFor())
                 .build());
         breaker.getEventPublisher().onStateTransition(event -> {
             switch (event.getStateTransition().getToState()) {

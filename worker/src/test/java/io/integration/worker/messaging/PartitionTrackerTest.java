@@ -15,20 +15,43 @@ class PartitionTrackerTest {
 
         tracker.complete(11);
         tracker.complete(12);
-        assertThat(tracker.committable()).isEqualTo(-1);
+        assertThat(tracker.committable(false)).isEqualTo(-1);
         assertThat(tracker.inFlight()).isEqualTo(5);
 
         tracker.complete(10);
-        assertThat(tracker.committable()).isEqualTo(13);
+        assertThat(tracker.committable(false)).isEqualTo(13);
         assertThat(tracker.inFlight()).isEqualTo(2);
 
-        tracker.committed(13);
-        assertThat(tracker.committable()).isEqualTo(-1);
+        tracker.commitSent(13);
+        tracker.commitConfirmed(13);
+        assertThat(tracker.committable(false)).isEqualTo(-1);
 
         tracker.complete(14);
         tracker.complete(13);
-        assertThat(tracker.committable()).isEqualTo(15);
+        assertThat(tracker.committable(false)).isEqualTo(15);
         assertThat(tracker.inFlight()).isZero();
+    }
+
+    @Test
+    void aCommitCountsOnlyWhenTheBrokerConfirmsItAndAFailedOneIsSentAgain() {
+        PartitionTracker tracker = new PartitionTracker();
+        tracker.add(0);
+        tracker.add(1);
+        tracker.complete(0);
+        tracker.complete(1);
+
+        tracker.commitSent(2);
+        assertThat(tracker.committable(false)).as("on its way: not sent twice").isEqualTo(-1);
+        assertThat(tracker.committable(true)).as("a final synchronous commit sends it anyway").isEqualTo(2);
+
+        tracker.commitFailed(2);
+        assertThat(tracker.confirmed()).isEqualTo(-1);
+        assertThat(tracker.committable(false)).as("failed: sent again").isEqualTo(2);
+
+        tracker.commitSent(2);
+        tracker.commitConfirmed(2);
+        assertThat(tracker.confirmed()).isEqualTo(2);
+        assertThat(tracker.committable(true)).isEqualTo(-1);
     }
 
     @Test
@@ -50,6 +73,6 @@ class PartitionTrackerTest {
         var request = new io.integration.worker.execution.ExecutionRequest("r" + offset, null, "i", "m", "{}", null, orderingKey,
                 null, null, null, null);
         var record = new org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>("t", 0, offset, null, null);
-        return new Job(record, new PartitionTracker(), new DecodedRequest.Valid(request, WireFormat.JSON), null, null);
+        return Job.of(record, new PartitionTracker(), new DecodedRequest.Valid(request, WireFormat.JSON), null);
     }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class RequestDecoderTest {
 
     private final AvroWireCodec<IntegrationRequest> codec = AvroWireCodec.of(IntegrationRequest.class, InMemorySchemaRegistry.create());
-    private final RequestDecoder decoder = new RequestDecoder(codec);
+    private final RequestDecoder decoder = new RequestDecoder(codec, new RequestLimits(64, 3, 100, 200));
 
     private DecodedRequest json(String text) {
         return decoder.decode(text.getBytes(StandardCharsets.UTF_8));
@@ -77,5 +77,38 @@ class RequestDecoderTest {
             assertThat(v.format()).isEqualTo(WireFormat.AVRO);
             assertThat(v.request().replyTo()).isEqualTo("mine");
         });
+    }
+
+    @Test
+    void aRequestIdWithCrLfCannotBeAnsweredAndIsPoisonAtTheValidationStage() {
+        assertThatThrownBy(() -> json("{\"requestId\":\"r1\\r\\nX-Injected: 1\",\"integrationInstanceId\":\"i\",\"methodName\":\"m\"}"))
+                .isInstanceOfSatisfying(PoisonRecordException.class, e -> {
+                    assertThat(e.stage()).isEqualTo(DeadLetters.Stage.VALIDATION);
+                    assertThat(e.getMessage()).contains("requestId: control character U+000D at index 2");
+                });
+        assertThatThrownBy(() -> json("{\"requestId\":\"" + "r".repeat(65) + "\",\"integrationInstanceId\":\"i\",\"methodName\":\"m\"}"))
+                .isInstanceOf(PoisonRecordException.class).hasMessageContaining("requestId: 65 characters (expected: at most 64)");
+    }
+
+    @Test
+    void aRequestBreakingALimitWithAUsableRequestIdIsAnsweredNamingTheField() {
+        assertThat(json("{\"requestId\":\"r\",\"integrationInstanceId\":\"i\",\"methodName\":\"m\",\"attributes\":{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\",\"d\":\"4\"}}"))
+                .isInstanceOfSatisfying(DecodedRequest.Invalid.class, i -> assertThat(i.problem()).isEqualTo("attributes: 4 entries (expected: at most 3)"));
+        assertThat(json("{\"requestId\":\"r\",\"integrationInstanceId\":\"i\",\"methodName\":\"m\",\"attributes\":{\"a\":\"" + "x".repeat(120) + "\"}}"))
+                .isInstanceOfSatisfying(DecodedRequest.Invalid.class, i -> assertThat(i.problem()).startsWith("attributes: 121 bytes"));
+        assertThat(json("{\"requestId\":\"r\",\"integrationInstanceId\":\"i\",\"methodName\":\"m\",\"params\":{\"t\":\"" + "x".repeat(300) + "\"}}"))
+                .isInstanceOfSatisfying(DecodedRequest.Invalid.class, i -> assertThat(i.problem()).startsWith("params: 308 bytes"));
+        assertThat(json("{\"requestId\":\"r\",\"correlationId\":\"c\\n\",\"integrationInstanceId\":\"i\",\"methodName\":\"m\"}"))
+                .isInstanceOfSatisfying(DecodedRequest.Invalid.class, i -> {
+                    assertThat(i.problem()).startsWith("correlationId: control character U+000A");
+                    assertThat(i.correlationId()).as("not echoed into the answer").isNull();
+                });
+    }
+
+    @Test
+    void anAvroRequestIsHeldToTheSameLimits() {
+        byte[] avro = codec.encode("t-value", IntegrationRequest.newBuilder().setRequestId("r\n").setIntegrationInstanceId("i")
+                .setMethodName("m").setParams("{}").build());
+        assertThatThrownBy(() -> decoder.decode(avro)).isInstanceOf(PoisonRecordException.class).hasMessageContaining("requestId");
     }
 }

@@ -40,7 +40,8 @@ class CallGuardTest {
         }
     };
     private final CallGuard guard = new CallGuard(clock, waits::add, RandomGenerator.of("L64X128MixRandom"),
-            (scope, open) -> circuitChanges.add(open), Duration.ofSeconds(30));
+            (scope, open) -> circuitChanges.add(open), Duration.ofSeconds(30),
+            Duration.ofMinutes(15));
     private final RetrySettings retry = new RetrySettings(4, Duration.ofMillis(100), Duration.ofSeconds(1));
     private final BreakerSettings lenient = new BreakerSettings(100, 100, 100, Duration.ofSeconds(30), 1);
 
@@ -135,13 +136,14 @@ class CallGuardTest {
                 RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, new Script(new AdapterException.UpstreamStatus("busy", 429, Duration.ofHours(1))));
         Script never = new Script();
         assertThat(guard.call("busy", policy("busy", retry, lenient, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, never))
-                .isInstanceOfSatisfying(Guarded.RateLimited.class, r -> assertThat(r.retryAfter()).isGreaterThan(Duration.ofMinutes(59)));
+                .as("an hour asked, held for worker.max.retry.after at most")
+                .isInstanceOfSatisfying(Guarded.RateLimited.class, r -> assertThat(r.retryAfter()).isEqualTo(Duration.ofMinutes(15)));
         assertThat(never.calls).isZero();
     }
 
     @Test
     void theRateLimitSpacesCallsOfAnInstance() {
-        CallGuard realTime = CallGuard.standard(Clock.systemUTC(), BreakerListener.NONE, Duration.ofSeconds(5));
+        CallGuard realTime = CallGuard.standard(Clock.systemUTC(), BreakerListener.NONE, Duration.ofSeconds(5), Duration.ofMinutes(15));
         CallGuard.Policy twoPerSecond = policy("limited", retry, lenient, new RateSettings(2, Duration.ofMillis(500)));
         long started = System.nanoTime();
         for (int i = 0; i < 5; i++) {
@@ -186,7 +188,7 @@ class CallGuardTest {
         RetrySettings once = new RetrySettings(1, Duration.ofMillis(1), Duration.ofMillis(1));
         List<Scope> opened = new ArrayList<>();
         CallGuard guarded = new CallGuard(clock, waits::add, RandomGenerator.of("L64X128MixRandom"),
-                (scope, open) -> opened.add(scope), Duration.ofSeconds(30));
+                (scope, open) -> opened.add(scope), Duration.ofSeconds(30), Duration.ofMinutes(15));
         CallGuard.Policy export = new CallGuard.Policy(once, tight, Scope.method("crm", "export"), RateSettings.UNLIMITED, Scope.instance("crm"));
         CallGuard.Policy lookup = new CallGuard.Policy(once, tight, Scope.instance("crm"), RateSettings.UNLIMITED, Scope.instance("crm"));
         for (int i = 0; i < 4; i++) {
@@ -211,6 +213,32 @@ class CallGuardTest {
         Guarded result = guard.call("slow", policy("slow", once, tight, RateSettings.UNLIMITED), true, Duration.ofSeconds(1), null, new Script());
 
         assertThat(result).isInstanceOfSatisfying(Guarded.CircuitOpen.class, c -> assertThat(c.retryAfter()).isEqualTo(Duration.ofSeconds(18)));
+    }
+
+    @Test
+    void aProbeLeftByAnExceptionGivesItsPermitBackSoTheHalfOpenBreakerCanProbeAgain() {
+        BreakerSettings quick = new BreakerSettings(50, 4, 4, Duration.ofMillis(100), 1);
+        RetrySettings once = new RetrySettings(1, Duration.ofMillis(1), Duration.ofMillis(1));
+        CallGuard.Policy policy = policy("probe", once, quick, RateSettings.UNLIMITED);
+        for (int i = 0; i < 4; i++) {
+            guard.call("probe", policy, true, Duration.ofSeconds(1), null, new Script(status(503)));
+        }
+        // resilience4j moves to half-open on its own clock once openFor has passed.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+            try {
+                guard.call("probe", policy, true, Duration.ofSeconds(1), null, timeout -> {
+                    throw new IllegalStateException("ownership lost while probing");
+                });
+                return false;
+            } catch (IllegalStateException probeLeft) {
+                return true;
+            }
+        });
+
+        Script next = new Script();
+        assertThat(guard.call("probe", policy, true, Duration.ofSeconds(1), null, next))
+                .as("the single half-open permit came back: the next call probes").isInstanceOf(Guarded.Answered.class);
+        assertThat(next.calls).isEqualTo(1);
     }
 
     @Test

@@ -7,11 +7,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import io.integration.worker.adapter.ByteBudget;
 
 /**
  * Collects a response body up to a byte cap; past it, cancels the stream (the connection is dropped,
  * nothing more is read) and completes with {@link BodyTooLargeException}. The memory held is bounded by
- * the cap, whatever the server sends.
+ * the cap, whatever the server sends, and every byte received is first reserved in the worker's
+ * {@link ByteBudget} (waiting, up to the call's deadline, while the budget is spent; then
+ * {@link BudgetExhaustedException}). On any failure the reservation is released here; on success it travels
+ * with the body.
  */
 final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> {
 
@@ -22,14 +26,33 @@ final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> 
         }
     }
 
+    /** Signals that the worker's budget of bytes in flight stayed spent until the call's deadline. */
+    static final class BudgetExhaustedException extends RuntimeException {
+        BudgetExhaustedException(long capacity) {
+            super("response bodies in flight used the whole worker.max.in.flight.bytes budget (" + capacity
+                    + " bytes) until the call's deadline", null, false, false);
+        }
+    }
+
     private final long cap;
+    private final ByteBudget budget;
+    private final ByteBudget.Reservation reservation;
+    private final long deadlineNanos;
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     private Flow.Subscription subscription;
     private long received;
 
-    CappedBodySubscriber(long cap) {
+    CappedBodySubscriber(long cap, ByteBudget budget, long deadlineNanos) {
         this.cap = cap;
+        this.budget = budget;
+        this.reservation = budget.open();
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    /** The bytes this body holds in the budget: released by whoever ends up owning the body. */
+    ByteBudget.Reservation reservation() {
+        return reservation;
     }
 
     @Override
@@ -51,8 +74,17 @@ final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> 
         for (ByteBuffer item : items) {
             received += item.remaining();
             if (received > cap) {
-                subscription.cancel();
-                result.completeExceptionally(new BodyTooLargeException(cap));
+                fail(new BodyTooLargeException(cap));
+                return;
+            }
+            try {
+                if (!reservation.grow(item.remaining(), deadlineNanos)) {
+                    fail(new BudgetExhaustedException(budget.capacity()));
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail(e);
                 return;
             }
             byte[] chunk = new byte[item.remaining()];
@@ -61,8 +93,15 @@ final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> 
         }
     }
 
+    private void fail(Throwable error) {
+        subscription.cancel();
+        reservation.release();
+        result.completeExceptionally(error);
+    }
+
     @Override
     public void onError(Throwable throwable) {
+        reservation.release();
         result.completeExceptionally(throwable);
     }
 

@@ -6,6 +6,7 @@ import io.integration.worker.adapter.Adapter;
 import io.integration.worker.adapter.AdapterCall;
 import io.integration.worker.adapter.AdapterException;
 import io.integration.worker.adapter.AdapterResponse;
+import io.integration.worker.adapter.ByteBudget;
 import io.integration.worker.adapter.OutboundPolicy;
 import io.integration.worker.credentials.Secret;
 import java.io.IOException;
@@ -43,47 +44,72 @@ public final class HttpAdapter implements Adapter {
     private final HttpClient client;
     private final OutboundPolicy policy;
     private final Clock clock;
+    private final ByteBudget budget;
 
-    public HttpAdapter(HttpClient client, OutboundPolicy policy, Clock clock) {
+    public HttpAdapter(HttpClient client, OutboundPolicy policy, Clock clock, ByteBudget budget) {
         this.client = client;
         this.policy = policy;
         this.clock = clock;
+        this.budget = budget;
+    }
+
+    /** An adapter without a byte budget (tests). */
+    public HttpAdapter(HttpClient client, OutboundPolicy policy, Clock clock) {
+        this(client, policy, clock, ByteBudget.unlimited());
     }
 
     @Override
     public AdapterResponse execute(AdapterCall call) throws AdapterException {
         HttpBinding binding = HttpBinding.from(call.methodName(), call.binding());
-        String path = Template.expand(binding.path(), call.params(), call.config(), Template::encode);
+        String path = Template.expandPath(binding.path(), call.params(), call.config());
         URI uri = uri(call, path, binding);
         policy.check(uri, call.allowedHosts());
         HttpRequest request = request(call, binding, uri);
         String what = binding.verb() + " " + path;
 
-        CompletableFuture<HttpResponse<byte[]>> future =
-                client.sendAsync(request, info -> new CappedBodySubscriber(call.maxResponseBytes()));
+        long deadlineNanos = System.nanoTime() + call.timeout().toNanos();
+        CappedBodySubscriber[] body = new CappedBodySubscriber[1];
+        CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request,
+                info -> body[0] = new CappedBodySubscriber(call.maxResponseBytes(), budget, deadlineNanos));
         HttpResponse<byte[]> response;
         try {
             response = future.get(call.timeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
+            release(body[0]);
             throw new AdapterException.Timeout(what + " did not complete within " + call.timeout().toMillis() + " ms");
         } catch (InterruptedException e) {
             future.cancel(true);
+            release(body[0]);
             Thread.currentThread().interrupt();
             throw new AdapterException.Timeout(what + " was interrupted (worker shutting down)");
         } catch (ExecutionException e) {
+            release(body[0]);
             throw translate(what, e.getCause(), call);
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             boolean gzip = response.headers().firstValue("content-encoding").map(v -> v.equalsIgnoreCase("gzip")).orElse(false);
-            return new AdapterResponse(status, response.headers().map(), gzip ? Gzip.inflate(response.body(), call.maxResponseBytes(), what) : response.body());
+            try {
+                return new AdapterResponse(status, response.headers().map(),
+                        gzip ? Gzip.inflate(response.body(), call.maxResponseBytes(), what) : response.body(), body[0].reservation());
+            } catch (AdapterException | RuntimeException e) {
+                release(body[0]);
+                throw e;
+            }
         }
+        release(body[0]);
         Duration wait = RetryAfter.parse(response.headers().firstValue("retry-after").orElse(null), clock);
         if (wait == null && status == 429) {
             wait = RetryAfter.fromReset(response.headers().firstValue("x-ratelimit-reset").orElse(null), clock);
         }
         throw new AdapterException.UpstreamStatus(what + " answered " + status + snippet(response.body()), status, wait);
+    }
+
+    private static void release(CappedBodySubscriber body) {
+        if (body != null) {
+            body.reservation().release();
+        }
     }
 
     private static URI uri(AdapterCall call, String path, HttpBinding binding) throws AdapterException.InvalidCall {
@@ -118,16 +144,35 @@ public final class HttpAdapter implements Adapter {
             builder.header("Content-Type", "application/json");
         }
         for (Map.Entry<String, String> h : binding.headers().entrySet()) {
-            builder.setHeader(h.getKey(), Template.expand(h.getValue(), call.params(), call.config(), v -> v));
+            header(builder, h.getKey(), Template.expand(h.getValue(), call.params(), call.config(), v -> v));
         }
         if (call.idempotent()) {
-            builder.setHeader("Idempotency-Key", call.requestId());
+            header(builder, "Idempotency-Key", call.requestId());
         }
-        call.auth().headers().forEach((name, value) -> builder.setHeader(name, value.reveal()));
+        for (Map.Entry<String, Secret> h : call.auth().headers().entrySet()) {
+            header(builder, h.getKey(), h.getValue().reveal());
+        }
         return builder.method(binding.verb(), body).build();
     }
 
+    /**
+     * Sets a header; a name or value the HTTP client refuses (CR, LF, other control characters) becomes an
+     * {@link AdapterException.InvalidCall} naming the header only: the client's own message would carry the value,
+     * which may be a secret.
+     */
+    private static void header(HttpRequest.Builder builder, String name, String value) throws AdapterException.InvalidCall {
+        try {
+            builder.setHeader(name, value);
+        } catch (IllegalArgumentException e) {
+            throw new AdapterException.InvalidCall("header '" + name + "': value not allowed in an HTTP header"
+                    + " (expected: no CR, LF or other control characters)");
+        }
+    }
+
     private static AdapterException translate(String what, Throwable cause, AdapterCall call) {
+        if (cause instanceof CappedBodySubscriber.BudgetExhaustedException) {
+            return new AdapterException.Timeout(what + ": " + cause.getMessage());
+        }
         if (cause instanceof CappedBodySubscriber.BodyTooLargeException) {
             return new AdapterException.ResponseTooLarge(what + ": response body exceeds " + call.maxResponseBytes() + " bytes");
         }

@@ -15,6 +15,6 @@ public final class HttpAdapterProvider implements AdapterProvider {
 
     @Override
     public Adapter create(AdapterContext context) {
-        return new HttpAdapter(HttpAdapter.defaultClient(Duration.ofSeconds(5)), context.outboundPolicy(), context.clock());
+        return new HttpAdapter(HttpAdapter.defaultClient(Duration.ofSeconds(5)), context.outboundPolicy(), context.clock(), context.responseBudget());
     }
 }

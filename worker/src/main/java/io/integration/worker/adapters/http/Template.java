@@ -21,9 +21,22 @@ final class Template {
     private Template() {
     }
 
+    /**
+     * Expands a path template: each value percent-encoded as one segment ({@code /} included), and {@code .} or
+     * {@code ..} refused — encoded or not, servers resolve them as dot-segments, which would climb out of the path.
+     */
+    static String expandPath(String template, Map<String, Object> params, Map<String, Object> config) throws AdapterException.InvalidCall {
+        return expand(template, params, config, Template::encode, true);
+    }
+
     /** Expands {@code template}, passing each value through {@code encode}. */
     static String expand(String template, Map<String, Object> params, Map<String, Object> config, UnaryOperator<String> encode)
             throws AdapterException.InvalidCall {
+        return expand(template, params, config, encode, false);
+    }
+
+    private static String expand(String template, Map<String, Object> params, Map<String, Object> config, UnaryOperator<String> encode,
+                                 boolean pathSegments) throws AdapterException.InvalidCall {
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -34,7 +47,12 @@ final class Template {
                 throw new AdapterException.InvalidCall("placeholder {" + name + "} in '" + template + "' has "
                         + (value == null ? "no value" : "a non-scalar value") + " (expected: a string, number or boolean)");
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(encode.apply(String.valueOf(value))));
+            String text = String.valueOf(value);
+            if (pathSegments && (text.equals(".") || text.equals(".."))) {
+                throw new AdapterException.InvalidCall("placeholder {" + name + "} in path '" + template + "' is '" + text
+                        + "' (expected: a value that is not a dot-segment)");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(encode.apply(text)));
         }
         m.appendTail(out);
         return out.toString();
