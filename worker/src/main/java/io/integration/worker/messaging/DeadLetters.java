@@ -39,7 +39,9 @@ final class DeadLetters {
         add(headers, "exception.class", error.getClass().getName());
         add(headers, "exception.message", abbreviate(String.valueOf(error.getMessage())));
         add(headers, "exception.stacktrace", stackTrace(error));
-        return new ProducerRecord<>(dltTopic, null, original.timestamp(), original.key(), original.value(), headers);
+        // A record without a timestamp (-1) gets the time of dead-lettering: the producer refuses negative ones.
+        Long timestamp = original.timestamp() >= 0 ? original.timestamp() : null;
+        return new ProducerRecord<>(dltTopic, null, timestamp, original.key(), original.value(), headers);
     }
 
     private static void add(RecordHeaders headers, String name, String value) {

@@ -122,6 +122,10 @@ final class JobRunner {
         } catch (RuntimeException e) {
             if (SendFailures.transientWhilePlanning(e)) {
                 retryLater(job, e, "transient");
+            } else if (job.stage() == Job.Stage.DEAD_LETTER) {
+                // Nothing is left to fall back to, and giving up would lose the record: say so loudly, keep trying.
+                log.error("Record {}: its dead letter cannot be built; tried again", job.where(), e);
+                retryLater(job, e, "dead-letter");
             } else if (job.stage() == Job.Stage.SUBSTITUTE) {
                 escalateFurther(job, e);
             } else if (job.countedFailure() < maxPublishAttempts) {

@@ -1,0 +1,168 @@
+package io.integration.worker.messaging;
+
+import static io.integration.worker.messaging.LoopKit.TOPICS;
+import static io.integration.worker.messaging.LoopKit.json;
+import static io.integration.worker.messaging.LoopKit.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.integration.worker.execution.ExecutionResult;
+import io.integration.worker.execution.Outcome;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The job side's failure paths, each injected at the producer or the result log. */
+class JobRunnerTest {
+
+    private final LoopKit kit = new LoopKit();
+    private final LoopKit.ScriptedProducer producer = new LoopKit.ScriptedProducer();
+    private final JobRunner runner = new JobRunner(producer, kit.planner, new OwnershipFence(Duration.ofSeconds(30)), TOPICS, 2, LoopKit.CLOCK);
+
+    @AfterEach
+    void close() {
+        runner.close();
+    }
+
+    private Job runToTheEnd(Job job) {
+        runner.start(job);
+        AtomicReference<Job> done = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            done.compareAndSet(null, runner.nextFinished());
+            return done.get() != null;
+        });
+        return done.get();
+    }
+
+    private void recordSuccess(String requestId, String data) {
+        Instant at = Instant.parse("2026-11-28T10:00:00Z");
+        kit.results.recordIfAbsent(new ExecutionResult(requestId, null, "acme", "get", "demo", "1.0.0", new Outcome.Success(data), 1, at,
+                at.plusMillis(5), List.of()));
+    }
+
+    private static boolean to(ProducerRecord<byte[], byte[]> record, String topic, String containing) {
+        return record.topic().equals(topic) && new String(record.value(), StandardCharsets.UTF_8).contains(containing);
+    }
+
+    @Test
+    void aResultTooLargeToPublishIsAnsweredWithResultTooLargeAndItsEventIsPublishedOnce() {
+        recordSuccess("big", "{\"blob\":\"x\"}");
+        producer.fail(r -> to(r, TOPICS.results(), "\"SUCCESS\""), () -> new RecordTooLargeException("2621500 bytes"), Integer.MAX_VALUE);
+
+        Job job = runToTheEnd(kit.job(request(0, json("big", ""))));
+
+        assertThat(job.record().offset()).isZero();
+        assertThat(producer.sentTo(TOPICS.results())).singleElement().satisfies(result -> assertThat(result)
+                .contains("\"status\":\"ERROR\"", "\"code\":\"RESULT_TOO_LARGE\"", "RecordTooLargeException: 2621500 bytes"));
+        assertThat(producer.sentTo(TOPICS.events())).as("the event was acknowledged with the first try: not sent again").hasSize(1);
+        assertThat(producer.refused).hasSize(1);
+    }
+
+    @Test
+    void aRefusedReplyToIsAnsweredOnTheResultsTopicWithoutExecuting() {
+        Job job = runToTheEnd(kit.job(request(0, json("r1", ",\"replyTo\":\"" + TOPICS.events() + "\""))));
+
+        assertThat(job).isNotNull();
+        assertThat(kit.instanceLookups).as("refused before execution").hasValue(0);
+        assertThat(producer.sentTo(TOPICS.results())).singleElement().satisfies(result -> assertThat(result)
+                .contains("\"code\":\"REPLY_TO_NOT_ALLOWED\"", "internal or worker topic"));
+        assertThat(producer.sentTo(TOPICS.events())).singleElement().satisfies(event -> assertThat(event).contains("integration.method.failed"));
+    }
+
+    @Test
+    void aTransientFailureSendsAgainOnlyWhatWasNotAcknowledged() {
+        producer.fail(r -> r.topic().equals(TOPICS.results()), () -> new NotLeaderOrFollowerException("moving"), 2);
+
+        runToTheEnd(kit.job(request(0, json("r2", ""))));
+
+        assertThat(producer.refused).hasSize(2);
+        assertThat(producer.sentTo(TOPICS.results())).singleElement().satisfies(r -> assertThat(r).contains("INSTANCE_NOT_FOUND"));
+        assertThat(producer.sentTo(TOPICS.events())).as("published once").hasSize(1);
+        assertThat(runner.failures("transient")).isEqualTo(2);
+    }
+
+    @Test
+    void aReplyTopicThatStaysUnwritableWhileTheWorkersTopicsWorkEndsAsReplyToNotAllowedAfterTheBoundedTries() {
+        producer.fail(r -> r.topic().equals("replies.gone"), () -> new UnknownTopicOrPartitionException("no such topic"), Integer.MAX_VALUE);
+
+        runToTheEnd(kit.job(request(0, json("r3", ",\"replyTo\":\"replies.gone\""))));
+
+        assertThat(producer.refused).as("worker.max.publish.attempts = 2").hasSize(2);
+        assertThat(producer.sentTo(TOPICS.results())).singleElement().satisfies(r -> assertThat(r)
+                .contains("\"code\":\"REPLY_TO_NOT_ALLOWED\"", "replies.gone"));
+        assertThat(producer.sentTo(TOPICS.events())).hasSize(1);
+    }
+
+    @Test
+    void whenNotEvenTheErrorResultCanBePublishedTheOriginalGoesToTheDeadLetterTopic() {
+        recordSuccess("big", "{}");
+        producer.fail(r -> r.topic().equals(TOPICS.results()), () -> new TopicAuthorizationException("denied"), Integer.MAX_VALUE);
+
+        Job job = runToTheEnd(kit.job(request(7, json("big", ""))));
+
+        assertThat(producer.sentTo(TOPICS.results())).isEmpty();
+        List<ProducerRecord<byte[], byte[]>> dead = producer.history().stream().filter(r -> r.topic().equals(TOPICS.deadLetter())).toList();
+        assertThat(dead).singleElement().satisfies(letter -> {
+            assertThat(letter.value()).isEqualTo(job.record().value());
+            assertThat(header(letter, "integration.error.stage")).isEqualTo("OUTPUT");
+            assertThat(header(letter, "integration.error.offset")).isEqualTo("7");
+        });
+    }
+
+    @Test
+    void aPoisonRecordIsFinishedOnlyOnceItsDeadLetterIsAcknowledged() {
+        producer.fail(r -> r.topic().equals(TOPICS.deadLetter()), () -> new NotLeaderOrFollowerException("moving"), 2);
+
+        runner.start(kit.job(request(3, "not json")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> producer.refused.size() == 2);
+        assertThat(runner.nextFinished()).as("not finished while its dead letter fails").isNull();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> runner.nextFinished() != null);
+        assertThat(producer.history()).singleElement().satisfies(letter -> {
+            assertThat(letter.topic()).isEqualTo(TOPICS.deadLetter());
+            assertThat(header(letter, "integration.error.stage")).isEqualTo("DESERIALIZATION");
+        });
+    }
+
+    @Test
+    void theSameUnexpectedFailureIsTriedABoundedNumberOfTimesThenDeadLettered() {
+        kit.results.findFailure = () -> new IllegalStateException("a bug that this record triggers every time");
+
+        runToTheEnd(kit.job(request(0, json("r4", ""))));
+
+        assertThat(producer.history()).singleElement().satisfies(letter -> {
+            assertThat(letter.topic()).isEqualTo(TOPICS.deadLetter());
+            assertThat(header(letter, "integration.error.stage")).isEqualTo("EXECUTION");
+            assertThat(header(letter, "integration.error.exception.message")).contains("a bug that this record triggers");
+        });
+        assertThat(runner.failures("unexpected")).isEqualTo(1);
+    }
+
+    @Test
+    void aStoreOutageIsWaitedOutWithoutLimitAndAnsweredAfterwards() {
+        kit.results.findFailure = () -> new io.integration.worker.store.StoreUnavailableException("find", new RuntimeException("down"));
+        runner.start(kit.job(request(0, json("r5", ""))));
+        await().atMost(Duration.ofSeconds(20)).until(() -> runner.failures("transient") >= 3);
+        assertThat(runner.nextFinished()).isNull();
+        assertThat(producer.history()).as("nothing answered or dead-lettered while MongoDB is away").isEmpty();
+
+        kit.results.findFailure = null;
+        await().atMost(Duration.ofSeconds(30)).until(() -> runner.nextFinished() != null);
+        assertThat(producer.sentTo(TOPICS.results())).singleElement().satisfies(r -> assertThat(r).contains("INSTANCE_NOT_FOUND"));
+    }
+
+    private static String header(ProducerRecord<byte[], byte[]> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,147 @@
+package io.integration.worker.messaging;
+
+import static io.integration.worker.messaging.LoopKit.TOPICS;
+import static io.integration.worker.messaging.LoopKit.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetCommitCallback;
+import org.apache.kafka.clients.consumer.RetriableCommitFailedException;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The poll side with Kafka's {@link MockConsumer}: holds, confirmed commits, a bounded drain. */
+class RequestWorkerTest {
+
+    private static final TopicPartition REQUESTS = new TopicPartition(TOPICS.requests(), 0);
+    private static final TopicPartition RETRY = new TopicPartition(TOPICS.retry(), 0);
+
+    /** Fails the first {@code failures} asynchronous commits, as a broker in a coordinator move would. */
+    private static final class FlakyCommits extends MockConsumer<byte[], byte[]> {
+        final AtomicInteger failures = new AtomicInteger();
+
+        FlakyCommits(int failures) {
+            super("earliest");
+            this.failures.set(failures);
+        }
+
+        /** What the broker confirmed, readable after the consumer closed. */
+        final Map<TopicPartition, Long> confirmed = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public synchronized void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+            if (failures.getAndDecrement() > 0) {
+                callback.onComplete(offsets, new RetriableCommitFailedException("coordinator moved"));
+                return;
+            }
+            super.commitAsync(offsets, callback);
+            offsets.forEach((p, o) -> confirmed.put(p, o.offset()));
+        }
+
+        @Override
+        public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+            super.commitSync(offsets, timeout);
+            offsets.forEach((p, o) -> confirmed.put(p, o.offset()));
+        }
+    }
+
+    private final LoopKit kit = new LoopKit();
+    private final FlakyCommits consumer = new FlakyCommits(1);
+    private Thread loop;
+    private RequestWorker worker;
+
+    private RequestWorker start(MockProducer<byte[], byte[]> producer, Duration drainTimeout) {
+        OwnershipFence fence = new OwnershipFence(Duration.ofSeconds(30));
+        JobRunner runner = new JobRunner(producer, kit.planner, fence, TOPICS, 5, LoopKit.CLOCK);
+        worker = new RequestWorker(consumer, producer, kit.decoder, kit.encoder, runner, TOPICS,
+                new RequestWorker.Limits(100, 10, Duration.ofSeconds(1), drainTimeout, Duration.ofSeconds(30)), fence, LoopKit.CLOCK);
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(REQUESTS, RETRY));
+            consumer.updateBeginningOffsets(Map.of(REQUESTS, 0L, RETRY, 0L));
+        });
+        loop = new Thread(worker, "test-loop");
+        loop.start();
+        return worker;
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (worker != null) {
+            worker.stop();
+            loop.join(10_000);
+        }
+    }
+
+    private static ConsumerRecord<byte[], byte[]> deferred(long offset, String requestId, long notBefore) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Deferrals.NOT_BEFORE, Long.toString(notBefore).getBytes(StandardCharsets.UTF_8));
+        headers.add(Deferrals.ATTEMPTS, "1".getBytes(StandardCharsets.UTF_8));
+        return new ConsumerRecord<>(TOPICS.retry(), 0, offset, 0L, TimestampType.CREATE_TIME, 4, 10, "acme".getBytes(StandardCharsets.UTF_8),
+                json(requestId, "").getBytes(StandardCharsets.UTF_8), headers, java.util.Optional.empty());
+    }
+
+    @Test
+    void aDeferredRecordNotYetDuePausesItsPartitionInsteadOfHoldingCommitsOrASlot() {
+        LoopKit.ScriptedProducer producer = new LoopKit.ScriptedProducer();
+        start(producer, Duration.ofSeconds(5));
+        consumer.schedulePollTask(() -> {
+            consumer.addRecord(deferred(0, "later", System.currentTimeMillis() + 3_600_000));
+            consumer.addRecord(deferred(1, "behind-it", System.currentTimeMillis()));
+            consumer.addRecord(LoopKit.request(0, json("now", "")));
+        });
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> committed(REQUESTS) == 1);
+        assertThat(producer.sentTo(TOPICS.results())).singleElement().satisfies(r -> assertThat(r).contains("\"requestId\":\"now\""));
+        await().atMost(Duration.ofSeconds(5)).until(() -> consumer.paused().contains(RETRY));
+        assertThat(consumer.position(RETRY)).as("sought back to the record that is not due").isZero();
+        assertThat(committed(RETRY)).as("nothing of the retry partition committed past it").isEqualTo(-1);
+
+        long started = System.nanoTime();
+        worker.stop();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !loop.isAlive());
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the not-due record holds no revocation or drain")
+                .isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aFailedCommitIsSentAgainAndCountsOnlyOnceConfirmed() {
+        LoopKit.ScriptedProducer producer = new LoopKit.ScriptedProducer();
+        start(producer, Duration.ofSeconds(5));
+        consumer.schedulePollTask(() -> consumer.addRecord(LoopKit.request(0, json("r", ""))));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> committed(REQUESTS) == 1);
+        assertThat(consumer.failures.get()).as("the first commit failed and was sent again").isLessThan(0);
+    }
+
+    @Test
+    void aStopEndsWithinTheDrainTimeoutEvenWhenAJobNeverFinishes() {
+        MockProducer<byte[], byte[]> neverAcks = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        start(neverAcks, Duration.ofSeconds(2));
+        consumer.schedulePollTask(() -> consumer.addRecord(LoopKit.request(0, json("stuck", ""))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> neverAcks.history().size() == 2);
+
+        long started = System.nanoTime();
+        worker.stop();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !loop.isAlive());
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2_500));
+        assertThat(committed(REQUESTS)).as("its offset stays for the next owner").isEqualTo(-1);
+    }
+
+    private long committed(TopicPartition partition) {
+        return consumer.confirmed.getOrDefault(partition, -1L);
+    }
+}
