@@ -6,7 +6,7 @@ import io.integration.worker.execution.ExecutionSettings;
 import io.integration.worker.messaging.KafkaMessaging;
 import io.integration.worker.messaging.Topics;
 import io.integration.worker.messaging.WireFormat;
-import io.integration.worker.registry.DurationText;
+import io.integration.worker.text.DurationText;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
