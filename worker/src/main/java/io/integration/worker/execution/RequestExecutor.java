@@ -18,7 +18,6 @@ import io.integration.worker.registry.IntegrationDefinition;
 import io.integration.worker.registry.IntegrationInstance;
 import io.integration.worker.registry.InstanceRepository;
 import io.integration.worker.registry.MethodDefinition;
-import io.integration.worker.resilience.Attempt;
 import io.integration.worker.resilience.BreakerSettings;
 import io.integration.worker.resilience.CallGuard;
 import io.integration.worker.resilience.Guarded;
@@ -72,7 +71,7 @@ public final class RequestExecutor {
     /** Mutable facts gathered while executing one request, for the result. */
     private static final class Progress {
         IntegrationDefinition definition;
-        List<Attempt> trail = List.of();
+        List<AttemptRecord> trail = List.of();
     }
 
     /** Signals, from inside the pipeline, that the request is deferred rather than finished. */
@@ -167,7 +166,8 @@ public final class RequestExecutor {
                     }
                     return adapter.execute(call.withTimeout(attemptTimeout));
                 });
-        progress.trail = guarded.trail();
+        progress.trail = guarded.trail().stream()
+                .map(a -> new AttemptRecord(a.attempt(), a.httpStatus(), a.outcome(), a.durationMs(), a.waitMs())).toList();
         return switch (guarded) {
             case Guarded.Answered a -> new Outcome.Success(data(a.response(), method));
             case Guarded.Failed f -> AdapterFailures.toFailure(f.failure(), f.deadlineBound());
