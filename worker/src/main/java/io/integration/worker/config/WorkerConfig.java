@@ -3,9 +3,8 @@ package io.integration.worker.config;
 import static java.util.Objects.requireNonNull;
 
 import io.integration.worker.execution.ExecutionSettings;
-import io.integration.worker.messaging.KafkaMessaging;
-import io.integration.worker.messaging.Topics;
-import io.integration.worker.messaging.WireFormat;
+import io.integration.worker.config.MessagingSettings.Format;
+import io.integration.worker.config.MessagingSettings.Topics;
 import io.integration.worker.text.DurationText;
 import java.time.Duration;
 import java.util.Locale;
@@ -19,7 +18,7 @@ import java.util.TreeMap;
  * to one of them only); everything else is the worker's own.
  */
 public record WorkerConfig(
-        KafkaMessaging.Settings messaging,
+        MessagingSettings messaging,
         String schemaRegistryUrl,
         String mongoUri,
         String mongoDatabase,
@@ -70,9 +69,9 @@ public record WorkerConfig(
                 get(settings, "topic.events", Topics.DEFAULTS.events()),
                 get(settings, "topic.dlt", Topics.DEFAULTS.deadLetter()),
                 get(settings, "topic.retry", Topics.DEFAULTS.retry()));
-        KafkaMessaging.Settings messaging = new KafkaMessaging.Settings(kafka, consumer, producer, topics,
-                format(settings, "results.format", "mirror", Set.of(WireFormat.values())),
-                format(settings, "events.format", "avro", Set.of(WireFormat.AVRO, WireFormat.JSON)),
+        MessagingSettings messaging = new MessagingSettings(kafka, consumer, producer, topics,
+                format(settings, "results.format", "mirror", Set.of(Format.values())),
+                format(settings, "events.format", "avro", Set.of(Format.AVRO, Format.JSON)),
                 positiveInt(settings, "worker.max.in.flight", 1024),
                 positiveInt(settings, "worker.max.in.flight.per.partition", 256),
                 duration(settings, "worker.revoke.timeout", Duration.ofSeconds(10)),
@@ -96,10 +95,10 @@ public record WorkerConfig(
         return v == null || v.isBlank() ? fallback : v.trim();
     }
 
-    private static WireFormat format(Map<String, String> s, String key, String fallback, Set<WireFormat> allowed) {
+    private static Format format(Map<String, String> s, String key, String fallback, Set<Format> allowed) {
         String v = get(s, key, fallback);
         try {
-            WireFormat f = WireFormat.valueOf(v.toUpperCase(Locale.ROOT));
+            Format f = Format.valueOf(v.toUpperCase(Locale.ROOT));
             if (allowed.contains(f)) {
                 return f;
             }
