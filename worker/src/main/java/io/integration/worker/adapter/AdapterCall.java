@@ -2,7 +2,6 @@ package io.integration.worker.adapter;
 
 import static java.util.Objects.requireNonNull;
 
-import io.integration.worker.credentials.Secret;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -10,6 +10,7 @@ import io.integration.worker.adapter.AdapterContext;
 import io.integration.worker.adapter.Adapters;
 import io.integration.worker.adapter.ByteBudget;
 import io.integration.worker.adapter.OutboundPolicy;
+import io.integration.worker.config.MessagingSettings;
 import io.integration.worker.config.WorkerConfig;
 import io.integration.worker.credentials.MongoCredentialRepository;
 import io.integration.worker.credentials.PlaintextSecretCodec;
@@ -17,7 +18,10 @@ import io.integration.worker.execution.RequestExecutor;
 import io.integration.worker.idempotency.MongoResultDataStore;
 import io.integration.worker.idempotency.MongoResultLog;
 import io.integration.worker.messaging.KafkaMessaging;
+import io.integration.worker.messaging.RequestLimits;
 import io.integration.worker.messaging.RequestWorker;
+import io.integration.worker.messaging.Topics;
+import io.integration.worker.messaging.WireFormat;
 import io.integration.worker.registry.CachingRegistry;
 import io.integration.worker.registry.MongoDefinitionRepository;
 import io.integration.worker.registry.MongoInstanceRepository;
@@ -67,7 +71,7 @@ public final class WorkerApp implements AutoCloseable {
                 new MongoResultDataStore(db),
                 config.execution(), CallGuard.standard(clock, (scope, open) -> circuitEvents.get().changed(scope, open),
                         config.maxHold(), config.execution().maxRetryAfter()), clock);
-        RequestWorker worker = KafkaMessaging.worker(config.messaging(), registry, executor, clock);
+        RequestWorker worker = KafkaMessaging.worker(messaging(config.messaging()), registry, executor, clock);
         circuitEvents.set(worker::circuitChanged);
         WorkerApp app = new WorkerApp(config, mongo, registry, worker);
         app.loop.start();
@@ -75,6 +79,17 @@ public final class WorkerApp implements AutoCloseable {
                 config.messaging().topics().requests(), adapters.types(), config.messaging().kafka().get("bootstrap.servers"),
                 withoutUserInfo(config.schemaRegistryUrl()), config.mongoDatabase());
         return app;
+    }
+
+    /** Config's plain values in messaging's own types: config and messaging meet only here. */
+    static KafkaMessaging.Settings messaging(MessagingSettings m) {
+        MessagingSettings.Topics t = m.topics();
+        return new KafkaMessaging.Settings(m.kafka(), m.consumer(), m.producer(),
+                new Topics(t.requests(), t.results(), t.events(), t.deadLetter(), t.retry()),
+                WireFormat.valueOf(m.resultFormat().name()), WireFormat.valueOf(m.eventFormat().name()), m.maxInFlight(),
+                m.maxInFlightPerPartition(), m.revokeTimeout(), m.drainTimeout(), m.replyTopics(),
+                new RequestLimits(m.requestLimits().maxIdChars(), m.requestLimits().maxAttributes(), m.requestLimits().maxAttributesBytes(),
+                        m.requestLimits().maxParamsBytes()), m.maxPublishAttempts());
     }
 
     private static MongoClientSettings mongoSettings(String uri) {

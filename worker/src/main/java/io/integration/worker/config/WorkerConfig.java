@@ -3,11 +3,10 @@ package io.integration.worker.config;
 import static java.util.Objects.requireNonNull;
 
 import io.integration.worker.execution.ExecutionSettings;
-import io.integration.worker.messaging.KafkaMessaging;
-import io.integration.worker.messaging.RequestLimits;
-import io.integration.worker.messaging.Topics;
-import io.integration.worker.messaging.WireFormat;
-import io.integration.worker.registry.DurationText;
+import io.integration.worker.config.MessagingSettings.Format;
+import io.integration.worker.config.MessagingSettings.RequestLimits;
+import io.integration.worker.config.MessagingSettings.Topics;
+import io.integration.worker.text.DurationText;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +20,7 @@ import java.util.TreeMap;
  * to one of them only); everything else is the worker's own.
  */
 public record WorkerConfig(
-        KafkaMessaging.Settings messaging,
+        MessagingSettings messaging,
         String schemaRegistryUrl,
         String mongoUri,
         String mongoDatabase,
@@ -82,13 +81,13 @@ public record WorkerConfig(
         // worker.shutdown.timeout is the key's earlier name, still accepted.
         Duration drainTimeout = duration(settings, "worker.drain.timeout", duration(settings, "worker.shutdown.timeout", Duration.ofSeconds(30)));
         RequestLimits limits = new RequestLimits(
-                (int) positiveLong(settings, "request.max.id.chars", RequestLimits.DEFAULTS.maxIdChars()),
-                (int) positiveLong(settings, "request.max.attributes", RequestLimits.DEFAULTS.maxAttributes()),
-                (int) positiveLong(settings, "request.max.attributes.bytes", RequestLimits.DEFAULTS.maxAttributesBytes()),
-                (int) positiveLong(settings, "request.max.params.bytes", RequestLimits.DEFAULTS.maxParamsBytes()));
-        KafkaMessaging.Settings messaging = new KafkaMessaging.Settings(kafka, consumer, producer, topics,
-                format(settings, "results.format", "mirror", Set.of(WireFormat.values())),
-                format(settings, "events.format", "avro", Set.of(WireFormat.AVRO, WireFormat.JSON)),
+                positiveInt(settings, "request.max.id.chars", RequestLimits.DEFAULTS.maxIdChars()),
+                positiveInt(settings, "request.max.attributes", RequestLimits.DEFAULTS.maxAttributes()),
+                positiveInt(settings, "request.max.attributes.bytes", RequestLimits.DEFAULTS.maxAttributesBytes()),
+                positiveInt(settings, "request.max.params.bytes", RequestLimits.DEFAULTS.maxParamsBytes()));
+        MessagingSettings messaging = new MessagingSettings(kafka, consumer, producer, topics,
+                format(settings, "results.format", "mirror", Set.of(Format.values())),
+                format(settings, "events.format", "avro", Set.of(Format.AVRO, Format.JSON)),
                 positiveInt(settings, "worker.max.in.flight", 1024),
                 positiveInt(settings, "worker.max.in.flight.per.partition", 256),
                 duration(settings, "worker.revoke.timeout", Duration.ofSeconds(10)),
@@ -96,7 +95,7 @@ public record WorkerConfig(
                 list(settings, "worker.reply.topics"),
                 limits,
                 positiveInt(settings, "worker.max.publish.attempts", 5));
-        long maxRequestSize = KafkaMessaging.maxRequestSize(kafka, producer);
+        long maxRequestSize = maxRequestSize(kafka, producer);
         long claimCheckBytes = nonNegativeLong(settings, "results.claim.check.bytes", 0);
         ExecutionSettings execution = new ExecutionSettings(
                 duration(settings, "http.timeout", ExecutionSettings.DEFAULTS.defaultTimeout()),
@@ -118,6 +117,16 @@ public record WorkerConfig(
                 duration(settings, "registry.cache.ttl", Duration.ofSeconds(5)),
                 duration(settings, "worker.max.hold", Duration.ofSeconds(30)),
                 positiveLong(settings, "worker.max.in.flight.bytes", defaultInFlightBytes()));
+    }
+
+    /** The producer's {@code max.request.size} these settings give: the largest record the worker can publish. */
+    private static long maxRequestSize(Map<String, String> kafka, Map<String, String> producer) {
+        String value = producer.getOrDefault("max.request.size", kafka.get("max.request.size"));
+        try {
+            return value == null ? 1024 * 1024 : Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("kafka.max.request.size: '" + value + "' (expected: an integer, bytes)");
+        }
     }
 
     /** A quarter of the heap for response bodies in flight, at most 256 MiB. */
@@ -155,10 +164,10 @@ public record WorkerConfig(
         return v == null || v.isBlank() ? fallback : v.trim();
     }
 
-    private static WireFormat format(Map<String, String> s, String key, String fallback, Set<WireFormat> allowed) {
+    private static Format format(Map<String, String> s, String key, String fallback, Set<Format> allowed) {
         String v = get(s, key, fallback);
         try {
-            WireFormat f = WireFormat.valueOf(v.toUpperCase(Locale.ROOT));
+            Format f = Format.valueOf(v.toUpperCase(Locale.ROOT));
             if (allowed.contains(f)) {
                 return f;
             }

@@ -2,6 +2,8 @@ package io.integration.worker.credentials;
 
 import static java.util.Objects.requireNonNull;
 
+import io.integration.worker.adapter.Secret;
+
 /**
  * The secret material of one integration instance, decrypted for use. Records print their secrets as
  * {@code [hidden]}.

@@ -5,6 +5,7 @@ import static com.mongodb.client.model.Filters.eq;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.ReplaceOptions;
+import io.integration.worker.adapter.Secret;
 import java.util.Optional;
 import io.integration.worker.store.MongoCalls;
 import org.bson.Document;

@@ -1,5 +1,7 @@
 package io.integration.worker.credentials;
 
+import io.integration.worker.adapter.Secret;
+
 /**
  * Reads secrets stored as {@code plain:<value>}: the development form, until encryption at rest lands.
  * Values in any other scheme are refused with a message naming the scheme, never the value.

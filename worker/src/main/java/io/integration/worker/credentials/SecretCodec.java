@@ -1,5 +1,7 @@
 package io.integration.worker.credentials;
 
+import io.integration.worker.adapter.Secret;
+
 /**
  * Turns the stored form of a secret back into a {@link Secret}. The stored form carries a scheme prefix
  * ({@code plain:} now; an AEAD scheme with key ids when encryption lands) so that records written by

@@ -2,7 +2,7 @@ package io.integration.worker.execution;
 
 import io.integration.worker.adapter.AdapterCall;
 import io.integration.worker.credentials.Credential;
-import io.integration.worker.credentials.Secret;
+import io.integration.worker.adapter.Secret;
 import io.integration.worker.registry.AuthSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

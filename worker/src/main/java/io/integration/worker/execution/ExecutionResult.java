@@ -2,7 +2,6 @@ package io.integration.worker.execution;
 
 import static java.util.Objects.requireNonNull;
 
-import io.integration.worker.resilience.Attempt;
 import java.time.Instant;
 import java.util.List;
 
@@ -25,7 +24,7 @@ public record ExecutionResult(
         int attempts,
         Instant startedAt,
         Instant completedAt,
-        List<Attempt> trail) {
+        List<AttemptRecord> trail) {
 
     public ExecutionResult {
         requireNonNull(requestId, "requestId");

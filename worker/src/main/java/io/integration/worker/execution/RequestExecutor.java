@@ -18,7 +18,6 @@ import io.integration.worker.registry.IntegrationDefinition;
 import io.integration.worker.registry.IntegrationInstance;
 import io.integration.worker.registry.InstanceRepository;
 import io.integration.worker.registry.MethodDefinition;
-import io.integration.worker.resilience.Attempt;
 import io.integration.worker.resilience.BreakerSettings;
 import io.integration.worker.resilience.CallGuard;
 import io.integration.worker.resilience.Guarded;
@@ -77,7 +76,7 @@ public final class RequestExecutor {
     /** Mutable facts gathered while executing one request, for the result. */
     private static final class Progress {
         IntegrationDefinition definition;
-        List<Attempt> trail = List.of();
+        List<AttemptRecord> trail = List.of();
         /** The successful answer, whose bytes stay reserved in the worker's budget until its result is recorded. */
         AdapterResponse response;
     }
@@ -180,7 +179,8 @@ public final class RequestExecutor {
                     }
                     return adapter.execute(call.withTimeout(attemptTimeout));
                 });
-        progress.trail = guarded.trail();
+        progress.trail = guarded.trail().stream()
+                .map(a -> new AttemptRecord(a.attempt(), a.httpStatus(), a.outcome(), a.durationMs(), a.waitMs())).toList();
         return switch (guarded) {
             case Guarded.Answered a -> {
                 progress.response = a.response();

@@ -8,13 +8,13 @@ import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import io.integration.worker.execution.AttemptRecord;
 import io.integration.worker.execution.ErrorCode;
 import io.integration.worker.execution.ExecutionResult;
 import io.integration.worker.execution.Outcome;
 import io.integration.worker.execution.ResultLog;
 import io.integration.worker.store.Coalescer;
 import io.integration.worker.store.MongoCalls;
-import io.integration.worker.resilience.Attempt;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HashMap;
@@ -163,7 +163,7 @@ public final class MongoResultLog implements ResultLog {
         return new ExecutionResult(d.getString("_id"), d.getString("correlationId"), d.getString("instanceId"),
                 d.getString("methodName"), d.getString("definitionName"), d.getString("definitionVersion"), outcome,
                 d.getInteger("attempts", 0), d.getDate("startedAt").toInstant(), d.getDate("completedAt").toInstant(),
-                d.getList("trail", Document.class, List.of()).stream().map(a -> new Attempt(a.getInteger("attempt"), a.getInteger("httpStatus"),
+                d.getList("trail", Document.class, List.of()).stream().map(a -> new AttemptRecord(a.getInteger("attempt"), a.getInteger("httpStatus"),
                         a.getString("outcome"), ((Number) a.get("durationMs")).longValue(), ((Number) a.get("waitMs")).longValue())).toList());
     }
 }

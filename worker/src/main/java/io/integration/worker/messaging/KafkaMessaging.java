@@ -89,12 +89,6 @@ public final class KafkaMessaging {
         return new RequestWorker(new KafkaConsumer<>(consumerProps), producer, decoder, encoder, runner, topics, limits, fence, clock);
     }
 
-    /** The producer's {@code max.request.size} these settings give: the largest record the worker can publish. */
-    public static long maxRequestSize(Map<String, String> kafka, Map<String, String> producer) {
-        String value = producer.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, kafka.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
-        return value == null ? 1024 * 1024 : Long.parseLong(value.trim());
-    }
-
     /** A third of the consumer's session timeout: a stall that long may already have cost the partitions. */
     static Duration ownershipLease(Map<String, Object> consumerProps) {
         Object session = consumerProps.getOrDefault(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "45000");

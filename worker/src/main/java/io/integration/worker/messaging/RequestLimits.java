@@ -17,8 +17,6 @@ import java.util.Optional;
  */
 public record RequestLimits(int maxIdChars, int maxAttributes, int maxAttributesBytes, int maxParamsBytes) {
 
-    public static final RequestLimits DEFAULTS = new RequestLimits(256, 64, 16 * 1024, 256 * 1024);
-
     public RequestLimits {
         positive("request.max.id.chars", maxIdChars);
         positive("request.max.attributes", maxAttributes);

@@ -2,11 +2,8 @@ package io.integration.worker.messaging;
 
 import static java.util.Objects.requireNonNull;
 
-/** The topics the worker reads and writes (DESIGN.md defaults, each configurable). */
+/** The topics the worker reads and writes (each configurable: {@code topic.*}). */
 public record Topics(String requests, String results, String events, String deadLetter, String retry) {
-
-    public static final Topics DEFAULTS = new Topics("integration.requests", "integration.results", "integration.events",
-            "integration.requests-dlt", "integration.requests.retry");
 
     public Topics {
         requireNonNull(requests, "topic.requests");

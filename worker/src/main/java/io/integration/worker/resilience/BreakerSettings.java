@@ -1,6 +1,6 @@
 package io.integration.worker.resilience;
 
-import io.integration.worker.registry.DurationText;
+import io.integration.worker.text.DurationText;
 import java.time.Duration;
 import java.util.Map;
 

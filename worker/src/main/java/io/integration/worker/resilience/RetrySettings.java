@@ -2,7 +2,7 @@ package io.integration.worker.resilience;
 
 import static java.util.Objects.requireNonNull;
 
-import io.integration.worker.registry.DurationText;
+import io.integration.worker.text.DurationText;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.integration.worker.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.integration.worker.messaging.WireFormat;
+import io.integration.worker.config.MessagingSettings.Format;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +35,7 @@ class WorkerConfigTest {
         assertThat(config.schemaRegistryUrl()).isEqualTo("http://registry:8081");
         assertThat(config.mongoDatabase()).isEqualTo("from-file");
         assertThat(config.execution().defaultTimeout()).isEqualTo(Duration.ofMillis(2500));
-        assertThat(config.messaging().resultFormat()).isEqualTo(WireFormat.AVRO);
+        assertThat(config.messaging().resultFormat()).isEqualTo(Format.AVRO);
     }
 
     @Test
@@ -44,8 +44,8 @@ class WorkerConfigTest {
 
         assertThat(config.messaging().topics().requests()).isEqualTo("integration.requests");
         assertThat(config.messaging().topics().deadLetter()).isEqualTo("integration.requests-dlt");
-        assertThat(config.messaging().resultFormat()).isEqualTo(WireFormat.MIRROR);
-        assertThat(config.messaging().eventFormat()).isEqualTo(WireFormat.AVRO);
+        assertThat(config.messaging().resultFormat()).isEqualTo(Format.MIRROR);
+        assertThat(config.messaging().eventFormat()).isEqualTo(Format.AVRO);
         assertThat(config.messaging().maxInFlight()).isEqualTo(1024);
         assertThat(config.messaging().maxInFlightPerPartition()).isEqualTo(256);
         assertThat(config.allowPrivateNetworks()).isFalse();

@@ -11,7 +11,7 @@ import io.integration.worker.app.WorkerApp;
 import io.integration.worker.credentials.Credential;
 import io.integration.worker.credentials.MongoCredentialRepository;
 import io.integration.worker.credentials.PlaintextSecretCodec;
-import io.integration.worker.credentials.Secret;
+import io.integration.worker.adapter.Secret;
 import io.integration.worker.messaging.Topics;
 import io.integration.worker.registry.DefinitionDocuments;
 import io.integration.worker.registry.IntegrationInstance;

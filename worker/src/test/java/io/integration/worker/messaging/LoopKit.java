@@ -145,7 +145,7 @@ final class LoopKit {
             AvroWireCodec.of(io.integration.avro.IntegrationEvent.class, InMemorySchemaRegistry.create()), WireFormat.MIRROR, WireFormat.JSON);
     final OutputPlanner planner = new OutputPlanner(executor, encoder, TOPICS, ReplyTopics.defaults(TOPICS));
     final RequestDecoder decoder = new RequestDecoder(AvroWireCodec.of(io.integration.avro.IntegrationRequest.class,
-            InMemorySchemaRegistry.create()), RequestLimits.DEFAULTS);
+            InMemorySchemaRegistry.create()), new RequestLimits(256, 64, 16 * 1024, 256 * 1024));
 
     /** A JSON request record at {@code offset} of partition 0 of the requests topic. */
     static ConsumerRecord<byte[], byte[]> request(long offset, String json) {

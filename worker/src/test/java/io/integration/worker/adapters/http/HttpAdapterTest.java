@@ -19,7 +19,7 @@ import io.integration.worker.adapter.AdapterCall;
 import io.integration.worker.adapter.AdapterException;
 import io.integration.worker.adapter.AdapterResponse;
 import io.integration.worker.adapter.OutboundPolicy;
-import io.integration.worker.credentials.Secret;
+import io.integration.worker.adapter.Secret;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

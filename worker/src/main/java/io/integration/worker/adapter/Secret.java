@@ -1,4 +1,4 @@
-package io.integration.worker.credentials;
+package io.integration.worker.adapter;
 
 import java.util.Objects;
 
@@ -6,6 +6,9 @@ import java.util.Objects;
  * A credential value (API key, token, password). Its {@link #toString()} is {@code [hidden]} so that it
  * cannot end up in a log line, an exception message or an event by accident; {@link #reveal()} is the
  * one deliberate way to read it, used only where the value goes on the wire.
+ *
+ * <p>Part of the adapter SPI because {@link AdapterCall.Auth} hands secrets to adapters: an adapter
+ * depends on this package and the JDK only, while {@code credentials} produces secrets from stored records.
  */
 public final class Secret {
 

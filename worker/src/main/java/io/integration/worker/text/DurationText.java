@@ -1,10 +1,14 @@
-package io.integration.worker.registry;
+package io.integration.worker.text;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as written in definitions and config: {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h}, or ISO-8601. */
+/**
+ * Durations as written in definitions and config: {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h}, or ISO-8601.
+ * A leaf of JDK types only, so that {@code registry}, {@code resilience} and {@code config} all read durations
+ * the same way without depending on one another.
+ */
 public final class DurationText {
 
     private static final Pattern SHORT = Pattern.compile("^(\\d+)\\s*(ms|s|m|h|d)$");

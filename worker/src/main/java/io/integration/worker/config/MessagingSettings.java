@@ -1,0 +1,79 @@
+package io.integration.worker.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The worker's Kafka-side settings as read from config, in plain values: the composition root hands them
+ * to the messaging implementation, so that config knows nothing of Kafka and messaging nothing of config.
+ *
+ * @param kafka properties passed to both Kafka clients verbatim ({@code kafka.*} without the prefix)
+ * @param consumer properties for the consumer only ({@code kafka.consumer.*})
+ * @param producer properties for the producer only ({@code kafka.producer.*})
+ * @param drainTimeout how long a stopping worker may take in all: draining, the final commit and closing
+ *     ({@code worker.drain.timeout}, formerly {@code worker.shutdown.timeout})
+ * @param replyTopics allowed {@code replyTo} patterns ({@code worker.reply.topics}); empty for the default
+ * @param requestLimits bounds on what a request may carry ({@code request.max.*})
+ * @param maxPublishAttempts tries for a record whose outputs fail in a way that may be its own fault
+ *     ({@code worker.max.publish.attempts})
+ */
+public record MessagingSettings(Map<String, String> kafka, Map<String, String> consumer, Map<String, String> producer,
+                                Topics topics, Format resultFormat, Format eventFormat, int maxInFlight,
+                                int maxInFlightPerPartition, Duration revokeTimeout, Duration drainTimeout, List<String> replyTopics,
+                                RequestLimits requestLimits, int maxPublishAttempts) {
+
+    public MessagingSettings {
+        kafka = Map.copyOf(kafka);
+        consumer = Map.copyOf(consumer);
+        producer = Map.copyOf(producer);
+        if (!kafka.containsKey("bootstrap.servers")) {
+            throw new IllegalArgumentException("kafka.bootstrap.servers: missing (expected: host:port[,host:port])");
+        }
+        requireNonNull(topics, "topics");
+        requireNonNull(resultFormat, "results.format");
+        requireNonNull(eventFormat, "events.format");
+        requireNonNull(revokeTimeout, "worker.revoke.timeout");
+        requireNonNull(drainTimeout, "worker.drain.timeout");
+        replyTopics = List.copyOf(replyTopics);
+        requireNonNull(requestLimits, "requestLimits");
+        if (maxPublishAttempts < 1) {
+            throw new IllegalArgumentException("worker.max.publish.attempts: " + maxPublishAttempts + " (expected: >= 1)");
+        }
+    }
+
+    /**
+     * Bounds on a request's fields ({@code request.max.id.chars}, {@code request.max.attributes},
+     * {@code request.max.attributes.bytes}, {@code request.max.params.bytes}).
+     */
+    public record RequestLimits(int maxIdChars, int maxAttributes, int maxAttributesBytes, int maxParamsBytes) {
+        public static final RequestLimits DEFAULTS = new RequestLimits(256, 64, 16 * 1024, 256 * 1024);
+    }
+
+    /** The topics the worker reads and writes ({@code topic.*}; defaults as in DESIGN.md and the README). */
+    public record Topics(String requests, String results, String events, String deadLetter, String retry) {
+
+        public static final Topics DEFAULTS = new Topics("integration.requests", "integration.results", "integration.events",
+                "integration.requests-dlt", "integration.requests.retry");
+
+        public Topics {
+            requireNonNull(requests, "topic.requests");
+            requireNonNull(results, "topic.results");
+            requireNonNull(events, "topic.events");
+            requireNonNull(deadLetter, "topic.dlt");
+            requireNonNull(retry, "topic.retry");
+        }
+    }
+
+    /** How records are encoded on a topic ({@code results.format}, {@code events.format}). */
+    public enum Format {
+        /** Avro in the Confluent Schema Registry wire format. */
+        AVRO,
+        /** JSON text (UTF-8). */
+        JSON,
+        /** Results only: the encoding the request arrived in. */
+        MIRROR
+    }
+}

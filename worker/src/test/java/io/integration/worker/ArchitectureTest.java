@@ -1,0 +1,126 @@
+package io.integration.worker;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's package rules ("Worker packages, dependencies pointing inward"), checked on the worker's
+ * production classes. Each rule says why it exists; a change that needs to break one changes the README first.
+ */
+class ArchitectureTest {
+
+    private static final String WORKER = "io.integration.worker";
+    private static final String APP = WORKER + ".app..";
+    private static final String CONFIG = WORKER + ".config..";
+    private static final String MESSAGING = WORKER + ".messaging..";
+    private static final String EXECUTION = WORKER + ".execution..";
+    private static final String RESILIENCE = WORKER + ".resilience..";
+    private static final String REGISTRY = WORKER + ".registry..";
+    private static final String CREDENTIALS = WORKER + ".credentials..";
+    private static final String ADAPTER = WORKER + ".adapter";
+    private static final String ADAPTERS = WORKER + ".adapters..";
+    private static final String IDEMPOTENCY = WORKER + ".idempotency..";
+    private static final String STORE = WORKER + ".store..";
+    private static final String TEXT = WORKER + ".text..";
+
+    private static final JavaClasses WORKER_CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages(WORKER);
+
+    @Test
+    void onlyMessagingTalksKafkaOrAvro() {
+        check(noClasses().that().resideOutsideOfPackages(MESSAGING, APP)
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "org.apache.avro..", "io.integration.avro..",
+                        "io.integration.wire..")
+                .because("the wire (Kafka clients, Avro, the registry wire format) is one replaceable edge: the pipeline, the "
+                        + "stores and the adapters must run and be tested without a broker; only the composition root wires it"));
+    }
+
+    @Test
+    void theAdapterSpiUsesJdkTypesOnly() {
+        check(classes().that().resideInAPackage(ADAPTER)
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", ADAPTER)
+                .because("the SPI is the contract third-party adapters compile against: it must not drag in Jackson, "
+                        + "credentials storage or any other worker package, whose changes would then break every adapter"));
+    }
+
+    @Test
+    void adaptersDependOnTheSpiJdkAndJacksonOnly() {
+        check(classes().that().resideInAPackage(ADAPTERS)
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "com.fasterxml.jackson..", ADAPTER, ADAPTERS)
+                .because("an adapter gets everything for a call through AdapterCall and decides retriable vs permanent at its "
+                        + "edge; reaching into execution, resilience, registry, credentials or the stores would couple it to "
+                        + "the pipeline it plugs into"));
+    }
+
+    @Test
+    void nothingDependsOnTheCompositionRoot() {
+        check(noClasses().that().resideOutsideOfPackage(APP)
+                .should().dependOnClassesThat().resideInAPackage(APP)
+                .because("app is the one place that calls new on implementations; anything depending on it could reach "
+                        + "every implementation"));
+    }
+
+    @Test
+    void configDependsOnNoImplementation() {
+        check(classes().that().resideInAPackage(CONFIG)
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", CONFIG, EXECUTION, TEXT)
+                .because("config reads and validates settings into plain records; app maps them onto messaging, the stores "
+                        + "and the adapters, so config changes with the keys, not with the implementations"));
+    }
+
+    @Test
+    void resilienceDoesNotKnowTheRegistry() {
+        check(noClasses().that().resideInAPackage(RESILIENCE)
+                .should().dependOnClassesThat().resideInAPackage(REGISTRY)
+                .because("resilience guards any call with settings it is given; reading definitions is the registry's "
+                        + "job and execution turns them into resilience settings"));
+    }
+
+    @Test
+    void theResultLogDoesNotKnowResilience() {
+        check(noClasses().that().resideInAPackage(IDEMPOTENCY)
+                .should().dependOnClassesThat().resideInAPackage(RESILIENCE)
+                .because("the result log stores execution's result model; how the calls were retried is not its concern"));
+    }
+
+    @Test
+    void executionDoesNotKnowItsTransportOrItsStorage() {
+        check(noClasses().that().resideInAPackage(EXECUTION)
+                .should().dependOnClassesThat().resideInAnyPackage(MESSAGING, IDEMPOTENCY, APP)
+                .because("the pipeline owns the ports (ResultLog, Ownership) that messaging and idempotency implement or use, "
+                        + "so it can run under any transport and store, and in unit tests"));
+    }
+
+    @Test
+    void registryCredentialsAndStoreStayBelowThePipeline() {
+        check(noClasses().that().resideInAnyPackage(REGISTRY, CREDENTIALS, STORE)
+                .should().dependOnClassesThat().resideInAnyPackage(EXECUTION, MESSAGING, APP)
+                .because("definitions, credentials and the store helpers are read by the pipeline, never the other way "
+                        + "round; seeding tools (devstack, bench, chaos) use them without the pipeline"));
+    }
+
+    @Test
+    void durationTextIsALeaf() {
+        check(classes().that().resideInAPackage(TEXT)
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", TEXT)
+                .because("registry, resilience and config all parse durations with it; it must depend on none of them"));
+    }
+
+    @Test
+    void packagesAreFreeOfCycles() {
+        check(slices().matching(WORKER + ".(*)..").should().beFreeOfCycles()
+                .because("dependencies point inward: a cycle makes two packages one, to be understood, tested and changed together"));
+    }
+
+    private static void check(ArchRule rule) {
+        rule.check(WORKER_CLASSES);
+    }
+}
