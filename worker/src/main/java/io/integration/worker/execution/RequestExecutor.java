@@ -21,6 +21,8 @@ import io.integration.worker.registry.MethodDefinition;
 import io.integration.worker.resilience.BreakerSettings;
 import io.integration.worker.resilience.CallGuard;
 import io.integration.worker.resilience.Guarded;
+import io.integration.worker.resilience.MethodPolicy;
+import io.integration.worker.registry.DefinitionPolicies;
 import io.integration.worker.resilience.RateSettings;
 import io.integration.worker.resilience.RetrySettings;
 import io.integration.worker.resilience.Scope;
@@ -57,6 +59,7 @@ public final class RequestExecutor {
     private final CallGuard guard;
     private final Clock clock;
     private final ParamValidator validator = new ParamValidator();
+    private final Map<String, MethodPolicy> policies = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** {@code largeData}: where data above {@link ExecutionSettings#claimCheckBytes()} goes (unused when the claim check is off). */
     public RequestExecutor(InstanceRepository instances, DefinitionRepository definitions, CredentialRepository credentials,
@@ -212,19 +215,18 @@ public final class RequestExecutor {
                 && (request.deadline() == null || clock.instant().plus(wait).isBefore(request.deadline()));
     }
 
-    /** Retries merge the method's settings over the defaults; a method with its own breaker or rate limit gets its own. */
-    private static CallGuard.Policy policy(String instanceId, IntegrationDefinition definition, MethodDefinition method) {
+    /**
+     * The method's typed resilience settings, parsed once per definition version (a published version never changes;
+     * {@link io.integration.worker.registry.DefinitionDocuments} already refused a bad value when the definition was loaded).
+     */
+    private CallGuard.Policy policy(String instanceId, IntegrationDefinition definition, MethodDefinition method) {
+        MethodPolicy policy;
         try {
-            Scope instance = Scope.instance(instanceId);
-            Scope own = Scope.method(instanceId, method.name());
-            return new CallGuard.Policy(RetrySettings.from(definition.defaults().retry(), method.retry()),
-                    BreakerSettings.from(method.circuitBreaker() != null ? method.circuitBreaker() : definition.defaults().circuitBreaker()),
-                    method.circuitBreaker() != null ? own : instance,
-                    RateSettings.from(method.rateLimit() != null ? method.rateLimit() : definition.defaults().rateLimit()),
-                    method.rateLimit() != null ? own : instance);
+            policy = policies.computeIfAbsent(definition.key() + "#" + method.name(), key -> DefinitionPolicies.of(definition, method));
         } catch (IllegalArgumentException e) {
             throw fail(ErrorCode.EXECUTION_ERROR, "definition " + definition.key() + ": " + e.getMessage());
         }
+        return policy.forCall(instanceId, method.name());
     }
 
     private IntegrationInstance instance(String id) {

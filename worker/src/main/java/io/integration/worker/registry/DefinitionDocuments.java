@@ -59,12 +59,15 @@ public final class DefinitionDocuments {
             String message = errors.stream().map(Error::toString).collect(Collectors.joining("; "));
             throw new InvalidDefinitionException("definition '" + tree.path("name").asText("?") + "': " + message, null);
         }
+        IntegrationDefinition definition;
         try {
-            return JSON.treeToValue(tree, IntegrationDefinition.class);
+            definition = JSON.treeToValue(tree, IntegrationDefinition.class);
         } catch (IOException | IllegalArgumentException e) {
             Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
             throw new InvalidDefinitionException("definition '" + tree.path("name").asText("?") + "': " + cause.getMessage(), e);
         }
+        DefinitionPolicies.check(definition);
+        return definition;
     }
 
     /** The document as a JSON tree (durations written as {@code 10s}), for storage. */

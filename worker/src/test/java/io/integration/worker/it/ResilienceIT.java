@@ -77,7 +77,7 @@ class ResilienceIT extends WorkerItSupport {
         fixture.seed("/demo-definition.yaml", api.baseUrl(), "demo", "k");
         api.stubFor(get(urlPathMatching("/v1/users/9")).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3600")));
         api.stubFor(get(urlPathMatching("/v1/users/10")).willReturn(okJson("{\"name\":\"Cy\"}")));
-        worker = fixture.startWorker();
+        worker = fixture.startWorker(Map.of("worker.max.retry.after", "2h"));
         long sent = System.currentTimeMillis();
 
         fixture.sendJson("demo", WorkerFixture.request("r-3600", "demo", "getUser", "{\"id\":\"9\"}"));
@@ -95,6 +95,24 @@ class ResilienceIT extends WorkerItSupport {
                 assertThat(fixture.committed().get(deferred.getFirst().partition())).isNotNull());
         assertThat(fixture.results(Set.of("r-3600"), Duration.ofSeconds(3))).doesNotContainKey("r-3600");
         api.verify(1, getRequestedFor(urlPathMatching("/v1/users/9")));
+    }
+
+    @Test
+    void aRetryAfterBeyondTheCapEndsAsRateLimitExceededWithTheWaitInsteadOfADeferral() {
+        fixture.seed("/demo-definition.yaml", api.baseUrl(), "demo", "k");
+        api.stubFor(get(urlPathMatching("/v1/users/12")).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "86400")));
+        worker = fixture.startWorker();
+
+        fixture.sendJson("demo", WorkerFixture.request("r-day", "demo", "getUser", "{\"id\":\"12\"}"));
+
+        JsonNode result = fixture.results(Set.of("r-day"), WAIT).get("r-day");
+        assertThat(result.get("status").asText()).isEqualTo("ERROR");
+        assertThat(result.at("/error/code").asText()).isEqualTo("RATE_LIMIT_EXCEEDED");
+        assertThat(result.at("/error/retryAfterMs").asLong()).isEqualTo(86_400_000L);
+        assertThat(result.at("/error/retryable").asBoolean()).isTrue();
+        assertThat(result.at("/error/message").asText()).contains("worker.max.retry.after");
+        assertThat(fixture.read(fixture.topics.retry(), 1, Duration.ofSeconds(2))).as("not deferred").isEmpty();
+        api.verify(1, getRequestedFor(urlPathMatching("/v1/users/12")));
     }
 
     @Test

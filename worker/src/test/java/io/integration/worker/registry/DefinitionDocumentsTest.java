@@ -63,6 +63,18 @@ class DefinitionDocumentsTest {
     }
 
     @Test
+    void aBadResilienceValueFailsTheDefinitionAtLoadNamingItsPath() {
+        String base = "name: x\nversion: 1.0.0\nadapter: {type: http}\nbaseUrl: https://api.example.com\n";
+        assertThatThrownBy(() -> DefinitionDocuments.parse(base + "methods:\n  - {name: a, http: {method: GET, path: /a}}\n"
+                + "  - {name: b, http: {method: GET, path: /b}, retry: {maxAttempts: 3, initialBackoff: 2s, maxBackoff: 1s}}"))
+                .isInstanceOf(InvalidDefinitionException.class)
+                .hasMessageStartingWith("definition 'x': $.methods[1].retry.maxBackoff: 1s (expected: >= initialBackoff 2s)");
+        assertThatThrownBy(() -> DefinitionDocuments.parse(base + "defaults: {retry: {initialBackoff: 5s, maxBackoff: 1s}}\n"
+                + "methods: [{name: a, http: {method: GET, path: /a}}]"))
+                .hasMessageStartingWith("definition 'x': $.defaults.retry.maxBackoff: 1s");
+    }
+
+    @Test
     void semanticVersionsOrderByPrecedence() {
         assertThat(SemanticVersion.parse("1.10.0")).isGreaterThan(SemanticVersion.parse("1.9.3"));
         assertThat(SemanticVersion.parse("2.0.0-rc.1")).isLessThan(SemanticVersion.parse("2.0.0"));

@@ -91,8 +91,20 @@ public final class HttpAdapter implements Adapter {
         if (status >= 200 && status < 300) {
             boolean gzip = response.headers().firstValue("content-encoding").map(v -> v.equalsIgnoreCase("gzip")).orElse(false);
             try {
-                return new AdapterResponse(status, response.headers().map(),
-                        gzip ? Gzip.inflate(response.body(), call.maxResponseBytes(), what) : response.body(), body[0].reservation());
+                byte[] bytes = response.body();
+                if (gzip) {
+                    bytes = Gzip.inflate(bytes, call.maxResponseBytes(), what);
+                    // The inflated body is what stays on the heap: it counts too.
+                    if (!body[0].reservation().grow(bytes.length, deadlineNanos)) {
+                        throw new AdapterException.Timeout(what + ": response bodies in flight used the whole worker.max.in.flight.bytes budget ("
+                                + budget.capacity() + " bytes) until the call's deadline");
+                    }
+                }
+                return new AdapterResponse(status, response.headers().map(), bytes, body[0].reservation());
+            } catch (InterruptedException e) {
+                release(body[0]);
+                Thread.currentThread().interrupt();
+                throw new AdapterException.Timeout(what + " was interrupted (worker shutting down)");
             } catch (AdapterException | RuntimeException e) {
                 release(body[0]);
                 throw e;

@@ -18,6 +18,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.integration.worker.adapter.AdapterCall;
 import io.integration.worker.adapter.AdapterException;
 import io.integration.worker.adapter.AdapterResponse;
+import io.integration.worker.adapter.ByteBudget;
 import io.integration.worker.adapter.OutboundPolicy;
 import io.integration.worker.adapter.Secret;
 import java.nio.charset.StandardCharsets;
@@ -164,5 +165,51 @@ class HttpAdapterTest {
                     .isInstanceOf(AdapterException.DestinationNotAllowed.class)
                     .hasMessageContaining("loopback, private or link-local");
         }
+    }
+
+    @Test
+    void aDotSegmentInAPathParameterIsRefusedSoATemplateCannotClimbOutOfItsPath() {
+        for (String climb : new String[] {".", ".."}) {
+            assertThatThrownBy(() -> adapter.execute(call(Map.of("method", "GET", "path", "/users/{id}/profile"), Map.of("id", climb))))
+                    .isInstanceOf(AdapterException.InvalidCall.class)
+                    .hasMessage("placeholder {id} in path '/users/{id}/profile' is '" + climb + "' (expected: a value that is not a dot-segment)");
+        }
+        assertThat(api.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void aHeaderValueWithCrLfIsRefusedWithoutRepeatingTheValue() {
+        AdapterCall.Auth auth = new AdapterCall.Auth(Map.of("Authorization", Secret.of("Bearer s3cret\r\nX-Evil: 1")), Map.of());
+
+        assertThatThrownBy(() -> adapter.execute(call(Map.of("method", "GET", "path", "/a"), Map.of(), auth, Duration.ofSeconds(2), 1000)))
+                .isInstanceOf(AdapterException.InvalidCall.class)
+                .hasMessage("header 'Authorization': value not allowed in an HTTP header (expected: no CR, LF or other control characters)")
+                .hasNoCause();
+        assertThat(api.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void responseBytesAreReservedInTheWorkersBudgetUntilTheResultReleasesThem() throws Exception {
+        api.stubFor(get(urlPathEqualTo("/big")).willReturn(okJson("{\"data\":\"" + "x".repeat(10_000) + "\"}")));
+        ByteBudget budget = new ByteBudget(15_000);
+        HttpAdapter budgeted = new HttpAdapter(HttpAdapter.defaultClient(Duration.ofSeconds(2)), new OutboundPolicy(true), Clock.systemUTC(), budget);
+
+        AdapterResponse first = budgeted.execute(call(Map.of("method", "GET", "path", "/big"), Map.of(), AdapterCall.Auth.NONE,
+                Duration.ofSeconds(2), 1_000_000));
+        long held = budget.used();
+        assertThat(held).as("the body (and, when it came gzipped, what arrived on the wire)").isGreaterThanOrEqualTo(first.body().length);
+
+        assertThatThrownBy(() -> budgeted.execute(call(Map.of("method", "GET", "path", "/big"), Map.of(), AdapterCall.Auth.NONE,
+                Duration.ofMillis(500), 1_000_000)))
+                .as("a second body does not fit while the first is held: it waits until its deadline")
+                .isInstanceOf(AdapterException.Timeout.class);
+        assertThat(budget.used()).as("the refused body gave back what it had").isEqualTo(held);
+
+        first.release();
+        assertThat(budget.used()).isZero();
+        AdapterResponse second = budgeted.execute(call(Map.of("method", "GET", "path", "/big"), Map.of(), AdapterCall.Auth.NONE,
+                Duration.ofSeconds(2), 1_000_000));
+        assertThat(second.body()).hasSize(first.body().length);
+        second.release();
     }
 }

@@ -1,0 +1,46 @@
+package io.integration.worker.adapter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ByteBudgetTest {
+
+    private static long in(long millis) {
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
+    @Test
+    void aReservationWaitsForBytesAnotherOneGivesBack() throws Exception {
+        ByteBudget budget = new ByteBudget(100);
+        ByteBudget.Reservation first = budget.open();
+        assertThat(first.grow(80, in(10))).isTrue();
+
+        ByteBudget.Reservation second = budget.open();
+        CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return second.grow(50, in(5_000));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        first.release();
+        first.release(); // a second release gives nothing back twice
+
+        assertThat(waiting.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(budget.used()).isEqualTo(50);
+    }
+
+    @Test
+    void moreThanTheWholeBudgetIsRefusedAtOnceAndASpentBudgetUntilTheDeadline() throws Exception {
+        ByteBudget budget = new ByteBudget(100);
+        assertThat(budget.open().grow(101, in(5_000))).isFalse();
+
+        assertThat(budget.open().grow(100, in(10))).isTrue();
+        long started = System.nanoTime();
+        assertThat(budget.open().grow(1, in(100))).isFalse();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isGreaterThanOrEqualTo(90);
+    }
+}
