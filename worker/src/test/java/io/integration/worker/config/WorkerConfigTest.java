@@ -49,6 +49,26 @@ class WorkerConfigTest {
         assertThat(config.messaging().maxInFlight()).isEqualTo(1024);
         assertThat(config.messaging().maxInFlightPerPartition()).isEqualTo(256);
         assertThat(config.allowPrivateNetworks()).isFalse();
+        assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.messaging().replyTopics()).as("empty: the results topic and replies.*").isEmpty();
+        assertThat(config.messaging().maxPublishAttempts()).isEqualTo(5);
+        assertThat(config.messaging().requestLimits()).isEqualTo(MessagingSettings.RequestLimits.DEFAULTS);
+        assertThat(config.execution().maxRetryAfter()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(config.execution().claimCheck()).isFalse();
+        assertThat(config.maxInFlightBytes()).isPositive().isLessThanOrEqualTo(256L * 1024 * 1024);
+    }
+
+    @Test
+    void theDefaultResponseCapLetsEverySuccessfulResultFitTheProducersMaxRequestSize() {
+        assertThat(WorkerConfig.from(Map.of()).execution().maxResponseBytes())
+                .as("(1 MiB - 64 KiB) / 2: a JSON result escapes its data at most twice over")
+                .isEqualTo(491_520);
+        assertThat(WorkerConfig.from(Map.of("kafka.producer.max.request.size", "4194304")).execution().maxResponseBytes())
+                .isEqualTo((4_194_304 - 65_536) / 2);
+        assertThat(WorkerConfig.from(Map.of("http.max.response.bytes", "100")).execution().maxResponseBytes()).isEqualTo(100);
+        assertThatThrownBy(() -> WorkerConfig.from(Map.of("results.claim.check.bytes", "900000")))
+                .hasMessage("results.claim.check.bytes: 900000 (expected: at most 491520, so that data kept inline still fits "
+                        + "max.request.size 1048576)");
     }
 
     @Test
@@ -61,6 +81,12 @@ class WorkerConfigTest {
                 .hasMessage("http.timeout: 'soon' (expected: a duration such as 250ms, 10s, 5m, 1h)");
         assertThatThrownBy(() -> WorkerConfig.from(Map.of("outbound.allow.private.networks", "yes")))
                 .hasMessage("outbound.allow.private.networks: 'yes' (expected: true or false)");
+        assertThatThrownBy(() -> WorkerConfig.from(Map.of("worker.max.publish.attempts", "0")))
+                .hasMessage("worker.max.publish.attempts: '0' (expected: an integer >= 1)");
+        assertThatThrownBy(() -> WorkerConfig.from(Map.of("worker.reply.topics", " , ")))
+                .hasMessage("worker.reply.topics: ' , ' (expected: comma-separated topic names or patterns with *)");
+        assertThatThrownBy(() -> WorkerConfig.from(Map.of("results.claim.check.bytes", "-1")))
+                .hasMessage("results.claim.check.bytes: '-1' (expected: an integer >= 0)");
         assertThatThrownBy(() -> WorkerConfig.from(Map.of("mongo.url", "x")))
                 .hasMessageStartingWith("mongo.url: unknown setting (expected: kafka.* or one of [");
     }

@@ -204,4 +204,31 @@ class WorkerIT extends WorkerItSupport {
         AvroWireCodec<IntegrationEvent> codec = AvroWireCodec.of(IntegrationEvent.class, SchemaRegistryClient.forUrl(fixture.infra.schemaRegistryUrl()));
         return fixture.read(fixture.topics.events(), count, WAIT).stream().map(r -> codec.decode(r.value())).toList();
     }
+
+    @Test
+    void withTheClaimCheckOnLargeDataIsKeptInMongoDbAndTheResultCarriesItsReference() throws Exception {
+        // Given
+        String big = "{\"rows\":\"" + "r".repeat(50_000) + "\"}";
+        api.stubFor(get(urlPathMatching("/v1/users/77")).willReturn(okJson(big)));
+        worker = fixture.startWorker(Map.of("results.claim.check.bytes", "10000"));
+
+        // When
+        fixture.sendJson(INSTANCE, WorkerFixture.request("claim-1", INSTANCE, "getUser", "{\"id\":\"77\"}"));
+        fixture.sendJson(INSTANCE, WorkerFixture.request("inline-1", INSTANCE, "getUser", "{\"id\":\"1\"}"));
+
+        // Then
+        Map<String, JsonNode> results = fixture.results(Set.of("claim-1", "inline-1"), WAIT);
+        JsonNode claimed = results.get("claim-1");
+        assertThat(claimed.get("status").asText()).isEqualTo("SUCCESS");
+        assertThat(claimed.get("data").isNull()).isTrue();
+        assertThat(claimed.at("/dataRef/store").asText()).isEqualTo("mongodb:result_data");
+        assertThat(claimed.at("/dataRef/id").asText()).isEqualTo("claim-1");
+        assertThat(claimed.at("/dataRef/sizeBytes").asLong()).isEqualTo(big.length());
+        org.bson.Document kept = fixture.db.getCollection("result_data").find(new org.bson.Document("_id", "claim-1")).first();
+        assertThat(kept.getString("data")).isEqualTo(big);
+        assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(big.getBytes(StandardCharsets.UTF_8)))).isEqualTo(claimed.at("/dataRef/sha256").asText());
+        assertThat(results.get("inline-1").get("data").asText()).contains("Ada");
+        assertThat(results.get("inline-1").get("dataRef").isNull()).isTrue();
+    }
 }
