@@ -44,7 +44,7 @@ final class Report {
      * The CI floors: generous ratios and every correctness check; returns the number of failed checks. At 50 ms
      * the naive loop is pinned near 20 req/s while the worker is CPU-bound on a box it shares with the broker,
      * MongoDB and the stub: it measured 47–70× here, so the floor is 25×, not the 50× that would fail every
-     * other run (README, Performance).
+     * other run (docs/performance.md).
      */
     static int checkSmoke(List<Measurement> results) {
         int failures = 0;

@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The worker's settings, typed and validated. Built from flat keys (see the README's configuration table):
+ * The worker's settings, typed and validated. Built from flat keys (see docs/configuration.md):
  * {@code kafka.*} is passed to the Kafka clients verbatim ({@code kafka.consumer.*} / {@code kafka.producer.*}
  * to one of them only); everything else is the worker's own.
  */
