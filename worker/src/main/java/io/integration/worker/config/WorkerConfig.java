@@ -147,16 +147,7 @@ public record WorkerConfig(
     }
 
     private static long nonNegativeLong(Map<String, String> s, String key, long fallback) {
-        String v = get(s, key, Long.toString(fallback));
-        try {
-            long n = Long.parseLong(v);
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException(key + ": '" + v + "' (expected: an integer >= 0)");
+        return longAtLeast(s, key, fallback, 0, Long.MAX_VALUE);
     }
 
     private static String get(Map<String, String> s, String key, String fallback) {
@@ -179,20 +170,25 @@ public record WorkerConfig(
     }
 
     private static int positiveInt(Map<String, String> s, String key, int fallback) {
-        return (int) positiveLong(s, key, fallback);
+        return (int) longAtLeast(s, key, fallback, 1, Integer.MAX_VALUE);
     }
 
     private static long positiveLong(Map<String, String> s, String key, long fallback) {
+        return longAtLeast(s, key, fallback, 1, Long.MAX_VALUE);
+    }
+
+    private static long longAtLeast(Map<String, String> s, String key, long fallback, long min, long max) {
         String v = get(s, key, Long.toString(fallback));
         try {
             long n = Long.parseLong(v);
-            if (n >= 1) {
+            if (n >= min && n <= max) {
                 return n;
             }
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new IllegalArgumentException(key + ": '" + v + "' (expected: an integer >= 1)");
+        throw new IllegalArgumentException(key + ": '" + v + "' (expected: an integer >= " + min
+                + (max == Long.MAX_VALUE ? "" : " and <= " + max) + ")");
     }
 
     private static Duration duration(Map<String, String> s, String key, Duration fallback) {

@@ -87,6 +87,8 @@ public final class RequestWorker implements Runnable {
     private final FailureLog failures = new FailureLog(log);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
+    /** When the drain must be over ({@link System#nanoTime()}); Long.MAX_VALUE until stopping. Poll thread only. */
+    private long drainDeadline = Long.MAX_VALUE;
 
     RequestWorker(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, RequestDecoder decoder, OutputEncoder encoder,
                   JobRunner runner, Topics topics, Limits limits, OwnershipFence fence, Clock clock) {
@@ -104,19 +106,18 @@ public final class RequestWorker implements Runnable {
 
     @Override
     public void run() {
-        long drainDeadline = Long.MAX_VALUE;
         try {
             consumer.subscribe(List.of(topics.requests(), topics.retry()), new Rebalance());
             while (!stopping) {
                 cycle();
             }
             drainDeadline = System.nanoTime() + limits.drainTimeout().toNanos();
-            drain(drainDeadline);
+            drain();
         } catch (RuntimeException e) {
             log.error("Worker loop failed; closing", e);
             throw e;
         } finally {
-            close(drainDeadline);
+            close();
         }
     }
 
@@ -246,7 +247,8 @@ public final class RequestWorker implements Runnable {
     }
 
     /** Stops fetching and waits for in-flight work, polling (paused) so the group keeps this member; then commits. */
-    private void drain(long deadline) {
+    private void drain() {
+        long deadline = drainDeadline;
         consumer.pause(consumer.assignment());
         paused.addAll(consumer.assignment());
         // The last part of the drain time is kept for the final commit and for closing the clients.
@@ -264,7 +266,7 @@ public final class RequestWorker implements Runnable {
                 committed.isEmpty() ? "nothing new" : committed, unfinished, waiting.size());
     }
 
-    private void close(long drainDeadline) {
+    private void close() {
         runner.close();
         try {
             producer.close(drainDeadline == Long.MAX_VALUE ? Duration.ofSeconds(5) : remaining(drainDeadline, 2));
@@ -288,14 +290,15 @@ public final class RequestWorker implements Runnable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            long deadline = System.nanoTime() + limits.revokeTimeout().toNanos();
+            // While stopping (the consumer leaves the group on close), the drain already had its time: no more waiting.
+            long deadline = Math.min(System.nanoTime() + limits.revokeTimeout().toNanos(), drainDeadline);
             while (busy(partitions) && System.nanoTime() < deadline) {
                 collectFinished();
                 fence.alive();
                 sleep();
             }
             collectFinished();
-            commits.commitSync(partitions, limits.revokeTimeout());
+            commits.commitSync(partitions, drainDeadline == Long.MAX_VALUE ? limits.revokeTimeout() : remaining(drainDeadline, 2));
             forget(partitions);
         }
 

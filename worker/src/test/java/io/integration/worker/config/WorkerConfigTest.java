@@ -74,7 +74,7 @@ class WorkerConfigTest {
     @Test
     void badValuesAreRejectedNamingTheKeyAndTheExpectedValue() {
         assertThatThrownBy(() -> WorkerConfig.from(Map.of("worker.max.in.flight", "0")))
-                .hasMessage("worker.max.in.flight: '0' (expected: an integer >= 1)");
+                .hasMessage("worker.max.in.flight: '0' (expected: an integer >= 1 and <= 2147483647)");
         assertThatThrownBy(() -> WorkerConfig.from(Map.of("events.format", "mirror")))
                 .hasMessage("events.format: 'mirror' (expected: one of [avro, json])");
         assertThatThrownBy(() -> WorkerConfig.from(Map.of("http.timeout", "soon")))
@@ -82,7 +82,7 @@ class WorkerConfigTest {
         assertThatThrownBy(() -> WorkerConfig.from(Map.of("outbound.allow.private.networks", "yes")))
                 .hasMessage("outbound.allow.private.networks: 'yes' (expected: true or false)");
         assertThatThrownBy(() -> WorkerConfig.from(Map.of("worker.max.publish.attempts", "0")))
-                .hasMessage("worker.max.publish.attempts: '0' (expected: an integer >= 1)");
+                .hasMessage("worker.max.publish.attempts: '0' (expected: an integer >= 1 and <= 2147483647)");
         assertThatThrownBy(() -> WorkerConfig.from(Map.of("worker.reply.topics", " , ")))
                 .hasMessage("worker.reply.topics: ' , ' (expected: comma-separated topic names or patterns with *)");
         assertThatThrownBy(() -> WorkerConfig.from(Map.of("results.claim.check.bytes", "-1")))
