@@ -37,6 +37,7 @@ final class JobRunner {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
     private static final long MIN_BACKOFF_MS = 500;
     private static final long MAX_BACKOFF_MS = 10_000;
+    private static final long BROKER_UP_WINDOW_NANOS = 10_000_000_000L;
 
     private final Producer<byte[], byte[]> producer;
     private final OutputPlanner planner;
@@ -54,6 +55,8 @@ final class JobRunner {
     private final Queue<Job> finished = new ConcurrentLinkedQueue<>();
     /** Jobs started and not finished, including those waiting for a retry or for acks. */
     private final AtomicInteger active = new AtomicInteger();
+    /** When the broker last acknowledged a record of this worker ({@link System#nanoTime()}). */
+    private volatile long lastAckNanos = System.nanoTime() - BROKER_UP_WINDOW_NANOS;
 
     JobRunner(Producer<byte[], byte[]> producer, OutputPlanner planner, OwnershipFence fence, Topics topics, int maxPublishAttempts,
               Clock clock) {
@@ -178,13 +181,18 @@ final class JobRunner {
         return publish;
     }
 
-    /** Sends the records not acknowledged yet; the last callback decides what happens next. */
+    /**
+     * Sends the records not acknowledged yet; the last callback decides what happens next. A result bound for a
+     * requester's {@code replyTo} goes first and its event only once it is acknowledged: if that topic refuses the
+     * result, the event describes the substitute the requester gets instead.
+     */
     private void send(Job job) {
         List<ProducerRecord<byte[], byte[]>> outputs = job.outputs();
         List<CompletableFuture<Void>> acks = new ArrayList<>();
         Throwable[] errors = new Throwable[outputs.size()];
+        boolean resultFirst = job.answer() != null && !job.answer().resultTopic().equals(topics.results()) && !job.acked(0);
         for (int i = 0; i < outputs.size(); i++) {
-            if (job.acked(i)) {
+            if (job.acked(i) || (resultFirst && i > 0)) {
                 continue;
             }
             int index = i;
@@ -202,15 +210,16 @@ final class JobRunner {
 
     private void sent(Job job, Throwable[] errors) {
         List<ProducerRecord<byte[], byte[]>> outputs = job.outputs();
-        boolean anyAcked = false;
+        // Whether the broker takes writes: this record's other outputs, or any output of this worker lately.
+        boolean brokerUp = System.nanoTime() - lastAckNanos < BROKER_UP_WINDOW_NANOS;
         SendFailures.Kind worst = null;
         int failed = -1;
         for (int i = 0; i < outputs.size(); i++) {
-            anyAcked |= job.acked(i);
+            brokerUp |= job.acked(i);
         }
         for (int i = 0; i < errors.length; i++) {
             if (errors[i] != null) {
-                SendFailures.Kind kind = SendFailures.ofSend(errors[i], !isOwnTopic(outputs.get(i).topic()), anyAcked);
+                SendFailures.Kind kind = SendFailures.ofSend(errors[i], !isOwnTopic(outputs.get(i).topic()), brokerUp);
                 if (worst == null || kind.compareTo(worst) > 0) {
                     worst = kind;
                     failed = i;
@@ -218,6 +227,12 @@ final class JobRunner {
             }
         }
         if (worst == null) {
+            for (int i = 0; i < outputs.size(); i++) {
+                if (!job.acked(i)) {
+                    send(job); // the event of a reply-topic result, now that the result is in
+                    return;
+                }
+            }
             job.forgetOutputs();
             finished.add(job);
             return;
@@ -256,7 +271,7 @@ final class JobRunner {
                 String message = (resultFailed ? "the result" : "the event") + " cannot be published to '" + output.topic() + "': "
                         + error.getClass().getSimpleName() + ": " + error.getMessage();
                 log.warn("Request {}: {}; answered with {} on {}", answer.result().requestId(), message, code, topics.results());
-                job.substituteWith(code, message, "{\"recordBytes\":" + size(output) + "}");
+                job.substituteWith(code, message, "{\"recordBytes\":" + OutputPlanner.size(output) + "}");
                 restart(job);
             }
             case SUBSTITUTE -> escalateFurther(job, error);
@@ -300,6 +315,7 @@ final class JobRunner {
         try {
             producer.send(record, (metadata, error) -> {
                 if (error == null) {
+                    lastAckNanos = System.nanoTime();
                     ack.complete(null);
                 } else {
                     ack.completeExceptionally(error);
@@ -315,9 +331,5 @@ final class JobRunner {
     private boolean isOwnTopic(String topic) {
         return topic.equals(topics.results()) || topic.equals(topics.events()) || topic.equals(topics.deadLetter())
                 || topic.equals(topics.retry());
-    }
-
-    private static long size(ProducerRecord<byte[], byte[]> record) {
-        return (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
     }
 }

@@ -84,7 +84,8 @@ public final class KafkaMessaging {
                 settings.revokeTimeout(), settings.drainTimeout(), ownershipLease(consumerProps));
         OwnershipFence fence = new OwnershipFence(limits.ownershipLease());
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
-        JobRunner runner = new JobRunner(producer, new OutputPlanner(executor, encoder, topics, replyTopics), fence, topics,
+        long maxRecordBytes = Long.parseLong(producerProps.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048576").toString().trim());
+        JobRunner runner = new JobRunner(producer, new OutputPlanner(executor, encoder, topics, replyTopics, maxRecordBytes), fence, topics,
                 settings.maxPublishAttempts(), clock);
         return new RequestWorker(new KafkaConsumer<>(consumerProps), producer, decoder, encoder, runner, topics, limits, fence, clock);
     }

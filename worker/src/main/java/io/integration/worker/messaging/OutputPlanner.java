@@ -44,12 +44,15 @@ final class OutputPlanner {
     private final OutputEncoder encoder;
     private final Topics topics;
     private final ReplyTopics replyTopics;
+    private final long maxRecordBytes;
 
-    OutputPlanner(RequestExecutor executor, OutputEncoder encoder, Topics topics, ReplyTopics replyTopics) {
+    /** {@code maxRecordBytes}: the producer's {@code max.request.size}; a larger result is answered RESULT_TOO_LARGE before any send. */
+    OutputPlanner(RequestExecutor executor, OutputEncoder encoder, Topics topics, ReplyTopics replyTopics, long maxRecordBytes) {
         this.executor = executor;
         this.encoder = encoder;
         this.topics = topics;
         this.replyTopics = replyTopics;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     /**
@@ -105,6 +108,15 @@ final class OutputPlanner {
         return new Plan.Publish(null, List.of(DeadLetters.of(topics.deadLetter(), job.record(), stage, why)));
     }
 
+    /** What the producer counts against {@code max.request.size}, with room for the record batch's own overhead. */
+    static long size(ProducerRecord<byte[], byte[]> record) {
+        long bytes = 256 + (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+        for (var header : record.headers()) {
+            bytes += header.key().length() + (header.value() == null ? 0 : header.value().length);
+        }
+        return bytes;
+    }
+
     private ExecutionResult reject(Job job, String requestId, String correlationId, String instanceId, String methodName, ErrorCode code,
                                    String problem) {
         return executor.reject(requestId, correlationId, instanceId, methodName, Outcome.Failure.of(code, problem),
@@ -119,7 +131,15 @@ final class OutputPlanner {
         String resultTopic = replyTo == null || replyTo.isBlank() ? topics.results() : replyTo;
         Answer answer = new Answer(result, format, attributes, resultTopic);
         try {
-            return new Plan.Publish(answer, List.of(encoder.result(resultTopic, result, format), encoder.event(topics.events(), result, attributes)));
+            ProducerRecord<byte[], byte[]> record = encoder.result(resultTopic, result, format);
+            long bytes = size(record);
+            if (bytes > maxRecordBytes) {
+                // Known before sending: the event then says what the requester gets, and nothing is sent twice.
+                return substitute(answer, ErrorCode.RESULT_TOO_LARGE, "the result of " + bytes + " bytes is larger than the producer's "
+                        + "max.request.size " + maxRecordBytes + " (raise it with the topic's max.message.bytes, or set "
+                        + "results.claim.check.bytes)", "{\"recordBytes\":" + bytes + "}");
+            }
+            return new Plan.Publish(answer, List.of(record, encoder.event(topics.events(), result, attributes)));
         } catch (RuntimeException e) {
             if (SendFailures.transientWhilePlanning(e) || resultTopic.equals(topics.results())) {
                 throw e;

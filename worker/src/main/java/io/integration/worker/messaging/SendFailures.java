@@ -31,15 +31,15 @@ final class SendFailures {
 
     /**
      * @param replyTopic whether the failed record went to a requester's {@code replyTo} topic (not one of the worker's own)
-     * @param othersAcked whether the record's other outputs of the same try were acknowledged (the broker is up)
+     * @param brokerUp whether the broker takes the worker's other writes (its other outputs, or others lately)
      */
-    static Kind ofSend(Throwable failure, boolean replyTopic, boolean othersAcked) {
+    static Kind ofSend(Throwable failure, boolean replyTopic, boolean brokerUp) {
         Throwable e = unwrap(failure);
         if (e instanceof RecordTooLargeException || e instanceof RecordBatchTooLargeException || e instanceof InvalidTopicException
                 || e instanceof TopicAuthorizationException || e instanceof SerializationException) {
             return Kind.PERMANENT;
         }
-        if ((e instanceof UnknownTopicOrPartitionException || e instanceof TimeoutException) && replyTopic && othersAcked) {
+        if ((e instanceof UnknownTopicOrPartitionException || e instanceof TimeoutException) && replyTopic && brokerUp) {
             // The worker's own topics take writes, this one does not: the topic is missing or unwritable, not the broker.
             return Kind.SUSPECT;
         }

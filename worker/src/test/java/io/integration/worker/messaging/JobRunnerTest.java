@@ -69,6 +69,19 @@ class JobRunnerTest {
     }
 
     @Test
+    void aResultLargerThanMaxRequestSizeIsAnsweredResultTooLargeBeforeAnythingIsSent() {
+        recordSuccess("huge", "{\"blob\":\"" + "x".repeat(2_000_000) + "\"}");
+
+        runToTheEnd(kit.job(request(0, json("huge", ""))));
+
+        assertThat(producer.refused).isEmpty();
+        assertThat(producer.sentTo(TOPICS.results())).singleElement().satisfies(result -> assertThat(result)
+                .contains("\"code\":\"RESULT_TOO_LARGE\"", "max.request.size 1048576", "recordBytes"));
+        assertThat(producer.sentTo(TOPICS.events())).singleElement()
+                .satisfies(event -> assertThat(event).contains("integration.method.failed", "RESULT_TOO_LARGE"));
+    }
+
+    @Test
     void aRefusedReplyToIsAnsweredOnTheResultsTopicWithoutExecuting() {
         Job job = runToTheEnd(kit.job(request(0, json("r1", ",\"replyTo\":\"" + TOPICS.events() + "\""))));
 
@@ -92,15 +105,29 @@ class JobRunnerTest {
     }
 
     @Test
-    void aReplyTopicThatStaysUnwritableWhileTheWorkersTopicsWorkEndsAsReplyToNotAllowedAfterTheBoundedTries() {
+    void aReplyTopicThatStaysUnwritableWhileTheWorkersOwnTopicsTakeWritesEndsAsReplyToNotAllowedAfterTheBoundedTries() {
         producer.fail(r -> r.topic().equals("replies.gone"), () -> new UnknownTopicOrPartitionException("no such topic"), Integer.MAX_VALUE);
+        runToTheEnd(kit.job(request(0, json("ordinary", "")))); // the worker's own topics take writes
 
-        runToTheEnd(kit.job(request(0, json("r3", ",\"replyTo\":\"replies.gone\""))));
+        runToTheEnd(kit.job(request(1, json("r3", ",\"replyTo\":\"replies.gone\""))));
 
         assertThat(producer.refused).as("worker.max.publish.attempts = 2").hasSize(2);
-        assertThat(producer.sentTo(TOPICS.results())).singleElement().satisfies(r -> assertThat(r)
+        assertThat(producer.sentTo(TOPICS.results())).filteredOn(r -> r.contains("\"r3\"")).singleElement().satisfies(r -> assertThat(r)
                 .contains("\"code\":\"REPLY_TO_NOT_ALLOWED\"", "replies.gone"));
-        assertThat(producer.sentTo(TOPICS.events())).hasSize(1);
+        assertThat(producer.sentTo(TOPICS.events())).as("the event waited for the result: it tells what the requester got")
+                .filteredOn(e -> e.contains("\"r3\"")).singleElement()
+                .satisfies(e -> assertThat(e).contains("integration.method.failed", "REPLY_TO_NOT_ALLOWED"));
+    }
+
+    @Test
+    void whileNothingTakesWritesAReplyTopicFailureIsTheBrokersAndIsWaitedOut() {
+        producer.fail(r -> r.topic().equals("replies.team"), () -> new org.apache.kafka.common.errors.TimeoutException("metadata"), 3);
+
+        runToTheEnd(kit.job(request(0, json("r6", ",\"replyTo\":\"replies.team\""))));
+
+        assertThat(producer.refused).hasSize(3);
+        assertThat(producer.sentTo("replies.team")).singleElement().satisfies(r -> assertThat(r).contains("INSTANCE_NOT_FOUND"));
+        assertThat(producer.sentTo(TOPICS.results())).as("no substitute: the answer went where it was asked").isEmpty();
     }
 
     @Test

@@ -143,7 +143,7 @@ final class LoopKit {
     }, ExecutionSettings.DEFAULTS, CallGuard.standard(CLOCK, BreakerListener.NONE, Duration.ofSeconds(30), Duration.ofMinutes(15)), CLOCK);
     final OutputEncoder encoder = new OutputEncoder(AvroWireCodec.of(io.integration.avro.IntegrationResult.class, InMemorySchemaRegistry.create()),
             AvroWireCodec.of(io.integration.avro.IntegrationEvent.class, InMemorySchemaRegistry.create()), WireFormat.MIRROR, WireFormat.JSON);
-    final OutputPlanner planner = new OutputPlanner(executor, encoder, TOPICS, ReplyTopics.defaults(TOPICS));
+    final OutputPlanner planner = new OutputPlanner(executor, encoder, TOPICS, ReplyTopics.defaults(TOPICS), 1024 * 1024);
     final RequestDecoder decoder = new RequestDecoder(AvroWireCodec.of(io.integration.avro.IntegrationRequest.class,
             InMemorySchemaRegistry.create()), new RequestLimits(256, 64, 16 * 1024, 256 * 1024));
 
