@@ -1,16 +1,12 @@
 package io.integration.chaos;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.integration.avro.IntegrationResult;
-import io.integration.wire.AvroWireCodec;
-import io.integration.wire.SchemaRegistryClient;
+import io.integration.chaos.HostileReading.Outcome;
+import io.integration.chaos.HostileReading.Sent;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,31 +16,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * The oracle of {@link Scenario#HOSTILE}: reads the requests topic (what was produced, when, where), the results,
- * reply, events and dead-letter topics from the beginning, the group's committed offsets and the stub's call log,
- * and checks each criterion of issue #9 separately, so a failing run says which promise broke and for whom.
+ * The oracle of {@link Scenario#HOSTILE}: takes what the run left in Kafka ({@link HostileReading}), the group's
+ * committed offsets and the stub's call log, and checks each criterion of issue #9 separately, so a failing run says which promise broke and for whom.
  * Every answer must come within {@link #WITHIN} of its request's production (record timestamps; the output
- * topics stamp on append), so the oracle stops reading that long after the last request.
+ * topics stamp on append), so the oracle stops reading that long after the load ended.
  */
 final class HostileVerifier {
 
     static final Duration WITHIN = Duration.ofSeconds(30);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One criterion and what was found. */
     record Check(String name, boolean ok, String detail) {
@@ -63,31 +51,16 @@ final class HostileVerifier {
         }
     }
 
-    /** Where and when a request was produced. */
-    private record Sent(int partition, long offset, long timestamp) {
-    }
-
-    /** A result (or dead letter) as read. */
-    private record Outcome(String topic, long timestamp, String status, String code, String message, Long retryAfterMs,
-                           boolean retryable, String stage, String payload) {
-        String describe() {
-            return topic.equals(Cluster.DLT) ? "dead letter (stage " + stage + ")"
-                    : (code == null ? status : code) + " on " + topic;
-        }
-    }
-
     private final Cluster cluster;
     private final Hostile hostile;
     private final Map<String, Hostile.Expected> expected = new LinkedHashMap<>();
     private final Map<String, Hostile.Kind> kinds = new HashMap<>();
-    private final AvroWireCodec<IntegrationResult> results;
-
-    private final Map<String, Sent> sent = new HashMap<>();
-    private final Map<String, List<Outcome>> answers = new HashMap<>();
-    private final Map<String, List<Outcome>> deadLetters = new HashMap<>();
-    private final Map<String, List<String>> events = new HashMap<>();
-    private final List<String> nonEvents = new ArrayList<>();
-    private final List<String> unrecognised = new ArrayList<>();
+    private final HostileReading reading;
+    // What the reading found, by label (filled by its readUntil)
+    private final Map<String, Sent> sent;
+    private final Map<String, List<Outcome>> answers;
+    private final Map<String, List<Outcome>> deadLetters;
+    private final Map<String, List<String>> events;
     private final Map<TopicPartition, Long> committedOffsets = new HashMap<>();
 
     HostileVerifier(Cluster cluster, Generator.Plan plan, Hostile hostile) {
@@ -98,26 +71,33 @@ final class HostileVerifier {
             expected.put(r.label(), r.kind().expected);
             kinds.put(r.label(), r.kind());
         });
-        this.results = AvroWireCodec.of(IntegrationResult.class, SchemaRegistryClient.forUrl(cluster.registryUrl()));
+        this.reading = new HostileReading(cluster, hostile);
+        this.sent = reading.sent;
+        this.answers = reading.answers;
+        this.deadLetters = reading.deadLetters;
+        this.events = reading.events;
     }
 
     Findings verify() throws Exception {
-        read();
+        // Every request was produced before this point: WITHIN later (and 5 s to read), no outcome can still be on time.
+        reading.readUntil(r -> sent.keySet().containsAll(expected.keySet()) && expected.keySet().stream().allMatch(this::hasOutcome),
+                System.currentTimeMillis() + WITHIN.toMillis() + 5_000);
         Check offsets = committed();
         List<Check> checks = new ArrayList<>();
         checks.add(ordinary());
         for (Hostile.Kind kind : Hostile.Kind.values()) {
             checks.add(kind(kind));
         }
-        checks.add(new Check("dead letters only of the CR/LF, too-long-id and poison requests", unrecognised.isEmpty()
+        checks.add(new Check("dead letters only of the CR/LF, too-long-id and poison requests", reading.unrecognised.isEmpty()
                 && deadLetters.keySet().stream().allMatch(l -> expected.get(l).landing() == Hostile.Landing.DEAD_LETTER),
                 deadLetters.values().stream().mapToInt(List::size).sum() + " dead letters; unexpected: "
                         + deadLetters.keySet().stream().filter(l -> expected.get(l).landing() != Hostile.Landing.DEAD_LETTER).sorted().toList()
-                        + (unrecognised.isEmpty() ? "" : ", unrecognised records " + unrecognised)));
+                        + (reading.unrecognised.isEmpty() ? "" : ", unrecognised records " + reading.unrecognised)));
         checks.add(latency());
         checks.add(laterOnHostilePartitions());
         checks.add(offsets);
         checks.add(calls());
+        List<String> nonEvents = reading.nonEvents;
         checks.add(new Check("no non-event record in " + Cluster.EVENTS, nonEvents.isEmpty(),
                 nonEvents.size() + " non-event records" + (nonEvents.isEmpty() ? "" : " " + nonEvents.stream().limit(5).toList())));
         checks.add(eventsPerAnswer());
@@ -125,103 +105,6 @@ final class HostileVerifier {
         long duplicates = answers.values().stream().mapToLong(a -> a.size() - 1).sum();
         checks.add(new Check("one distinct result per request", conflicting == 0, conflicting + " with conflicting results, " + duplicates + " identical repeats"));
         return new Findings(checks);
-    }
-
-    /** Reads until every request has its outcome (then 3 s more for late repeats) or {@link #WITHIN} after the last request. */
-    private void read() {
-        long started = System.currentTimeMillis();
-        long lastSent = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "chaos-hostile-verifier-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Cluster.REQUESTS, Cluster.RESULTS, Cluster.REPLIES, Cluster.EVENTS, Cluster.DLT));
-            long quietSince = System.nanoTime();
-            while (true) {
-                var records = consumer.poll(Duration.ofMillis(200));
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    lastSent = r.topic().equals(Cluster.REQUESTS) ? Math.max(lastSent, r.timestamp()) : lastSent;
-                    take(r);
-                }
-                if (!records.isEmpty()) {
-                    quietSince = System.nanoTime();
-                }
-                long now = System.currentTimeMillis();
-                boolean complete = sent.keySet().containsAll(expected.keySet()) && expected.keySet().stream().allMatch(this::hasOutcome);
-                if (complete && System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(3)
-                        || lastSent > 0 && now > lastSent + WITHIN.toMillis() + 5_000 || now > started + TimeUnit.MINUTES.toMillis(4)) {
-                    return;
-                }
-            }
-        }
-    }
-
-    private void take(ConsumerRecord<byte[], byte[]> r) {
-        String where = r.topic() + "-" + r.partition() + "@" + r.offset();
-        switch (r.topic()) {
-            case Cluster.REQUESTS -> {
-                String label = hostile.labelOf(r.value());
-                if (label == null) {
-                    unrecognised.add(where);
-                } else {
-                    sent.putIfAbsent(label, new Sent(r.partition(), r.offset(), r.timestamp()));
-                }
-            }
-            case Cluster.RESULTS, Cluster.REPLIES -> {
-                String label = hostile.labelOfRequestId(requestIdOf(r));
-                answers.computeIfAbsent(label, k -> new ArrayList<>()).add(result(r));
-            }
-            case Cluster.EVENTS -> {
-                try {
-                    JsonNode event = JSON.readTree(r.value());
-                    String type = event == null ? "" : event.path("type").asText();
-                    if (!type.startsWith("integration.")) {
-                        nonEvents.add(where);
-                        if (event != null && event.hasNonNull("requestId") && event.has("status")) {
-                            // a result published to the events topic (a replyTo naming it): an answer in the wrong place
-                            answers.computeIfAbsent(hostile.labelOfRequestId(event.get("requestId").asText()), k -> new ArrayList<>()).add(result(r));
-                        }
-                    } else if (type.startsWith("integration.method.")) {
-                        events.computeIfAbsent(hostile.labelOfRequestId(event.path("requestId").asText()), k -> new ArrayList<>()).add(type);
-                    }
-                } catch (IOException notJson) {
-                    nonEvents.add(where);
-                }
-            }
-            default -> {
-                String label = hostile.labelOf(r.value());
-                Header stage = r.headers().lastHeader("integration.error.stage");
-                Outcome letter = new Outcome(r.topic(), r.timestamp(), "DEAD_LETTER", null, null, null, false,
-                        stage == null ? null : new String(stage.value(), StandardCharsets.UTF_8), null);
-                if (label == null) {
-                    unrecognised.add(where);
-                } else {
-                    deadLetters.computeIfAbsent(label, k -> new ArrayList<>()).add(letter);
-                }
-            }
-        }
-    }
-
-    private String requestIdOf(ConsumerRecord<byte[], byte[]> r) {
-        return r.value().length > 0 && r.value()[0] == AvroWireCodec.MAGIC_BYTE ? results.decode(r.value()).getRequestId()
-                : json(r.value()).path("requestId").asText();
-    }
-
-    /** A result in either encoding the worker writes (JSON, or Avro mirroring an Avro request). */
-    private Outcome result(ConsumerRecord<byte[], byte[]> r) {
-        String payload = new String(r.value(), StandardCharsets.ISO_8859_1);
-        if (r.value().length > 0 && r.value()[0] == AvroWireCodec.MAGIC_BYTE) {
-            IntegrationResult avro = results.decode(r.value());
-            var error = avro.getError();
-            return new Outcome(r.topic(), r.timestamp(), avro.getStatus().name(), error == null ? null : error.getCode(),
-                    error == null ? null : error.getMessage(), error == null ? null : error.getRetryAfterMs(),
-                    error != null && error.getRetryable(), null, payload);
-        }
-        JsonNode json = json(r.value());
-        JsonNode error = json.path("error");
-        return new Outcome(r.topic(), r.timestamp(), json.path("status").asText(), error.hasNonNull("code") ? error.get("code").asText() : null,
-                error.path("message").asText(null), error.hasNonNull("retryAfterMs") ? error.get("retryAfterMs").asLong() : null,
-                error.path("retryable").asBoolean(false), null, payload);
     }
 
     private boolean hasOutcome(String label) {
@@ -422,13 +305,5 @@ final class HostileVerifier {
         });
         return new Check("every answer has its event; a hostile ERROR exactly one integration.method.failed", wrong.isEmpty(),
                 answers.size() - wrong.size() + " of " + answers.size() + summary(wrong));
-    }
-
-    private static JsonNode json(byte[] value) {
-        try {
-            return JSON.readTree(value);
-        } catch (IOException e) {
-            throw new IllegalStateException("not JSON: " + new String(value, 0, Math.min(value.length, 80), StandardCharsets.UTF_8), e);
-        }
     }
 }
