@@ -8,12 +8,22 @@ import io.integration.worker.registry.DefinitionDocuments;
 import io.integration.worker.registry.IntegrationInstance;
 import io.integration.worker.registry.MongoDefinitionRepository;
 import io.integration.worker.registry.MongoInstanceRepository;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The processes of a chaos run: broker, MongoDB + registry, stub API and any number of workers, each its own
@@ -29,6 +39,13 @@ final class Cluster implements AutoCloseable {
     static final String EVENTS = "chaos.events";
     static final String DLT = "chaos.requests-dlt";
     static final String RETRY = "chaos.requests.retry";
+    /** A reply topic the worker's default {@code worker.reply.topics} allows ({@code replies.*}). */
+    static final String REPLIES = "replies.chaos";
+    /**
+     * Output topics stamp records when the broker appends them, so the verifier measures latency at the broker
+     * (a dead letter keeps its original's CreateTime, a result the worker's clock).
+     */
+    static final Map<String, String> OUTPUT_TOPIC_CONFIG = Map.of("message.timestamp.type", "LogAppendTime");
     /** The worker's default; the bound on extra calls per fault counts on it. */
     static final int MAX_IN_FLIGHT = 1024;
 
@@ -51,7 +68,8 @@ final class Cluster implements AutoCloseable {
                 Map.of(), "READY", dir.resolve("services.log"), "256m");
         stub = Child.start("stub", StubMain.class.getName(), List.of(Integer.toString(stubPort), Long.toString(stubDelayMs)),
                 Map.of(), "READY", dir.resolve("stub.log"), "256m");
-        KafkaTopics.create(bootstrap(), PARTITIONS, List.of(REQUESTS, RESULTS, EVENTS, DLT, RETRY), Map.of());
+        KafkaTopics.create(bootstrap(), PARTITIONS, List.of(REQUESTS, RETRY), Map.of());
+        createOutputTopic(RESULTS, EVENTS, DLT, REPLIES);
         seed();
     }
 
@@ -67,9 +85,20 @@ final class Cluster implements AutoCloseable {
         return "mongodb://127.0.0.1:" + mongoPort;
     }
 
+    String registryUrl() {
+        return "http://127.0.0.1:" + registryPort;
+    }
+
     /** Starts one more worker and waits until it runs. */
     Child startWorker() {
-        Child worker = Child.start("worker-" + (++workerCount), "io.integration.worker.app.WorkerMain", List.of(), workerEnv(),
+        return startWorker(Map.of());
+    }
+
+    /** Starts one more worker with {@code extraEnv} on top of the usual {@code WORKER_*} variables. */
+    Child startWorker(Map<String, String> extraEnv) {
+        Map<String, String> env = workerEnv();
+        env.putAll(extraEnv);
+        Child worker = Child.start("worker-" + (++workerCount), "io.integration.worker.app.WorkerMain", List.of(), env,
                 "Worker started", dir.resolve("worker-" + workerCount + ".log"), "384m");
         workers.add(worker);
         return worker;
@@ -77,11 +106,53 @@ final class Cluster implements AutoCloseable {
 
     /** Starts {@code n} more workers, one after another; returns them. */
     List<Child> startWorkers(int n) {
+        return startWorkers(n, Map.of());
+    }
+
+    /** Starts {@code n} more workers with {@code extraEnv}, one after another; returns them. */
+    List<Child> startWorkers(int n, Map<String, String> extraEnv) {
         List<Child> started = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            started.add(startWorker());
+            started.add(startWorker(extraEnv));
         }
         return started;
+    }
+
+    /** Waits until the group is stable with {@code members} members, each assigned partitions (at most 60 s). */
+    void awaitGroup(int members) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(GROUP)).all().get(10, TimeUnit.SECONDS).get(GROUP);
+                if (group.groupState() == GroupState.STABLE && group.members().size() == members
+                        && group.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("group " + GROUP + " not stable with " + members + " members after 60 s: " + group);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /** Creates output topics (results, events, DLT, replies) that do not exist yet, stamped on append. */
+    void createOutputTopic(String... names) {
+        KafkaTopics.create(bootstrap(), PARTITIONS, List.of(names), OUTPUT_TOPIC_CONFIG);
+    }
+
+    /** Deletes {@code topic} and waits until the broker no longer lists it (auto-creation is off: it stays gone). */
+    void deleteTopic(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(topic)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(topic + " still listed 30 s after its deletion");
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** The workers still running. */
@@ -103,6 +174,31 @@ final class Cluster implements AutoCloseable {
 
     void startMongo() {
         services.send("mongo-start");
+    }
+
+    /** Closes the registry's port (its schemas kept) and returns once connections to it are refused. */
+    void stopRegistry() throws InterruptedException {
+        services.send("registry-stop");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (registryAnswers()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the registry still answers 30 s after registry-stop");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    void startRegistry() {
+        services.send("registry-start");
+    }
+
+    private boolean registryAnswers() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", registryPort), 1000);
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
     }
 
     private Child startBroker() {
@@ -130,7 +226,11 @@ final class Cluster implements AutoCloseable {
         return env;
     }
 
-    /** One definition (an idempotent GET to the stub) and {@link #INSTANCES} instances of it. */
+    /**
+     * One definition (an idempotent GET to the stub) and {@link #INSTANCES} instances of it; and the hostile
+     * scenario's definition (bodies up to 4 MiB; {@code big} and {@code limited} methods) with one instance per
+     * {@link #HOSTILE_INSTANCES} role, each named so that its requests share a partition with an ordinary instance.
+     */
     private void seed() {
         String yaml = """
                 name: chaos
@@ -151,11 +251,51 @@ final class Cluster implements AutoCloseable {
                 new MongoInstanceRepository(db).save(new IntegrationInstance(instance(i), "chaos", "1.0.0", Map.of(),
                         IntegrationInstance.InstanceStatus.CONNECTED, null));
             }
+            new MongoDefinitionRepository(db).save(DefinitionDocuments.parse(HOSTILE_DEFINITION.formatted(stubUrl())));
+            for (Map.Entry<String, Integer> role : HOSTILE_INSTANCES.entrySet()) {
+                new MongoInstanceRepository(db).save(new IntegrationInstance(hostileInstance(role.getKey()), "hostile", "1.0.0",
+                        Map.of(), IntegrationInstance.InstanceStatus.CONNECTED, null));
+            }
         }
     }
 
+    /** The hostile instances by role, each sharing the partition of this ordinary instance. */
+    static final Map<String, Integer> HOSTILE_INSTANCES = Map.of("big", 1, "limited", 2);
+
+    private static final String HOSTILE_DEFINITION = """
+            name: hostile
+            version: 1.0.0
+            adapter: { type: http }
+            baseUrl: %s
+            allowedHosts: [127.0.0.1]
+            defaults: { timeout: 10s, maxResponseBytes: 4194304 }
+            methods:
+              - name: big
+                http: { method: GET, path: "/big/{params.instance}/{params.key}/{params.seq}/{params.rid}" }
+                idempotent: true
+              - name: limited
+                http: { method: GET, path: "/limited/{params.instance}/{params.key}/{params.seq}/{params.rid}" }
+                idempotent: true
+            """;
+
     static String instance(int i) {
         return "chaos-" + i;
+    }
+
+    /** The partition the default partitioner gives {@code key} (murmur2, as the producers here use). */
+    static int partitionOf(String key) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+    }
+
+    /** The instance of the hostile definition for {@code role}: the first {@code hostile-<role>-<n>} on its ordinary partner's partition. */
+    static String hostileInstance(String role) {
+        int partition = partitionOf(instance(HOSTILE_INSTANCES.get(role)));
+        for (int n = 0; ; n++) {
+            String id = "hostile-" + role + "-" + n;
+            if (partitionOf(id) == partition) {
+                return id;
+            }
+        }
     }
 
     @Override

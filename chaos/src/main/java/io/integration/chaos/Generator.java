@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -88,6 +90,23 @@ final class Generator {
         }
     }
 
+    /** Produces {@code records} at once, in order, and returns when the broker has acknowledged all of them. */
+    void sendNow(List<ProducerRecord<byte[], byte[]>> records) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<Future<?>> acks = records.stream().<Future<?>>map(producer::send).toList();
+            producer.flush();
+            for (Future<?> ack : acks) {
+                ack.get();
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the generator could not produce a request: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static ProducerRecord<byte[], byte[]> request(Sent s) {
         String json = "{\"requestId\":\"" + s.requestId() + "\",\"integrationInstanceId\":\"" + s.instance() + "\",\"methodName\":\"call\","
                 + "\"orderingKey\":\"" + s.key() + "\",\"params\":{\"instance\":\"" + s.instance() + "\",\"key\":\"" + s.key()
@@ -95,8 +114,8 @@ final class Generator {
         return new ProducerRecord<>(Cluster.REQUESTS, s.instance().getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Undecodable: looks like JSON, is not. */
-    private static ProducerRecord<byte[], byte[]> poison(int n, String instance) {
+    /** Undecodable: looks like JSON, is not; {@code poison-<n>} in its bytes tells which one it is. */
+    static ProducerRecord<byte[], byte[]> poison(int n, String instance) {
         return new ProducerRecord<>(Cluster.REQUESTS, instance.getBytes(StandardCharsets.UTF_8),
                 ("{\"requestId\": \"poison-" + n + "\", broken").getBytes(StandardCharsets.UTF_8));
     }

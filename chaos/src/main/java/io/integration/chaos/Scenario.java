@@ -12,14 +12,15 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The fault scenarios. Each starts its workers, runs the generator (spread over the load time) while it
- * injects its faults, then lets the verifier account for every request.
+ * injects its faults, then lets its oracle account for every request: the {@link Verifier}, or for
+ * {@link #HOSTILE} the {@link HostileVerifier}.
  */
 enum Scenario {
 
     /** 3 workers; SIGKILL a random one 5 times at random moments, restarting it each time. */
     KILL {
         @Override
-        Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
+        Verdict run(Cluster cluster, Load load) throws Exception {
             cluster.startWorkers(3);
             Random random = new Random(42);
             try (Load.Running running = load.start(cluster, 1)) {
@@ -32,28 +33,28 @@ enum Scenario {
                     cluster.startWorker();
                 }
             }
-            return Verifier.Bounds.perFault(5);
+            return judge(cluster, load, Verifier.Bounds.perFault(5));
         }
     },
 
     /** 2 workers; SIGTERM one under load: it drains, so nothing is answered twice. */
     DRAIN {
         @Override
-        Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
+        Verdict run(Cluster cluster, Load load) throws Exception {
             Child first = cluster.startWorkers(2).get(0);
             try (Load.Running running = load.start(cluster, 1)) {
                 Thread.sleep(load.spread().toMillis() / 2);
                 log("SIGTERM " + first.name());
                 first.terminate(Duration.ofSeconds(60));
             }
-            return Verifier.Bounds.none("a drained worker finishes and commits what it started");
+            return judge(cluster, load, Verifier.Bounds.none("a drained worker finishes and commits what it started"));
         }
     },
 
     /** Scale 1 → 3 → 1 → 3 workers under load. */
     REBALANCE {
         @Override
-        Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
+        Verdict run(Cluster cluster, Load load) throws Exception {
             cluster.startWorker();
             try (Load.Running running = load.start(cluster, 1)) {
                 long step = load.spread().toMillis() / 4;
@@ -69,14 +70,14 @@ enum Scenario {
                 log("scale to 3");
                 cluster.startWorkers(2);
             }
-            return Verifier.Bounds.perFault(4);
+            return judge(cluster, load, Verifier.Bounds.perFault(4));
         }
     },
 
     /** 2 workers; SIGSTOP one past its session timeout (10 s), then SIGCONT. */
     PAUSE {
         @Override
-        Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
+        Verdict run(Cluster cluster, Load load) throws Exception {
             Child paused = cluster.startWorkers(2).get(0);
             try (Load.Running running = load.start(cluster, 1)) {
                 Thread.sleep(load.spread().toMillis() / 3);
@@ -86,28 +87,28 @@ enum Scenario {
                 log("SIGCONT " + paused.name());
                 paused.resume();
             }
-            return Verifier.Bounds.perFault(1);
+            return judge(cluster, load, Verifier.Bounds.perFault(1));
         }
     },
 
     /** 2 workers; SIGKILL the broker under load and start it again 3 s later on the same data. */
     BROKER {
         @Override
-        Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
+        Verdict run(Cluster cluster, Load load) throws Exception {
             cluster.startWorkers(2);
             try (Load.Running running = load.start(cluster, 1)) {
                 Thread.sleep(load.spread().toMillis() / 3);
                 log("restart the broker");
                 cluster.restartBroker(Duration.ofSeconds(3));
             }
-            return Verifier.Bounds.perFault(1);
+            return judge(cluster, load, Verifier.Bounds.perFault(1));
         }
     },
 
     /** 2 workers; MongoDB unreachable for 30 s under load: consumption waits, nothing goes to the DLT. */
     MONGO {
         @Override
-        Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
+        Verdict run(Cluster cluster, Load load) throws Exception {
             cluster.startWorkers(2);
             try (Load.Running running = load.start(cluster, 1)) {
                 Thread.sleep(load.spread().toMillis() / 3);
@@ -117,19 +118,19 @@ enum Scenario {
                 cluster.startMongo();
                 log("MongoDB back");
             }
-            return Verifier.Bounds.perFault(1);
+            return judge(cluster, load, Verifier.Bounds.perFault(1));
         }
     },
 
     /** 2 workers; 1 % of the records undecodable: exactly those in the DLT, everything else answered. */
     POISON {
         @Override
-        Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
+        Verdict run(Cluster cluster, Load load) throws Exception {
             cluster.startWorkers(2);
             try (Load.Running running = load.start(cluster, 1)) {
                 running.await();
             }
-            return Verifier.Bounds.none("no fault: every request answered once, poison dead-lettered once");
+            return judge(cluster, load, Verifier.Bounds.none("no fault: every request answered once, poison dead-lettered once"));
         }
 
         @Override
@@ -144,7 +145,7 @@ enum Scenario {
      */
     DUPLICATES {
         @Override
-        Verifier.Bounds run(Cluster cluster, Load load) throws Exception {
+        Verdict run(Cluster cluster, Load load) throws Exception {
             cluster.startWorkers(2);
             try (Load.Running running = load.start(cluster, 3)) {
                 running.await();
@@ -155,11 +156,57 @@ enum Scenario {
             resetGroup(cluster);
             cluster.startWorkers(2);
             int n = load.plan().requests().size();
-            return new Verifier.Bounds(0, 6L * n - n, "idempotent method: no call repeated; up to 3 copies x 2 passes identical results");
+            return judge(cluster, load, new Verifier.Bounds(0, 6L * n - n, "idempotent method: no call repeated; up to 3 copies x 2 passes identical results"));
+        }
+    },
+
+    /**
+     * 2 workers; within the ordinary stream, on the same partitions, the requests of {@link Hostile}: a result too
+     * large to publish, invalid and forbidden {@code replyTo}s, CR/LF and oversized ids, attributes and params, a
+     * day-long {@code Retry-After}, poison while the DLT topic does not exist (created 10 s later; the broker does
+     * not auto-create topics) and Avro requests of a schema id no worker has fetched while the registry is down
+     * (10 s). Workers block at most 5 s on a missing topic's metadata ({@code max.block.ms}), so a dead letter's
+     * send fails during the DLT outage instead of outwaiting it. Judged by the {@link HostileVerifier}.
+     */
+    HOSTILE {
+        @Override
+        Verdict run(Cluster cluster, Load load) throws Exception {
+            cluster.deleteTopic(Cluster.DLT);
+            Hostile hostile = new Hostile(cluster.registryUrl());
+            cluster.startWorkers(2, Map.of("WORKER_KAFKA_PRODUCER_MAX_BLOCK_MS", "5000"));
+            // Hostile input is the fault here, not a rebalance: start once both workers own their partitions.
+            cluster.awaitGroup(2);
+            Generator producer = new Generator(cluster.bootstrap());
+            Duration outage = Duration.ofSeconds(10);
+            try (Load.Running running = load.start(cluster, 1)) {
+                long step = load.spread().toMillis() / 8;
+                Thread.sleep(step);
+                log("hostile requests, the DLT topic missing");
+                producer.sendNow(hostile.records(kind -> kind != Hostile.Kind.AVRO_WHILE_REGISTRY_DOWN));
+                long dltBack = System.nanoTime() + outage.toNanos();
+                Thread.sleep(step);
+                log("registry down; Avro requests of a schema id no worker has fetched");
+                cluster.stopRegistry();
+                producer.sendNow(hostile.records(kind -> kind == Hostile.Kind.AVRO_WHILE_REGISTRY_DOWN));
+                long registryBack = System.nanoTime() + outage.toNanos();
+                Thread.sleep(Math.max(0, (dltBack - System.nanoTime()) / 1_000_000));
+                log("create the DLT topic");
+                cluster.createOutputTopic(Cluster.DLT);
+                Thread.sleep(Math.max(0, (registryBack - System.nanoTime()) / 1_000_000));
+                log("registry back");
+                cluster.startRegistry();
+            }
+            return new HostileVerifier(cluster, load.plan(), hostile).verify();
         }
     };
 
-    abstract Verifier.Bounds run(Cluster cluster, Load load) throws Exception;
+    /** Runs the scenario (its workers, the load, its faults) and judges what came out. */
+    abstract Verdict run(Cluster cluster, Load load) throws Exception;
+
+    /** The standard oracle: every planned request answered, within the scenario's bounds on repeats. */
+    static Verdict judge(Cluster cluster, Load load, Verifier.Bounds bounds) throws Exception {
+        return new Verifier(cluster.bootstrap(), cluster.stubUrl()).verify(load.plan(), bounds, Duration.ofMinutes(4));
+    }
 
     int poisonPercent() {
         return 0;

@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The MongoDB wire server and the schema registry as one process: {@code ServicesMain <mongoPort> <registryPort>}.
- * Reads commands on stdin: {@code mongo-stop} closes MongoDB's port (its data kept), {@code mongo-start} opens it again.
+ * Reads commands on stdin: {@code mongo-stop} closes MongoDB's port (its data kept), {@code mongo-start} opens it again;
+ * {@code registry-stop} and {@code registry-start} do the same for the schema registry (its schemas kept).
  */
 public final class ServicesMain {
 
@@ -26,7 +27,9 @@ public final class ServicesMain {
             switch (line.strip()) {
                 case "mongo-stop" -> mongo.stop();
                 case "mongo-start" -> mongo.restart();
-                default -> System.out.println("unknown command: '" + line + "' (expected: mongo-stop or mongo-start)");
+                case "registry-stop" -> registry.stop();
+                case "registry-start" -> registry.restart();
+                default -> System.out.println("unknown command: '" + line + "' (expected: mongo-stop, mongo-start, registry-stop or registry-start)");
             }
             System.out.println("DONE " + line.strip());
         }

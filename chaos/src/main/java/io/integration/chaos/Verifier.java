@@ -31,14 +31,16 @@ final class Verifier {
     /** What a run produced, as the verifier found it. */
     record Findings(int requests, int answered, long lost, long duplicateResults, long conflicting, long withoutEvent,
                     int expectedPoison, int deadLettered, long orderViolations, long calls, long extraCalls, int maxCallsPerRequest,
-                    Bounds bounds) {
+                    Bounds bounds) implements Verdict {
 
-        boolean accounted() {
+        @Override
+        public boolean accounted() {
             return lost == 0 && conflicting == 0 && orderViolations == 0 && withoutEvent == 0 && deadLettered == expectedPoison
                     && extraCalls <= bounds.extraCalls() && duplicateResults <= bounds.duplicateResults();
         }
 
-        String describe() {
+        @Override
+        public String describe() {
             return """
                     requests %d, answered %d, lost %d, duplicate results %d, conflicting results %d, answered without event %d
                     dead-lettered %d (expected %d), per-key order violations %d

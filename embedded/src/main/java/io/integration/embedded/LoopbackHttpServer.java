@@ -9,26 +9,39 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 
-/** A JDK {@link HttpServer} on 127.0.0.1 serving each exchange on a virtual thread; the base of the embedded HTTP services. */
+/**
+ * A JDK {@link HttpServer} on 127.0.0.1 serving each exchange on a virtual thread; the base of the embedded HTTP services.
+ *
+ * <p>{@link #stop()} and {@link #restart()} close and reopen the port while the subclass keeps its state, to simulate an
+ * outage (connections are refused meanwhile, as with a service that is down). Thread-safe.
+ */
 abstract class LoopbackHttpServer implements AutoCloseable {
 
-    protected final HttpServer server;
+    private final int port;
+    private HttpServer server;
 
     protected LoopbackHttpServer(int port) {
+        this.server = bind(port);
+        this.port = server.getAddress().getPort();
+    }
+
+    private HttpServer bind(int onPort) {
+        HttpServer http;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
+            http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort), 512);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot listen on 127.0.0.1:" + port, e);
+            throw new UncheckedIOException("Cannot listen on 127.0.0.1:" + onPort, e);
         }
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/", exchange -> {
+        http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        http.createContext("/", exchange -> {
             try (exchange) {
                 handle(exchange);
             } catch (RuntimeException e) {
                 respond(exchange, 500, "{\"message\":\"" + e.getClass().getSimpleName() + "\"}");
             }
         });
-        server.start();
+        http.start();
+        return http;
     }
 
     /** Answers one exchange; the exchange is closed afterwards. */
@@ -40,7 +53,22 @@ abstract class LoopbackHttpServer implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return port;
+    }
+
+    /** Closes the port (connections are refused) while keeping the state; {@link #restart()} opens it again. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.stop(0);
+            server = null;
+        }
+    }
+
+    /** Listens again on the same port with the same state; does nothing while running. */
+    public synchronized void restart() {
+        if (server == null) {
+            server = bind(port);
+        }
     }
 
     protected static void respond(HttpExchange exchange, int status, String json) throws IOException {
@@ -58,6 +86,6 @@ abstract class LoopbackHttpServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        stop();
     }
 }

@@ -24,4 +24,19 @@ class DevSchemaRegistryTest {
                     e -> assertThat(e.errorCode()).isEqualTo(40403));
         }
     }
+
+    @Test
+    void aStoppedRegistryRefusesConnectionsAndComesBackWithItsSchemas() {
+        try (DevSchemaRegistry registry = DevSchemaRegistry.start(0)) {
+            Schema schema = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}]}");
+            int id = HttpSchemaRegistryClient.of(registry.url()).register("topic-value", schema);
+
+            registry.stop();
+
+            assertThatThrownBy(() -> HttpSchemaRegistryClient.of(registry.url()).schemaById(id))
+                    .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.retriable()).isTrue());
+            registry.restart();
+            assertThat(HttpSchemaRegistryClient.of(registry.url()).schemaById(id)).isEqualTo(schema);
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package io.integration.worker.it;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoClient;
@@ -41,6 +43,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -122,7 +126,11 @@ final class WorkerFixture implements AutoCloseable {
     }
 
     void send(String topic, byte[] key, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, key, value));
+        send(topic, key, value, new RecordHeaders());
+    }
+
+    void send(String topic, byte[] key, byte[] value, Headers headers) {
+        producer.send(new ProducerRecord<>(topic, null, key, value, headers));
         producer.flush();
     }
 
@@ -191,6 +199,41 @@ final class WorkerFixture implements AutoCloseable {
             // Partitions that never had a record have nothing to commit.
             return ends.entrySet().stream().filter(e -> e.getValue().offset() > 0)
                     .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Committed offsets of the worker group on {@code topic}, per partition. */
+    Map<Integer, Long> committed(String topic) {
+        try (Admin admin = admin()) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            return offsets.entrySet().stream().filter(e -> e.getValue() != null && e.getKey().topic().equals(topic))
+                    .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** End offsets of {@code topic}, per non-empty partition. */
+    Map<Integer, Long> endOffsets(String topic) {
+        try (Admin admin = admin()) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            return admin.listOffsets(latest).all().get().entrySet().stream().filter(e -> e.getValue().offset() > 0)
+                    .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Deletes {@code topic} of this fixture and waits until the broker no longer lists it. */
+    void deleteTopic(String topic) {
+        try (Admin admin = admin()) {
+            admin.deleteTopics(List.of(topic)).all().get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !admin.listTopics().names().get().contains(topic));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
