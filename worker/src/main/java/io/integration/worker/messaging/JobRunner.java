@@ -229,7 +229,9 @@ final class JobRunner {
         if (worst == null) {
             for (int i = 0; i < outputs.size(); i++) {
                 if (!job.acked(i)) {
-                    send(job); // the event of a reply-topic result, now that the result is in
+                    // The event of a reply-topic result, now that the result is in. Not from here: this is the producer's
+                    // I/O thread, and a send that waits for metadata would wait for this very thread.
+                    sendLater(job);
                     return;
                 }
             }
@@ -300,6 +302,14 @@ final class JobRunner {
         long backoff = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS << Math.min(n - 1, 10));
         failures.warn(kind, "Record {} will be tried again in {} ms ({} failure): {}", job.where(), backoff, kind, cause.toString());
         schedule(job, backoff);
+    }
+
+    private void sendLater(Job job) {
+        try {
+            threads.execute(() -> send(job));
+        } catch (RejectedExecutionException e) {
+            // Shutting down: the record stays uncommitted for the next owner.
+        }
     }
 
     private void schedule(Job job, long delayMs) {
