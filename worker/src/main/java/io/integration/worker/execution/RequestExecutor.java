@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,8 @@ public final class RequestExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(RequestExecutor.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long a write after a successful call waits out a store outage before the record is retried as a whole. */
+    private static final Duration RECORD_PATIENCE = Duration.ofSeconds(60);
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
     private final InstanceRepository instances;
@@ -131,7 +134,7 @@ public final class RequestExecutor {
             ExecutionResult result = new ExecutionResult(request.requestId(), request.correlationId(), request.instanceId(),
                     request.methodName(), d == null ? null : d.name(), d == null ? null : d.version(), outcome,
                     request.priorAttempts() + progress.trail.size(), startedAt, clock.instant(), progress.trail);
-            return new Execution.Finished(results.recordIfAbsent(result));
+            return new Execution.Finished(patiently(() -> results.recordIfAbsent(result)));
         } finally {
             if (progress.response != null) {
                 progress.response.release();
@@ -152,6 +155,14 @@ public final class RequestExecutor {
         }
         return results.recordIfAbsent(new ExecutionResult(requestId, correlationId, instanceId, methodName, null, null,
                 failure, 0, at, at, List.of()));
+    }
+
+    /**
+     * Records that the result of {@code requestId} is answered with {@code failure} instead (it could not be published as
+     * it was); returns the result now recorded, or empty when none is.
+     */
+    public Optional<ExecutionResult> substitute(String requestId, Outcome.Failure failure) {
+        return results.substitute(requestId, failure);
     }
 
     private Outcome run(ExecutionRequest request, Progress progress, Ownership ownership) {
@@ -292,7 +303,33 @@ public final class RequestExecutor {
         if (data == null || !settings.claimCheck() || data.getBytes(StandardCharsets.UTF_8).length <= settings.claimCheckBytes()) {
             return new Outcome.Success(data);
         }
-        return new Outcome.Success(null, largeData.put(requestId, data));
+        return new Outcome.Success(null, patiently(() -> largeData.put(requestId, data)));
+    }
+
+    /**
+     * Runs a write that follows a call the external system already answered, waiting out a store outage of up to
+     * {@link #RECORD_PATIENCE} in place: giving up would make the retry call the system a second time. A longer outage
+     * propagates, and the record is tried again later (then calling again: the result was never recorded).
+     */
+    private static <T> T patiently(java.util.function.Supplier<T> write) {
+        long giveUpAt = System.nanoTime() + RECORD_PATIENCE.toNanos();
+        long backoffMs = 250;
+        while (true) {
+            try {
+                return write.get();
+            } catch (StoreUnavailableException e) {
+                if (System.nanoTime() + backoffMs * 1_000_000 > giveUpAt) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(backoffMs);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoffMs = Math.min(backoffMs * 2, 4_000);
+            }
+        }
     }
 
     private static String data(AdapterResponse response, MethodDefinition method) {

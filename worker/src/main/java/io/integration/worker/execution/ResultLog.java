@@ -16,4 +16,12 @@ public interface ResultLog {
      * one (the given result, or the earlier one that won).
      */
     ExecutionResult recordIfAbsent(ExecutionResult result);
+
+    /**
+     * Records that the result of {@code requestId} could not be published as it was and is answered with
+     * {@code failure} instead, on the default results topic; from then on {@link #find} returns the substitute, so a
+     * redelivery publishes the same answer. The first substitute recorded wins. Returns the recorded result, or empty
+     * when none is recorded for the id.
+     */
+    Optional<ExecutionResult> substitute(String requestId, Outcome.Failure failure);
 }

@@ -15,6 +15,7 @@ import io.integration.worker.execution.Outcome;
 import io.integration.worker.execution.ResultLog;
 import io.integration.worker.store.Coalescer;
 import io.integration.worker.store.MongoCalls;
+import io.integration.worker.store.StoreRejectedException;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HashMap;
@@ -57,7 +58,21 @@ public final class MongoResultLog implements ResultLog {
 
     @Override
     public ExecutionResult recordIfAbsent(ExecutionResult result) {
-        return records.submit(result);
+        ExecutionResult recorded = records.submit(result);
+        if (recorded == null) {
+            throw new StoreRejectedException("MongoDB refused the result of " + result.requestId() + " (too large or not storable)", null);
+        }
+        return recorded;
+    }
+
+    @Override
+    public Optional<ExecutionResult> substitute(String requestId, Outcome.Failure failure) {
+        return MongoCalls.call("substitute result " + requestId, () -> {
+            collection.updateOne(new Document("_id", requestId).append("substitute", new Document("$exists", false)),
+                    new Document("$set", new Document("substitute", error(failure))));
+            Document d = collection.find(new Document("_id", requestId)).first();
+            return Optional.ofNullable(d).map(MongoResultLog::fromDocument);
+        });
     }
 
     /** One {@code $in} query for the given request ids; answers in their order. */
@@ -81,6 +96,22 @@ public final class MongoResultLog implements ResultLog {
      * this batch) answers with the recorded result, read back in one more query.
      */
     private List<ExecutionResult> recordAll(List<ExecutionResult> results) {
+        try {
+            return recordBatch(results);
+        } catch (StoreRejectedException e) {
+            if (results.size() == 1) {
+                return java.util.Collections.singletonList(null);
+            }
+            // One document the server refuses must not fail the others of its batch: record them one by one.
+            List<ExecutionResult> out = new java.util.ArrayList<>(results.size());
+            for (ExecutionResult r : results) {
+                out.add(recordAll(List.of(r)).getFirst());
+            }
+            return out;
+        }
+    }
+
+    private List<ExecutionResult> recordBatch(List<ExecutionResult> results) {
         Map<String, ExecutionResult> firstById = new LinkedHashMap<>();
         results.forEach(r -> firstById.putIfAbsent(r.requestId(), r));
         List<ExecutionResult> toInsert = List.copyOf(firstById.values());
@@ -139,26 +170,36 @@ public final class MongoResultLog implements ResultLog {
                             .append("sizeBytes", s.dataRef().sizeBytes()).append("sha256", s.dataRef().sha256()));
                 }
             }
-            case Outcome.Failure f -> doc.append("status", "ERROR").append("error", new Document("code", f.code().name())
-                    .append("message", f.message())
-                    .append("retryable", f.retryable())
-                    .append("retryAfterMs", f.retryAfterMs())
-                    .append("details", f.details()));
+            case Outcome.Failure f -> doc.append("status", "ERROR").append("error", error(f));
         }
         return doc;
     }
 
+    private static Document error(Outcome.Failure f) {
+        return new Document("code", f.code().name())
+                .append("message", f.message())
+                .append("retryable", f.retryable())
+                .append("retryAfterMs", f.retryAfterMs())
+                .append("details", f.details());
+    }
+
+    private static Outcome.Failure failure(Document e) {
+        Number retryAfter = (Number) e.get("retryAfterMs");
+        return new Outcome.Failure(ErrorCode.valueOf(e.getString("code")), e.getString("message"),
+                Boolean.TRUE.equals(e.getBoolean("retryable")), retryAfter == null ? null : retryAfter.longValue(), e.getString("details"));
+    }
+
     static ExecutionResult fromDocument(Document d) {
         Outcome outcome;
-        if ("SUCCESS".equals(d.getString("status"))) {
+        Document substitute = d.get("substitute", Document.class);
+        if (substitute != null) {
+            outcome = failure(substitute);
+        } else if ("SUCCESS".equals(d.getString("status"))) {
             Document ref = d.get("dataRef", Document.class);
             outcome = new Outcome.Success(d.getString("data"), ref == null ? null : new Outcome.DataReference(ref.getString("store"),
                     ref.getString("id"), ((Number) ref.get("sizeBytes")).longValue(), ref.getString("sha256")));
         } else {
-            Document e = d.get("error", Document.class);
-            Number retryAfter = (Number) e.get("retryAfterMs");
-            outcome = new Outcome.Failure(ErrorCode.valueOf(e.getString("code")), e.getString("message"),
-                    Boolean.TRUE.equals(e.getBoolean("retryable")), retryAfter == null ? null : retryAfter.longValue(), e.getString("details"));
+            outcome = failure(d.get("error", Document.class));
         }
         return new ExecutionResult(d.getString("_id"), d.getString("correlationId"), d.getString("instanceId"),
                 d.getString("methodName"), d.getString("definitionName"), d.getString("definitionVersion"), outcome,

@@ -27,7 +27,20 @@ final class DeadLetters {
     private DeadLetters() {
     }
 
+    /** The full dead letter. */
     static ProducerRecord<byte[], byte[]> of(String dltTopic, ConsumerRecord<byte[], byte[]> original, Stage stage, Throwable error) {
+        return of(dltTopic, original, stage, error, 0);
+    }
+
+    /** How many ways a dead letter can shrink when the DLT refuses it as too large: without the stack trace, then without the value. */
+    static final int MAX_COMPACTION = 2;
+
+    /**
+     * The dead letter; {@code compaction} 1 leaves out the stack trace, 2 also the original value (its size is then in
+     * {@code integration.error.value.dropped}): a record that barely fit its input topic still gets a dead letter.
+     */
+    static ProducerRecord<byte[], byte[]> of(String dltTopic, ConsumerRecord<byte[], byte[]> original, Stage stage, Throwable error,
+                                             int compaction) {
         RecordHeaders headers = new RecordHeaders();
         for (Header h : original.headers()) {
             headers.add(h.key(), h.value());
@@ -38,10 +51,17 @@ final class DeadLetters {
         add(headers, "stage", stage.name());
         add(headers, "exception.class", error.getClass().getName());
         add(headers, "exception.message", abbreviate(String.valueOf(error.getMessage())));
-        add(headers, "exception.stacktrace", stackTrace(error));
+        if (compaction < 1) {
+            add(headers, "exception.stacktrace", stackTrace(error));
+        }
+        byte[] value = original.value();
+        if (compaction >= 2 && value != null) {
+            add(headers, "value.dropped", Integer.toString(value.length));
+            value = null;
+        }
         // A record without a timestamp (-1) gets the time of dead-lettering: the producer refuses negative ones.
         Long timestamp = original.timestamp() >= 0 ? original.timestamp() : null;
-        return new ProducerRecord<>(dltTopic, null, timestamp, original.key(), original.value(), headers);
+        return new ProducerRecord<>(dltTopic, null, timestamp, original.key(), value, headers);
     }
 
     private static void add(RecordHeaders headers, String name, String value) {

@@ -1,6 +1,6 @@
 package io.integration.worker.messaging;
 
-import io.integration.worker.execution.ErrorCode;
+import io.integration.worker.execution.Outcome;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -29,6 +29,7 @@ final class Job {
     private boolean executed;
     private Substitute substitute;
     private DeadLetter deadLetter;
+    private int deadLetterCompaction;
     private OutputPlanner.Answer answer;
     /** Whether the acknowledgements in {@link #acked} belong to an answer ([result, event]) rather than a single record. */
     private boolean answerShape;
@@ -128,16 +129,24 @@ final class Job {
         return stage;
     }
 
-    /** The answer could not be published: publish its substitute, an error result with {@code code}, from now on. */
-    void substituteWith(ErrorCode code, String message, String details) {
+    /**
+     * The answer could not be published: it is replaced by an error result with {@code failure}, which is recorded in
+     * the result log first and then published (on the default results topic) like any answer.
+     */
+    void substituteWith(String requestId, Outcome.Failure failure) {
         stage = Stage.SUBSTITUTE;
-        substitute = new Substitute(code, message, details);
+        substitute = new Substitute(requestId, failure, false);
         countedFailures = 0;
     }
 
-    /** The substitute's error, when {@link #stage()} is SUBSTITUTE. */
+    /** The substitute being published, or null. */
     Substitute substitute() {
         return substitute;
+    }
+
+    /** The substitute is in the result log: from now on every plan of the record publishes it. */
+    void substituteRecorded() {
+        substitute = new Substitute(substitute.requestId(), substitute.failure(), true);
     }
 
     /** Neither the answer nor its substitute can be published: dead-letter the original record from now on. */
@@ -151,6 +160,20 @@ final class Job {
     /** Why the record is dead-lettered, when {@link #stage()} is DEAD_LETTER. */
     DeadLetter deadLetter() {
         return deadLetter;
+    }
+
+    /** How compact its dead letter must be ({@link DeadLetters#of}): 0 in full. */
+    int deadLetterCompaction() {
+        return deadLetterCompaction;
+    }
+
+    /** Its dead letter was too large: the next is sent with less; false when it cannot shrink further. */
+    boolean compactDeadLetter() {
+        if (deadLetterCompaction >= DeadLetters.MAX_COMPACTION) {
+            return false;
+        }
+        deadLetterCompaction++;
+        return true;
     }
 
     /** Whether the job executed once already (its ordering chain moved on then). */
@@ -204,8 +227,8 @@ final class Job {
         answer = null;
     }
 
-    /** The error of a substitute answer. */
-    record Substitute(ErrorCode code, String message, String details) {
+    /** The error result that replaces an answer, and whether it is recorded yet. */
+    record Substitute(String requestId, Outcome.Failure failure, boolean recorded) {
     }
 
     /** Where and why a record is dead-lettered. */

@@ -1,6 +1,7 @@
 package io.integration.worker.messaging;
 
 import io.integration.worker.execution.ErrorCode;
+import io.integration.worker.execution.Outcome;
 import io.integration.worker.execution.OwnershipLostException;
 import java.time.Clock;
 import java.time.Duration;
@@ -112,9 +113,14 @@ final class JobRunner {
 
     /**
      * One try: plan (from the result log after the first, so a repeat builds identical records), then send what was
-     * not acknowledged yet.
+     * not acknowledged yet. Nothing escapes: a job that is neither finished nor scheduled again would stall its partition.
      */
     private void execute(Job job) {
+        if (job.abandoned() && job.stage() != null) {
+            // Its partition has a new owner, which answers it from the result log: nothing more is published from here.
+            finished.add(job);
+            return;
+        }
         OutputPlanner.Plan.Publish publish;
         try {
             publish = plan(job);
@@ -122,23 +128,8 @@ final class JobRunner {
             log.info("Record {}: {}", job.where(), e.getMessage());
             retryLater(job, e, "ownership"); // still fenced after waiting: try again once the loop has settled it
             return;
-        } catch (RuntimeException e) {
-            if (SendFailures.transientWhilePlanning(e)) {
-                retryLater(job, e, "transient");
-            } else if (job.stage() == Job.Stage.DEAD_LETTER) {
-                // Nothing is left to fall back to, and giving up would lose the record: say so loudly, keep trying.
-                log.error("Record {}: its dead letter cannot be built; tried again", job.where(), e);
-                retryLater(job, e, "dead-letter");
-            } else if (job.stage() == Job.Stage.SUBSTITUTE) {
-                escalateFurther(job, e);
-            } else if (job.countedFailure() < maxPublishAttempts) {
-                log.error("Record {} failed unexpectedly; it will be tried again", job.where(), e);
-                retryLater(job, e, "unexpected");
-            } else {
-                log.error("Record {} failed {} times the same way; it goes to {}", job.where(), maxPublishAttempts, topics.deadLetter(), e);
-                job.deadLetterWith(DeadLetters.Stage.EXECUTION, e);
-                restart(job);
-            }
+        } catch (RuntimeException | StackOverflowError e) {
+            planningFailed(job, e);
             return;
         }
         if (publish == null) {
@@ -148,10 +139,34 @@ final class JobRunner {
         send(job);
     }
 
+    private void planningFailed(Job job, Throwable e) {
+        if (SendFailures.transientWhilePlanning(e)) {
+            retryLater(job, e, "transient");
+        } else if (job.stage() == Job.Stage.DEAD_LETTER) {
+            // Nothing is left to fall back to, and giving up would lose the record: say so loudly, keep trying.
+            log.error("Record {}: its dead letter cannot be built; tried again", job.where(), e);
+            retryLater(job, e, "dead-letter");
+        } else if (job.stage() == Job.Stage.SUBSTITUTE) {
+            escalateFurther(job, e);
+        } else if (job.countedFailure() < maxPublishAttempts) {
+            log.error("Record {} failed unexpectedly; it will be tried again", job.where(), e);
+            retryLater(job, e, "unexpected");
+        } else {
+            log.error("Record {} failed {} times the same way; it goes to {}", job.where(), maxPublishAttempts, topics.deadLetter(), e);
+            job.deadLetterWith(DeadLetters.Stage.EXECUTION, e);
+            restart(job);
+        }
+    }
+
     /** The records of this try, or null when the job waits in place. */
     private OutputPlanner.Plan.Publish plan(Job job) {
         if (job.stage() == Job.Stage.DEAD_LETTER) {
-            return planner.deadLetter(job, job.deadLetter().stage(), job.deadLetter().cause());
+            advanceChain(job); // a job dead-lettered before it executed must not hold its chain's later requests
+            return planner.deadLetter(job, job.deadLetter().stage(), job.deadLetter().cause(), job.deadLetterCompaction());
+        }
+        if (job.substitute() != null && !job.substitute().recorded()) {
+            planner.recordSubstitute(job.substitute().requestId(), job.substitute().failure());
+            job.substituteRecorded();
         }
         OutputPlanner.Plan.Publish publish = switch (planner.plan(job, fence.forJob(job))) {
             case OutputPlanner.Plan.WaitInPlace wait -> {
@@ -164,21 +179,20 @@ final class JobRunner {
             }
             case OutputPlanner.Plan.Publish p -> p;
         };
-        if (publish == null) {
-            return null;
+        if (publish != null) {
+            advanceChain(job);
         }
+        return publish;
+    }
+
+    /** The next request of an ordering chain may run once this one has executed (or given up); acks are awaited separately. */
+    private void advanceChain(Job job) {
         if (!job.executedOnce()) {
-            // The next request of an ordering chain may run once this one has executed; acks are awaited separately.
             Job next = job.leaveChain();
             if (next != null) {
                 start(next);
             }
         }
-        if (job.stage() == Job.Stage.SUBSTITUTE && publish.answer() != null) {
-            Job.Substitute s = job.substitute();
-            return planner.substitute(publish.answer(), s.code(), s.message(), s.details());
-        }
-        return publish;
     }
 
     /**
@@ -205,7 +219,16 @@ final class JobRunner {
                 return null;
             }));
         }
-        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).whenComplete((ok, ignored) -> sent(job, errors));
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).whenComplete((ok, ignored) -> {
+            try {
+                sent(job, errors);
+            } catch (RuntimeException | StackOverflowError e) {
+                // Never lost in a callback: the job would be neither finished nor tried again.
+                log.error("Record {}: handling its acknowledgements failed; tried again", job.where(), e);
+                job.forgetOutputs();
+                retryLater(job, e, "unexpected");
+            }
+        });
     }
 
     private void sent(Job job, Throwable[] errors) {
@@ -263,7 +286,15 @@ final class JobRunner {
                 if (answer == null) {
                     log.warn("Record {}: {} refused its record ({}); the original goes to {}", job.where(), output.topic(), error.toString(),
                             topics.deadLetter());
-                    job.deadLetterWith(DeadLetters.Stage.OUTPUT, error);
+                    if (job.poison() != null) {
+                        // Its dead letter itself was refused: the same dead letter, smaller if that was the problem.
+                        job.deadLetterWith(job.poison().stage(), job.poison());
+                        if (SendFailures.tooLarge(error)) {
+                            job.compactDeadLetter();
+                        }
+                    } else {
+                        job.deadLetterWith(DeadLetters.Stage.OUTPUT, error);
+                    }
                     restart(job);
                     return;
                 }
@@ -273,11 +304,18 @@ final class JobRunner {
                 String message = (resultFailed ? "the result" : "the event") + " cannot be published to '" + output.topic() + "': "
                         + error.getClass().getSimpleName() + ": " + error.getMessage();
                 log.warn("Request {}: {}; answered with {} on {}", answer.result().requestId(), message, code, topics.results());
-                job.substituteWith(code, message, "{\"recordBytes\":" + OutputPlanner.size(output) + "}");
+                // Recorded before it is published, so a redelivery answers the same way, never with the original too.
+                job.substituteWith(answer.result().requestId(), new Outcome.Failure(code, message, false, null,
+                        "{\"recordBytes\":" + OutputPlanner.size(output) + "}"));
                 restart(job);
             }
             case SUBSTITUTE -> escalateFurther(job, error);
             case DEAD_LETTER -> {
+                if (SendFailures.tooLarge(error) && job.compactDeadLetter()) {
+                    log.warn("Record {}: its dead letter is too large for {}; sent again with less", job.where(), topics.deadLetter());
+                    restart(job);
+                    return;
+                }
                 // The dead letter is the last resort: it is never given up, or the record would be lost.
                 log.error("Record {}: its dead letter cannot be published to {}: {}; tried again", job.where(), topics.deadLetter(), error.toString());
                 retryLater(job, error, "dead-letter");

@@ -66,6 +66,9 @@ public final class KafkaMessaging {
         Map<String, Object> producerProps = new HashMap<>(settings.kafka());
         producerProps.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
         producerProps.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "integration-worker-producer");
+        // A send waits at most this long for a topic's metadata or buffer space (the client's default is a minute): a
+        // reply topic that does not exist is known within a few tries, and an outage is retried by the loop anyway.
+        producerProps.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
         producerProps.putAll(settings.producer());
         // A result counts as published only when all in-sync replicas have it; retries must not duplicate or reorder.
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -1,8 +1,6 @@
 package io.integration.worker.messaging;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,24 +23,23 @@ final class OffsetCommits {
 
     private final Consumer<byte[], byte[]> consumer;
     private final Map<TopicPartition, PartitionTracker> trackers;
-    private final Clock clock;
     private final FailureLog failures = new FailureLog(log);
-    private Instant last = Instant.EPOCH;
+    /** When the last asynchronous commit was sent ({@link System#nanoTime()}: a wall-clock step must not stop commits). */
+    private long lastNanos = System.nanoTime() - INTERVAL.toNanos();
 
     /** {@code trackers}: the loop's live map of assigned partitions (read here, owned by the loop). */
-    OffsetCommits(Consumer<byte[], byte[]> consumer, Map<TopicPartition, PartitionTracker> trackers, Clock clock) {
+    OffsetCommits(Consumer<byte[], byte[]> consumer, Map<TopicPartition, PartitionTracker> trackers) {
         this.consumer = consumer;
         this.trackers = trackers;
-        this.clock = clock;
     }
 
     /** Sends an asynchronous commit of everything newly committable, at most every 200 ms. */
     void commitAsync() {
-        Instant now = clock.instant();
-        if (now.isBefore(last.plus(INTERVAL))) {
+        long now = System.nanoTime();
+        if (now - lastNanos < INTERVAL.toNanos()) {
             return;
         }
-        last = now;
+        lastNanos = now;
         Map<TopicPartition, PartitionTracker> sentTo = new HashMap<>();
         Map<TopicPartition, OffsetAndMetadata> offsets = committable(trackers.keySet(), false, sentTo);
         if (offsets.isEmpty()) {

@@ -63,7 +63,7 @@ final class OutputPlanner {
         if (job.poison() != null) {
             PoisonRecordException poison = job.poison();
             log.warn("Poison record {} goes to {}: {}", job.where(), topics.deadLetter(), poison.getMessage());
-            return deadLetter(job, poison.stage(), poison);
+            return deadLetter(job, poison.stage(), poison, job.deadLetterCompaction());
         }
         return switch (job.decoded()) {
             case DecodedRequest.Valid v -> {
@@ -92,20 +92,33 @@ final class OutputPlanner {
     }
 
     /**
-     * The substitute for an answer that cannot be published: the same result with {@code code} and
-     * {@code message}, on the default results topic. Derived from the recorded result only, so a repeat builds
-     * the identical substitute.
+     * Records that {@code requestId} is answered with {@code failure} instead of its result, which could not be published:
+     * the next plan of the record (and of any redelivery) publishes that substitute on the default results topic.
      */
-    Plan.Publish substitute(Answer failed, ErrorCode code, String message, String details) {
+    void recordSubstitute(String requestId, Outcome.Failure failure) {
+        executor.substitute(requestId, failure);
+    }
+
+    /**
+     * The substitute for an answer that cannot be published: the same result with {@code code} and {@code message},
+     * on the default results topic. Derived from the recorded result only, so a repeat builds the identical substitute.
+     */
+    private Plan.Publish substitute(Answer failed, ErrorCode code, String message, String details) {
         ExecutionResult result = failed.result().withOutcome(new Outcome.Failure(code, message, false, null, details));
         Answer substitute = new Answer(result, failed.format(), failed.attributes(), topics.results());
         return new Plan.Publish(substitute, List.of(encoder.result(topics.results(), result, failed.format()),
                 encoder.event(topics.events(), result, failed.attributes())));
     }
 
-    /** The dead letter of {@code job}'s original record. */
-    Plan.Publish deadLetter(Job job, DeadLetters.Stage stage, Throwable why) {
-        return new Plan.Publish(null, List.of(DeadLetters.of(topics.deadLetter(), job.record(), stage, why)));
+    /** Answers about the answer itself (it could not go where asked) always go to the default results topic. */
+    private static boolean substituted(ExecutionResult result) {
+        return result.outcome() instanceof Outcome.Failure f
+                && (f.code() == ErrorCode.REPLY_TO_NOT_ALLOWED || f.code() == ErrorCode.RESULT_TOO_LARGE);
+    }
+
+    /** The dead letter of {@code job}'s original record, as compact as {@code compaction} says ({@link DeadLetters#of}). */
+    Plan.Publish deadLetter(Job job, DeadLetters.Stage stage, Throwable why, int compaction) {
+        return new Plan.Publish(null, List.of(DeadLetters.of(topics.deadLetter(), job.record(), stage, why, compaction)));
     }
 
     /** What the producer counts against {@code max.request.size}, with room for the record batch's own overhead. */
@@ -128,7 +141,7 @@ final class OutputPlanner {
      * say) is answered with the substitute right away.
      */
     private Plan.Publish answer(ExecutionResult result, String replyTo, WireFormat format, Map<String, String> attributes) {
-        String resultTopic = replyTo == null || replyTo.isBlank() ? topics.results() : replyTo;
+        String resultTopic = replyTo == null || replyTo.isBlank() || substituted(result) ? topics.results() : replyTo;
         Answer answer = new Answer(result, format, attributes, resultTopic);
         try {
             ProducerRecord<byte[], byte[]> record = encoder.result(resultTopic, result, format);

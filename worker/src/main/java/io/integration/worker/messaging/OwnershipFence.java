@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.slf4j.Logger;
@@ -22,6 +23,9 @@ import org.slf4j.LoggerFactory;
 final class OwnershipFence {
 
     private static final Logger log = LoggerFactory.getLogger(OwnershipFence.class);
+
+    /** Each confirmation call is short: the loop thread must not wait the client's default minute for an absent coordinator. */
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Duration lease;
     /** When the last poll returned ({@link System#nanoTime()}). */
@@ -63,20 +67,23 @@ final class OwnershipFence {
     }
 
     private void settle(Consumer<?, ?> consumer) {
-        Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
-        consumer.committed(consumer.assignment()).forEach((partition, offset) -> {
-            if (offset != null) {
-                committed.put(partition, offset);
-            }
-        });
         try {
+            Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+            consumer.committed(consumer.assignment(), SETTLE_TIMEOUT).forEach((partition, offset) -> {
+                if (offset != null) {
+                    committed.put(partition, offset);
+                }
+            });
             // Re-committing what is committed changes nothing but is refused for a member of an old generation.
             // With nothing committed yet there is nothing to send: the fence lifts on the polls' word alone.
-            consumer.commitSync(committed);
+            consumer.commitSync(committed, SETTLE_TIMEOUT);
             raised = false;
             log.info("Partitions {} confirmed after the stall; calls go on", consumer.assignment());
         } catch (CommitFailedException | RebalanceInProgressException e) {
             log.warn("This worker's generation is over ({}); the next poll rejoins and abandons what it lost", e.getClass().getSimpleName());
+        } catch (KafkaException e) {
+            // The coordinator is away (timeout, not coordinator): the fence stays up and the next polls ask again.
+            log.warn("Partitions not confirmed after the stall ({}); calls keep waiting", e.toString());
         }
     }
 

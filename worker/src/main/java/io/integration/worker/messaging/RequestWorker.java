@@ -87,8 +87,8 @@ public final class RequestWorker implements Runnable {
     private final FailureLog failures = new FailureLog(log);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
-    /** When the drain must be over ({@link System#nanoTime()}); Long.MAX_VALUE until stopping. Poll thread only. */
-    private long drainDeadline = Long.MAX_VALUE;
+    /** When the drain must be over ({@link System#nanoTime()}); Long.MAX_VALUE until {@link #stop()}. */
+    private volatile long drainDeadline = Long.MAX_VALUE;
 
     RequestWorker(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, RequestDecoder decoder, OutputEncoder encoder,
                   JobRunner runner, Topics topics, Limits limits, OwnershipFence fence, Clock clock) {
@@ -101,7 +101,7 @@ public final class RequestWorker implements Runnable {
         this.limits = limits;
         this.fence = fence;
         this.clock = clock;
-        this.commits = new OffsetCommits(consumer, trackers, clock);
+        this.commits = new OffsetCommits(consumer, trackers);
     }
 
     @Override
@@ -111,7 +111,6 @@ public final class RequestWorker implements Runnable {
             while (!stopping) {
                 cycle();
             }
-            drainDeadline = System.nanoTime() + limits.drainTimeout().toNanos();
             drain();
         } catch (RuntimeException e) {
             log.error("Worker loop failed; closing", e);
@@ -121,9 +120,15 @@ public final class RequestWorker implements Runnable {
         }
     }
 
-    /** Asks the loop to stop fetching, drain in-flight work, commit and close. Returns at once. */
+    /**
+     * Asks the loop to stop fetching, drain in-flight work, commit and close, all within the drain timeout from now
+     * (even when the loop is inside a rebalance callback at this moment). Returns at once.
+     */
     public void stop() {
-        stopping = true;
+        if (!stopping) {
+            drainDeadline = System.nanoTime() + limits.drainTimeout().toNanos();
+            stopping = true;
+        }
     }
 
     /** Waits until the loop has closed its clients. */
@@ -291,8 +296,8 @@ public final class RequestWorker implements Runnable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             // While stopping (the consumer leaves the group on close), the drain already had its time: no more waiting.
-            long deadline = Math.min(System.nanoTime() + limits.revokeTimeout().toNanos(), drainDeadline);
-            while (busy(partitions) && System.nanoTime() < deadline) {
+            long deadline = System.nanoTime() + limits.revokeTimeout().toNanos();
+            while (busy(partitions) && System.nanoTime() < Math.min(deadline, drainDeadline)) {
                 collectFinished();
                 fence.alive();
                 sleep();

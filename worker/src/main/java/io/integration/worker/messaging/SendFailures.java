@@ -1,6 +1,7 @@
 package io.integration.worker.messaging;
 
 import io.integration.wire.SchemaRegistryException;
+import io.integration.worker.execution.OwnershipLostException;
 import io.integration.worker.store.StoreUnavailableException;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.errors.InvalidTopicException;
@@ -35,26 +36,41 @@ final class SendFailures {
      */
     static Kind ofSend(Throwable failure, boolean replyTopic, boolean brokerUp) {
         Throwable e = unwrap(failure);
-        if (e instanceof RecordTooLargeException || e instanceof RecordBatchTooLargeException || e instanceof InvalidTopicException
-                || e instanceof TopicAuthorizationException || e instanceof SerializationException) {
+        if (e instanceof RecordTooLargeException || e instanceof RecordBatchTooLargeException || e instanceof SerializationException) {
             return Kind.PERMANENT;
         }
-        if ((e instanceof UnknownTopicOrPartitionException || e instanceof TimeoutException) && replyTopic && brokerUp) {
-            // The worker's own topics take writes, this one does not: the topic is missing or unwritable, not the broker.
+        if (e instanceof InvalidTopicException || e instanceof TopicAuthorizationException) {
+            // A requester's topic: its own problem. One of the worker's: a deployment problem every record shares —
+            // waiting for the operator beats dead-lettering the whole stream.
+            return replyTopic ? Kind.PERMANENT : Kind.TRANSIENT;
+        }
+        if (replyTopic && brokerUp && neverSent(e)) {
+            // The worker's own topics take writes, this one does not appear: the topic is missing, not the broker.
             return Kind.SUSPECT;
         }
         if (e instanceof RetriableException) {
             return Kind.TRANSIENT;
         }
-        // Fatal client states (authentication, a closed producer) are not the record's fault either; a bounded count
-        // would dead-letter every record of the partition. They are retried, loudly.
-        return e instanceof org.apache.kafka.common.errors.ApiException ? Kind.SUSPECT : Kind.TRANSIENT;
+        // An unexpected broker answer for a requester's topic may be that topic's; on the worker's own topics, and for
+        // fatal client states (authentication, a closed producer), a bounded count would dead-letter every record of
+        // the partition: those are retried, loudly.
+        return replyTopic && e instanceof org.apache.kafka.common.errors.ApiException ? Kind.SUSPECT : Kind.TRANSIENT;
+    }
+
+    /**
+     * Whether the record certainly never reached the broker: its topic was unknown, or the producer timed out waiting
+     * for the topic's metadata. A delivery timeout of a batch already sent is ambiguous (it may be written) and is not
+     * counted here: substituting an answer that may already be out would publish two different results.
+     */
+    private static boolean neverSent(Throwable e) {
+        return e instanceof UnknownTopicOrPartitionException
+                || (e instanceof TimeoutException && String.valueOf(e.getMessage()).contains("not present in metadata"));
     }
 
     /** Whether a failure while planning a record's outputs (executing, encoding) is the infrastructure's, not the record's. */
     static boolean transientWhilePlanning(Throwable failure) {
         Throwable e = unwrap(failure);
-        return e instanceof StoreUnavailableException || e instanceof RetriableException
+        return e instanceof StoreUnavailableException || e instanceof RetriableException || e instanceof OwnershipLostException
                 || (e instanceof SchemaRegistryException s && s.retriable());
     }
 

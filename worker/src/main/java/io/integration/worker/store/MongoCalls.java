@@ -1,11 +1,17 @@
 package io.integration.worker.store;
 
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.ErrorCategory;
 import java.util.function.Supplier;
+import org.bson.BsonSerializationException;
 
-/** Runs a MongoDB operation and turns connectivity failures into {@link StoreUnavailableException}. */
+/**
+ * Runs a MongoDB operation and classifies its failures: connectivity and timeouts become
+ * {@link StoreUnavailableException} (wait and try again), a write the server refuses for the document's own
+ * sake becomes {@link StoreRejectedException} (trying again cannot help).
+ */
 public final class MongoCalls {
 
     private MongoCalls() {
@@ -22,10 +28,25 @@ public final class MongoCalls {
             if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
                 throw e;
             }
-            throw new StoreUnavailableException("MongoDB " + what + " failed: " + e.getMessage(), e);
+            throw classify(what, e, e.getError().getCategory());
+        } catch (MongoBulkWriteException e) {
+            ErrorCategory category = e.getWriteErrors().isEmpty() ? ErrorCategory.UNCATEGORIZED
+                    : ErrorCategory.fromErrorCode(e.getWriteErrors().getFirst().getCode());
+            throw e.getWriteErrors().isEmpty() ? new StoreUnavailableException("MongoDB " + what + " failed: " + e.getMessage(), e)
+                    : classify(what, e, category);
         } catch (MongoException e) {
             throw new StoreUnavailableException("MongoDB " + what + " failed: " + e.getMessage(), e);
+        } catch (BsonSerializationException e) {
+            // Raised by the driver before anything is sent, e.g. a document over 16 MiB: the same every time.
+            throw new StoreRejectedException("MongoDB " + what + " refused: " + e.getMessage(), e);
         }
+    }
+
+    /** A write error the server answered: waiting helps only a timeout; anything else is the document's own. */
+    private static RuntimeException classify(String what, MongoException e, ErrorCategory category) {
+        return category == ErrorCategory.EXECUTION_TIMEOUT
+                ? new StoreUnavailableException("MongoDB " + what + " failed: " + e.getMessage(), e)
+                : new StoreRejectedException("MongoDB " + what + " refused: " + e.getMessage(), e);
     }
 
     /** {@link #call} for operations without a result. */

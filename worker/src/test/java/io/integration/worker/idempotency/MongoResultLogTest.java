@@ -9,6 +9,7 @@ import io.integration.embedded.EmbeddedMongo;
 import io.integration.worker.execution.ErrorCode;
 import io.integration.worker.execution.ExecutionResult;
 import io.integration.worker.execution.Outcome;
+import io.integration.worker.store.StoreRejectedException;
 import io.integration.worker.store.StoreUnavailableException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,6 +79,38 @@ class MongoResultLogTest {
                 assertThat(unknown.get(i).get()).isTrue();
             }
         }
+    }
+
+    @Test
+    void aSubstituteReplacesTheRecordedOutcomeOnceAndForAll() {
+        MongoResultLog log = new MongoResultLog(client.getDatabase("substitutes"));
+        ExecutionResult original = log.recordIfAbsent(result("s-1", new Outcome.Success("{\"big\":true}")));
+        Outcome.Failure tooLarge = new Outcome.Failure(ErrorCode.RESULT_TOO_LARGE, "2 MB", false, null, "{\"recordBytes\":2000000}");
+
+        assertThat(log.substitute("s-1", tooLarge)).contains(original.withOutcome(tooLarge));
+        assertThat(log.substitute("s-1", Outcome.Failure.of(ErrorCode.REPLY_TO_NOT_ALLOWED, "later"))).as("the first substitute wins")
+                .contains(original.withOutcome(tooLarge));
+        assertThat(log.find("s-1")).contains(original.withOutcome(tooLarge));
+        assertThat(log.substitute("unknown", tooLarge)).isEmpty();
+    }
+
+    @Test
+    void aDocumentTheServerCannotHoldIsRejectedWithoutFailingTheOthersOfItsBatch() throws Exception {
+        MongoResultLog log = new MongoResultLog(client.getDatabase("rejected"));
+        String huge = "{\"x\":\"" + "x".repeat(17 * 1024 * 1024) + "\"}";
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<ExecutionResult> tooLarge = callers.submit(() -> log.recordIfAbsent(result("huge", new Outcome.Success(huge))));
+            List<Future<ExecutionResult>> others = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                String id = "ok-" + i;
+                others.add(callers.submit(() -> log.recordIfAbsent(result(id, new Outcome.Success("{}")))));
+            }
+            assertThatThrownBy(tooLarge::get).hasCauseInstanceOf(StoreRejectedException.class);
+            for (Future<ExecutionResult> other : others) {
+                assertThat(other.get().succeeded()).isTrue();
+            }
+        }
+        assertThat(log.find("huge")).isEmpty();
     }
 
     @Test

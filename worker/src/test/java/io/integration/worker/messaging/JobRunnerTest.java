@@ -133,7 +133,8 @@ class JobRunnerTest {
     @Test
     void whenNotEvenTheErrorResultCanBePublishedTheOriginalGoesToTheDeadLetterTopic() {
         recordSuccess("big", "{}");
-        producer.fail(r -> r.topic().equals(TOPICS.results()), () -> new TopicAuthorizationException("denied"), Integer.MAX_VALUE);
+        // A results topic whose max.message.bytes is smaller than any result: not even the error result fits.
+        producer.fail(r -> r.topic().equals(TOPICS.results()), () -> new RecordTooLargeException("topic limit 100 bytes"), Integer.MAX_VALUE);
 
         Job job = runToTheEnd(kit.job(request(7, json("big", ""))));
 
@@ -144,6 +145,65 @@ class JobRunnerTest {
             assertThat(header(letter, "integration.error.stage")).isEqualTo("OUTPUT");
             assertThat(header(letter, "integration.error.offset")).isEqualTo("7");
         });
+    }
+
+    @Test
+    void aSubstituteIsRecordedSoARedeliveryAnswersTheSameWayEvenOnceTheReplyTopicWorks() {
+        producer.fail(r -> r.topic().equals("replies.gone"), () -> new UnknownTopicOrPartitionException("no such topic"), 2);
+        runToTheEnd(kit.job(request(0, json("ordinary", ""))));
+        runToTheEnd(kit.job(request(1, json("r7", ",\"replyTo\":\"replies.gone\""))));
+
+        runToTheEnd(kit.job(request(1, json("r7", ",\"replyTo\":\"replies.gone\"")))); // redelivered; the topic works now
+
+        assertThat(producer.sentTo("replies.gone")).as("never the original after its substitute").isEmpty();
+        assertThat(producer.sentTo(TOPICS.results())).filteredOn(r -> r.contains("\"r7\"")).hasSize(2)
+                .allSatisfy(r -> assertThat(r).contains("REPLY_TO_NOT_ALLOWED")).containsOnly(producer.sentTo(TOPICS.results()).stream()
+                        .filter(r -> r.contains("\"r7\"")).findFirst().orElseThrow());
+    }
+
+    @Test
+    void aDeadLetterTooLargeForTheTopicIsSentAgainWithoutTheStackTraceThenWithoutTheValue() {
+        producer.fail(r -> r.topic().equals(TOPICS.deadLetter()) && r.headers().lastHeader("integration.error.value.dropped") == null,
+                () -> new RecordTooLargeException("too large"), Integer.MAX_VALUE);
+
+        runToTheEnd(kit.job(request(4, "definitely not a request")));
+
+        assertThat(producer.refused).hasSize(2);
+        assertThat(producer.history()).singleElement().satisfies(letter -> {
+            assertThat(letter.value()).isNull();
+            assertThat(header(letter, "integration.error.value.dropped")).isEqualTo("24");
+            assertThat(header(letter, "integration.error.stage")).isEqualTo("DESERIALIZATION");
+            assertThat(letter.headers().lastHeader("integration.error.exception.stacktrace")).isNull();
+        });
+    }
+
+    @Test
+    void theWorkersOwnTopicRefusingWritesIsWaitedOutNotBlamedOnTheRecord() {
+        producer.fail(r -> r.topic().equals(TOPICS.events()), () -> new TopicAuthorizationException("ACL changed"), 2);
+
+        runToTheEnd(kit.job(request(0, json("r8", ""))));
+
+        assertThat(producer.history().stream().filter(r -> r.topic().equals(TOPICS.deadLetter()))).isEmpty();
+        assertThat(producer.sentTo(TOPICS.results())).singleElement().satisfies(r -> assertThat(r).contains("INSTANCE_NOT_FOUND"));
+        assertThat(producer.sentTo(TOPICS.events())).hasSize(1);
+    }
+
+    @Test
+    void anOrderedRequestDeadLetteredBeforeItExecutedLetsItsChainGoOn() {
+        kit.results.findFailure = () -> new IllegalStateException("bug");
+        PartitionTracker tracker = new PartitionTracker();
+        Job first = Job.of(request(0, json("k1", ",\"orderingKey\":\"k\"")), tracker,
+                kit.decoder.decode(json("k1", ",\"orderingKey\":\"k\"").getBytes(StandardCharsets.UTF_8)), null);
+        Job second = Job.of(request(1, json("k2", ",\"orderingKey\":\"k\"")), tracker,
+                kit.decoder.decode(json("k2", ",\"orderingKey\":\"k\"").getBytes(StandardCharsets.UTF_8)), null);
+        assertThat(first.enterChain()).isTrue();
+        assertThat(second.enterChain()).isFalse();
+
+        runner.start(first);
+        await().atMost(Duration.ofSeconds(20)).until(() -> producer.history().stream().anyMatch(r -> r.topic().equals(TOPICS.deadLetter())));
+        kit.results.findFailure = null;
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> producer.sentTo(TOPICS.results()).stream().anyMatch(r -> r.contains("\"k2\"")));
     }
 
     @Test

@@ -61,6 +61,12 @@ final class LoopKit {
         public ExecutionResult recordIfAbsent(ExecutionResult result) {
             return recorded.computeIfAbsent(result.requestId(), id -> result);
         }
+
+        @Override
+        public Optional<ExecutionResult> substitute(String requestId, io.integration.worker.execution.Outcome.Failure failure) {
+            return Optional.ofNullable(recorded.computeIfPresent(requestId, (id, r) -> r.outcome() instanceof io.integration.worker.execution.Outcome.Failure f
+                    && (f.code().name().equals("REPLY_TO_NOT_ALLOWED") || f.code().name().equals("RESULT_TOO_LARGE")) ? r : r.withOutcome(failure)));
+        }
     }
 
     /** Completes sends at once, except those matching a scripted failure, which fail (without reaching the history). */

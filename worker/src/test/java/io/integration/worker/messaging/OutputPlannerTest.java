@@ -6,6 +6,7 @@ import static io.integration.worker.messaging.LoopKit.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.integration.worker.execution.ErrorCode;
+import io.integration.worker.execution.Outcome;
 import io.integration.worker.execution.Ownership;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -37,12 +38,12 @@ class OutputPlannerTest {
     }
 
     @Test
-    void aSubstituteIsBuiltFromTheRecordedResultAloneSoARepeatIsIdentical() {
-        OutputPlanner.Answer answer = plan(json("r3", ",\"replyTo\":\"replies.team\"")).answer();
-        OutputPlanner.Answer again = plan(json("r3", ",\"replyTo\":\"replies.team\"")).answer();
+    void aRecordedSubstituteIsAnsweredOnTheResultsTopicWhateverTheReplyToAndIdenticallyEachTime() {
+        plan(json("r3", ",\"replyTo\":\"replies.team\""));
+        kit.planner.recordSubstitute("r3", new Outcome.Failure(ErrorCode.REPLY_TO_NOT_ALLOWED, "gone", false, null, null));
 
-        OutputPlanner.Plan.Publish one = kit.planner.substitute(answer, ErrorCode.REPLY_TO_NOT_ALLOWED, "gone", null);
-        OutputPlanner.Plan.Publish two = kit.planner.substitute(again, ErrorCode.REPLY_TO_NOT_ALLOWED, "gone", null);
+        OutputPlanner.Plan.Publish one = plan(json("r3", ",\"replyTo\":\"replies.team\""));
+        OutputPlanner.Plan.Publish two = plan(json("r3", ",\"replyTo\":\"replies.team\""));
 
         assertThat(one.records()).extracting(ProducerRecord::topic).containsExactly(TOPICS.results(), TOPICS.events());
         assertThat(text(one.records().get(0))).contains("\"code\":\"REPLY_TO_NOT_ALLOWED\"", "\"requestId\":\"r3\"");

@@ -68,23 +68,23 @@ public final class HttpAdapter implements Adapter {
         String what = binding.verb() + " " + path;
 
         long deadlineNanos = System.nanoTime() + call.timeout().toNanos();
-        CappedBodySubscriber[] body = new CappedBodySubscriber[1];
+        Body body = new Body();
         CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request,
-                info -> body[0] = new CappedBodySubscriber(call.maxResponseBytes(), budget, deadlineNanos));
+                info -> body.create(call.maxResponseBytes(), budget, deadlineNanos));
         HttpResponse<byte[]> response;
         try {
             response = future.get(call.timeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            release(body[0]);
+            body.abandon();
             throw new AdapterException.Timeout(what + " did not complete within " + call.timeout().toMillis() + " ms");
         } catch (InterruptedException e) {
             future.cancel(true);
-            release(body[0]);
+            body.abandon();
             Thread.currentThread().interrupt();
             throw new AdapterException.Timeout(what + " was interrupted (worker shutting down)");
         } catch (ExecutionException e) {
-            release(body[0]);
+            body.abandon();
             throw translate(what, e.getCause(), call);
         }
         int status = response.statusCode();
@@ -95,22 +95,22 @@ public final class HttpAdapter implements Adapter {
                 if (gzip) {
                     bytes = Gzip.inflate(bytes, call.maxResponseBytes(), what);
                     // The inflated body is what stays on the heap: it counts too.
-                    if (!body[0].reservation().grow(bytes.length, deadlineNanos)) {
+                    if (!body.reservation().grow(bytes.length, deadlineNanos)) {
                         throw new AdapterException.Timeout(what + ": response bodies in flight used the whole worker.max.in.flight.bytes budget ("
                                 + budget.capacity() + " bytes) until the call's deadline");
                     }
                 }
-                return new AdapterResponse(status, response.headers().map(), bytes, body[0].reservation());
+                return new AdapterResponse(status, response.headers().map(), bytes, body.reservation());
             } catch (InterruptedException e) {
-                release(body[0]);
+                body.abandon();
                 Thread.currentThread().interrupt();
                 throw new AdapterException.Timeout(what + " was interrupted (worker shutting down)");
             } catch (AdapterException | RuntimeException e) {
-                release(body[0]);
+                body.abandon();
                 throw e;
             }
         }
-        release(body[0]);
+        body.abandon();
         Duration wait = RetryAfter.parse(response.headers().firstValue("retry-after").orElse(null), clock);
         if (wait == null && status == 429) {
             wait = RetryAfter.fromReset(response.headers().firstValue("x-ratelimit-reset").orElse(null), clock);
@@ -118,9 +118,31 @@ public final class HttpAdapter implements Adapter {
         throw new AdapterException.UpstreamStatus(what + " answered " + status + snippet(response.body()), status, wait);
     }
 
-    private static void release(CappedBodySubscriber body) {
-        if (body != null) {
-            body.reservation().release();
+    /**
+     * The body subscriber the client creates on its own thread, possibly after this call gave up on the response: a
+     * body abandoned before or after it exists gives its bytes back and takes no more, so no reservation leaks.
+     */
+    private static final class Body {
+        private CappedBodySubscriber subscriber;
+        private boolean abandoned;
+
+        synchronized CappedBodySubscriber create(long cap, ByteBudget budget, long deadlineNanos) {
+            subscriber = new CappedBodySubscriber(cap, budget, deadlineNanos);
+            if (abandoned) {
+                subscriber.reservation().release(); // a released reservation refuses to grow: the body fails at once
+            }
+            return subscriber;
+        }
+
+        synchronized void abandon() {
+            abandoned = true;
+            if (subscriber != null) {
+                subscriber.reservation().release();
+            }
+        }
+
+        synchronized ByteBudget.Reservation reservation() {
+            return subscriber.reservation();
         }
     }
 
