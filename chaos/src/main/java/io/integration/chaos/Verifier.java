@@ -139,6 +139,7 @@ final class Verifier {
         static CallLog of(String log, Generator.Plan plan) {
             Map<String, Integer> perRequest = new HashMap<>();
             Map<String, Integer> highestSeq = new HashMap<>();
+            Map<String, String> lastOfKey = new HashMap<>();
             long violations = 0;
             long total = 0;
             for (String line : log.split("\n")) {
@@ -149,9 +150,16 @@ final class Verifier {
                 total++;
                 perRequest.merge(f[0], 1, Integer::sum);
                 int seq = Integer.parseInt(f[3]);
-                Integer highest = highestSeq.merge(f[1] + "/" + f[2], seq, Math::max);
+                String key = f[1] + "/" + f[2];
+                Integer highest = highestSeq.merge(key, seq, Math::max);
                 if (seq < highest) {
                     violations++;
+                    if (violations <= 10) {
+                        // What a post-mortem needs: which call came late, and after which one.
+                        System.out.printf("  order violation: %s arrived after %s%n", line, lastOfKey.get(key));
+                    }
+                } else {
+                    lastOfKey.put(key, line);
                 }
             }
             long extra = perRequest.values().stream().mapToLong(c -> c - 1).sum();
