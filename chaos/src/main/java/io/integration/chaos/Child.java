@@ -25,11 +25,13 @@ final class Child {
 
     private final String name;
     private final Process process;
+    private final Path log;
     private final CountDownLatch ready = new CountDownLatch(1);
 
     private Child(String name, Process process, String marker, Path log) {
         this.name = name;
         this.process = process;
+        this.log = log;
         Thread.ofPlatform().daemon().name(name + "-output").start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
                  PrintWriter out = new PrintWriter(Files.newBufferedWriter(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND), true)) {
@@ -44,6 +46,11 @@ final class Child {
                 // the process ended
             }
         });
+    }
+
+    /** The file its output goes to. */
+    Path log() {
+        return log;
     }
 
     /** Starts {@code mainClass} with {@code args} and {@code env}, logging to {@code log}; waits until ready. */

@@ -63,6 +63,7 @@ public final class RequestExecutor {
     private final Clock clock;
     private final ParamValidator validator = new ParamValidator();
     private final Map<String, MethodPolicy> policies = new java.util.concurrent.ConcurrentHashMap<>();
+    private final CallsInFlight calls = new CallsInFlight();
 
     /** {@code largeData}: where data above {@link ExecutionSettings#claimCheckBytes()} goes (unused when the claim check is off). */
     public RequestExecutor(InstanceRepository instances, DefinitionRepository definitions, CredentialRepository credentials,
@@ -157,6 +158,11 @@ public final class RequestExecutor {
                 failure, 0, at, at, List.of()));
     }
 
+    /** The calls this executor has handed to adapters. */
+    public CallsInFlight calls() {
+        return calls;
+    }
+
     /**
      * Records that the result of {@code requestId} is answered with {@code failure} instead (it could not be published as
      * it was); returns the result now recorded, or empty when none is.
@@ -191,7 +197,12 @@ public final class RequestExecutor {
                     if (!ownership.confirmed()) {
                         throw new OwnershipLostException(request.requestId());
                     }
-                    return adapter.execute(call.withTimeout(attemptTimeout));
+                    calls.start();
+                    try {
+                        return adapter.execute(call.withTimeout(attemptTimeout));
+                    } finally {
+                        calls.end();
+                    }
                 });
         progress.trail = guarded.trail().stream()
                 .map(a -> new AttemptRecord(a.attempt(), a.httpStatus(), a.outcome(), a.durationMs(), a.waitMs())).toList();

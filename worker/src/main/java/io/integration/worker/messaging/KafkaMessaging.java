@@ -85,7 +85,7 @@ public final class KafkaMessaging {
         ReplyTopics replyTopics = settings.replyTopics().isEmpty() ? ReplyTopics.defaults(topics) : new ReplyTopics(topics, settings.replyTopics());
         RequestWorker.Limits limits = new RequestWorker.Limits(settings.maxInFlight(), settings.maxInFlightPerPartition(),
                 settings.revokeTimeout(), settings.drainTimeout(), ownershipLease(consumerProps));
-        OwnershipFence fence = new OwnershipFence(limits.ownershipLease());
+        OwnershipFence fence = new OwnershipFence(limits.ownershipLease(), executor.calls());
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
         long maxRecordBytes = Long.parseLong(producerProps.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048576").toString().trim());
         JobRunner runner = new JobRunner(producer, new OutputPlanner(executor, encoder, topics, replyTopics, maxRecordBytes), fence, topics,

@@ -1,5 +1,6 @@
 package io.integration.worker.messaging;
 
+import io.integration.worker.execution.CallsInFlight;
 import io.integration.worker.execution.Ownership;
 import java.time.Duration;
 import java.util.HashMap;
@@ -28,29 +29,56 @@ final class OwnershipFence {
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Duration lease;
+    private final CallsInFlight calls;
+    /** Snapshots of {@link #calls} at the last poll (loop thread only). */
+    private long startedAtLastPoll;
+    private int inFlightAtLastPoll;
+    private volatile long exposedAtLastStall;
     /** When the last poll returned ({@link System#nanoTime()}). */
     private volatile long lastPollNanos = System.nanoTime();
     private volatile boolean raised;
     private int pollsSinceRaised;
 
-    /** {@code lease}: the longest gap between polls after which this worker may no longer own its partitions. */
-    OwnershipFence(Duration lease) {
+    /**
+     * @param lease the longest gap between polls after which this worker may no longer own its partitions
+     * @param calls the calls handed to adapters, to say how many a stall exposed
+     */
+    OwnershipFence(Duration lease, CallsInFlight calls) {
         this.lease = lease;
+        this.calls = calls;
+    }
+
+    /** A fence that does not count exposed calls (tests). */
+    OwnershipFence(Duration lease) {
+        this(lease, new CallsInFlight());
     }
 
     /** After each poll (loop thread): raises the fence after a stall, and settles it two polls later. */
     void polled(Consumer<?, ?> consumer) {
         long now = System.nanoTime();
+        long started = calls.started();
         if (now - lastPollNanos > lease.toNanos()) {
             raised = true;
             pollsSinceRaised = 0;
-            log.warn("No poll for {} ms (process stopped or starved): calls wait until the group confirms this worker's partitions",
-                    Duration.ofNanos(now - lastPollNanos).toMillis());
+            // Calls in flight at the last poll before the stall, or started after it, may have been frozen between their
+            // ownership check and the wire: nothing can take them back, so say how many there may be.
+            long exposed = inFlightAtLastPoll + (started - startedAtLastPoll);
+            exposedAtLastStall = exposed;
+            log.warn("No poll for {} ms (process stopped or starved): calls wait until the group confirms this worker's partitions; "
+                    + "{} call(s) were already handed to their systems before the stall and may arrive late",
+                    Duration.ofNanos(now - lastPollNanos).toMillis(), exposed);
         }
         lastPollNanos = now;
+        startedAtLastPoll = started;
+        inFlightAtLastPoll = calls.inFlight();
         if (raised && ++pollsSinceRaised > 1) {
             settle(consumer);
         }
+    }
+
+    /** How many calls the last stall may have frozen between their ownership check and the wire (for metrics and tests). */
+    long exposedAtLastStall() {
+        return exposedAtLastStall;
     }
 
     /**

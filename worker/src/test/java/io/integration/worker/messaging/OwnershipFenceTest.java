@@ -36,6 +36,22 @@ class OwnershipFenceTest {
     }
 
     @Test
+    void aStallReportsTheCallsItMayHaveFrozenOnTheirWay() {
+        io.integration.worker.execution.CallsInFlight calls = new io.integration.worker.execution.CallsInFlight();
+        OwnershipFence counting = new OwnershipFence(Duration.ofMillis(50), calls);
+        calls.start();
+        calls.start();
+        calls.end();
+        counting.polled(consumer); // one call in flight at this poll
+        calls.start();              // and one started after it, before the stall
+
+        await().pollDelay(Duration.ofMillis(80)).until(() -> true);
+        counting.polled(consumer);
+
+        assertThat(counting.exposedAtLastStall()).isEqualTo(2);
+    }
+
+    @Test
     void aCompletedRebalanceLiftsTheFence() {
         fence.polled(consumer);
         await().pollDelay(Duration.ofMillis(80)).until(() -> true);
