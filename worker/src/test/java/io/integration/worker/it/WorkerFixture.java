@@ -113,11 +113,16 @@ final class WorkerFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        var definition = DefinitionDocuments.parse(yaml);
+        seed(DefinitionDocuments.parse(yaml), instanceId, Map.of("tenant", "acme"), new Credential.ApiKey(instanceId + "-key", Secret.of(apiKey)));
+    }
+
+    /** Seeds {@code definition}, a connected instance of it with {@code config}, and the instance's {@code credential}. */
+    void seed(io.integration.worker.registry.IntegrationDefinition definition, String instanceId, Map<String, Object> config,
+              Credential credential) {
         new MongoDefinitionRepository(db).save(definition);
         new MongoInstanceRepository(db).save(new IntegrationInstance(instanceId, definition.name(), definition.version(),
-                Map.of("tenant", "acme"), IntegrationInstance.InstanceStatus.CONNECTED, instanceId + "-key"));
-        new MongoCredentialRepository(db, new PlaintextSecretCodec()).save(new Credential.ApiKey(instanceId + "-key", Secret.of(apiKey)));
+                config, IntegrationInstance.InstanceStatus.CONNECTED, credential.id()));
+        new MongoCredentialRepository(db, new PlaintextSecretCodec()).save(credential);
     }
 
     /** Produces a JSON request keyed by its instance. */
