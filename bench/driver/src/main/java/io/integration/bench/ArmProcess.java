@@ -58,8 +58,18 @@ final class ArmProcess implements AutoCloseable {
         }
     }
 
+    /** Waits until the arm says it is ready; false after {@code timeout}, or at once when its JVM has exited (a bad option, a crash). */
     boolean awaitReady(Duration timeout) throws InterruptedException {
-        return ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (ready.await(100, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            if (!process.isAlive()) {
+                return ready.getCount() == 0;
+            }
+        }
+        return false;
     }
 
     long pid() {

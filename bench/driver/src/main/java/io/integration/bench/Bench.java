@@ -49,31 +49,48 @@ public final class Bench {
         seed();
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = runAll(args);
+        } catch (Throwable e) {
+            System.err.println("bench: failed: " + e);
+            e.printStackTrace();
+            code = 2;
+        }
+        // The embedded broker's threads are not daemons: without an explicit exit a failed run would hang here for good.
+        System.exit(code);
+    }
+
+    /** Runs every workload and arm; returns the exit code (1 when a smoke floor or check fails). */
+    private static int runAll(String[] args) throws Exception {
         Options options = Options.parse(args);
         if (options.arms().contains("parallel-consumer") && System.getProperty(PC_CLASSPATH) == null) {
             throw new IllegalArgumentException("the parallel-consumer arm needs -D" + PC_CLASSPATH + " (scripts/bench sets it)");
         }
         Bench bench = new Bench();
-        List<Measurement> results = new ArrayList<>();
-        int rotation = 0;
-        for (Workload workload : options.workloads()) {
-            List<String> arms = new ArrayList<>(options.arms());
-            Collections.rotate(arms, rotation++);
-            for (String arm : arms) {
-                Measurement m = bench.run(workload, arm, options);
-                results.add(m);
-                System.out.printf(Locale.ROOT, "  %-8s %-18s %8.0f req/s  (%d/%d answered)%n",
-                        m.workload(), m.arm(), m.throughput(), m.answered(), m.requests());
+        try {
+            List<Measurement> results = new ArrayList<>();
+            int rotation = 0;
+            for (Workload workload : options.workloads()) {
+                List<String> arms = new ArrayList<>(options.arms());
+                Collections.rotate(arms, rotation++);
+                for (String arm : arms) {
+                    Measurement m = bench.run(workload, arm, options);
+                    results.add(m);
+                    System.out.printf(Locale.ROOT, "  %-8s %-18s %8.0f req/s  (%d/%d answered)%n",
+                            m.workload(), m.arm(), m.throughput(), m.answered(), m.requests());
+                }
             }
+            Report.print(results, options);
+            int failures = options.smoke() ? Report.checkSmoke(results) : 0;
+            if (options.smoke()) {
+                System.out.println("bench-smoke: " + (failures == 0 ? "1 passed, 0 failed" : "0 passed, 1 failed"));
+            }
+            return failures == 0 ? 0 : 1;
+        } finally {
+            bench.close();
         }
-        Report.print(results, options);
-        int failures = options.smoke() ? Report.checkSmoke(results) : 0;
-        bench.close();
-        if (options.smoke()) {
-            System.out.println("bench-smoke: " + (failures == 0 ? "1 passed, 0 failed" : "0 passed, 1 failed"));
-        }
-        System.exit(failures == 0 ? 0 : 1);
     }
 
     private Measurement run(Workload workload, String arm, Options options) throws Exception {
@@ -91,7 +108,7 @@ public final class Bench {
         try (ArmProcess process = startArm(arm, topics, prefix + "-group");
              ResultReader reader = new ResultReader(kafka.bootstrapServers(), topics.get(1))) {
             if (!process.awaitReady(Duration.ofSeconds(90))) {
-                throw new IllegalStateException(arm + " did not become ready within 90 s");
+                throw new IllegalStateException(arm + " did not become ready within 90 s (or its JVM exited; see its output above)");
             }
             long deadline = System.nanoTime() + maxTime.toNanos();
             if (workload.outage().isPositive()) {
