@@ -89,7 +89,7 @@ public final class WorkerApp implements AutoCloseable {
                 WireFormat.valueOf(m.resultFormat().name()), WireFormat.valueOf(m.eventFormat().name()), m.maxInFlight(),
                 m.maxInFlightPerPartition(), m.revokeTimeout(), m.drainTimeout(), m.replyTopics(),
                 new RequestLimits(m.requestLimits().maxIdChars(), m.requestLimits().maxAttributes(), m.requestLimits().maxAttributesBytes(),
-                        m.requestLimits().maxParamsBytes()), m.maxPublishAttempts());
+                        m.requestLimits().maxParamsBytes()), m.maxPublishAttempts(), m.maxRequestSize());
     }
 
     private static MongoClientSettings mongoSettings(String uri) {

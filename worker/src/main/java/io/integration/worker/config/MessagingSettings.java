@@ -45,6 +45,19 @@ public record MessagingSettings(Map<String, String> kafka, Map<String, String> c
     }
 
     /**
+     * The producer's {@code max.request.size} these settings give ({@code kafka.producer.*} over {@code kafka.*}, else the
+     * client's 1 MiB default): the largest record the worker can publish.
+     */
+    public long maxRequestSize() {
+        String value = producer.getOrDefault("max.request.size", kafka.get("max.request.size"));
+        try {
+            return value == null ? 1024 * 1024 : Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("kafka.max.request.size: '" + value + "' (expected: an integer, bytes)");
+        }
+    }
+
+    /**
      * Bounds on a request's fields ({@code request.max.id.chars}, {@code request.max.attributes},
      * {@code request.max.attributes.bytes}, {@code request.max.params.bytes}).
      */

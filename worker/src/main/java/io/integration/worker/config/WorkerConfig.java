@@ -95,7 +95,7 @@ public record WorkerConfig(
                 list(settings, "worker.reply.topics"),
                 limits,
                 positiveInt(settings, "worker.max.publish.attempts", 5));
-        long maxRequestSize = maxRequestSize(kafka, producer);
+        long maxRequestSize = messaging.maxRequestSize();
         long claimCheckBytes = nonNegativeLong(settings, "results.claim.check.bytes", 0);
         ExecutionSettings execution = new ExecutionSettings(
                 duration(settings, "http.timeout", ExecutionSettings.DEFAULTS.defaultTimeout()),
@@ -117,16 +117,6 @@ public record WorkerConfig(
                 duration(settings, "registry.cache.ttl", Duration.ofSeconds(5)),
                 duration(settings, "worker.max.hold", Duration.ofSeconds(30)),
                 positiveLong(settings, "worker.max.in.flight.bytes", defaultInFlightBytes()));
-    }
-
-    /** The producer's {@code max.request.size} these settings give: the largest record the worker can publish. */
-    private static long maxRequestSize(Map<String, String> kafka, Map<String, String> producer) {
-        String value = producer.getOrDefault("max.request.size", kafka.get("max.request.size"));
-        try {
-            return value == null ? 1024 * 1024 : Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("kafka.max.request.size: '" + value + "' (expected: an integer, bytes)");
-        }
     }
 
     /** A quarter of the heap for response bodies in flight, at most 256 MiB. */

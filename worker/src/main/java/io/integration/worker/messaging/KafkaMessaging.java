@@ -29,11 +29,12 @@ public final class KafkaMessaging {
      *
      * @param replyTopics allowed {@code replyTo} patterns ({@code worker.reply.topics}); empty for the default
      * @param maxPublishAttempts tries for a record whose outputs fail in a way that may be its own fault
+     * @param maxRequestSize the producer's {@code max.request.size}: a larger result is answered RESULT_TOO_LARGE before any send
      */
     public record Settings(Map<String, String> kafka, Map<String, String> consumer, Map<String, String> producer,
                            Topics topics, WireFormat resultFormat, WireFormat eventFormat, int maxInFlight,
                            int maxInFlightPerPartition, Duration revokeTimeout, Duration drainTimeout, List<String> replyTopics,
-                           RequestLimits requestLimits, int maxPublishAttempts) {
+                           RequestLimits requestLimits, int maxPublishAttempts, long maxRequestSize) {
         public Settings {
             kafka = Map.copyOf(kafka);
             consumer = Map.copyOf(consumer);
@@ -87,8 +88,7 @@ public final class KafkaMessaging {
                 settings.revokeTimeout(), settings.drainTimeout(), ownershipLease(consumerProps));
         OwnershipFence fence = new OwnershipFence(limits.ownershipLease(), executor.calls());
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
-        long maxRecordBytes = Long.parseLong(producerProps.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048576").toString().trim());
-        JobRunner runner = new JobRunner(producer, new OutputPlanner(executor, encoder, topics, replyTopics, maxRecordBytes), fence, topics,
+        JobRunner runner = new JobRunner(producer, new OutputPlanner(executor, encoder, topics, replyTopics, settings.maxRequestSize()), fence, topics,
                 settings.maxPublishAttempts(), clock);
         return new RequestWorker(new KafkaConsumer<>(consumerProps), producer, decoder, encoder, runner, topics, limits, fence, clock);
     }

@@ -62,10 +62,12 @@ final class LoopKit {
             return recorded.computeIfAbsent(result.requestId(), id -> result);
         }
 
+        /** Request ids whose substitute is recorded: the first one wins, as in MongoDB. */
+        final java.util.Set<String> substituted = ConcurrentHashMap.newKeySet();
+
         @Override
         public Optional<ExecutionResult> substitute(String requestId, io.integration.worker.execution.Outcome.Failure failure) {
-            return Optional.ofNullable(recorded.computeIfPresent(requestId, (id, r) -> r.outcome() instanceof io.integration.worker.execution.Outcome.Failure f
-                    && (f.code().name().equals("REPLY_TO_NOT_ALLOWED") || f.code().name().equals("RESULT_TOO_LARGE")) ? r : r.withOutcome(failure)));
+            return Optional.ofNullable(recorded.computeIfPresent(requestId, (id, r) -> substituted.add(id) ? r.withOutcome(failure) : r));
         }
     }
 
