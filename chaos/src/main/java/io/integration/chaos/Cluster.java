@@ -2,12 +2,12 @@ package io.integration.chaos;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import java.time.Clock;
+import io.integration.worker.app.WorkerApp;
+import io.integration.registry.service.Management;
+import io.integration.registry.service.InstanceService;
 import io.integration.embedded.KafkaTopics;
 import io.integration.embedded.Ports;
-import io.integration.worker.registry.DefinitionDocuments;
-import io.integration.worker.registry.IntegrationInstance;
-import io.integration.worker.registry.MongoDefinitionRepository;
-import io.integration.worker.registry.MongoInstanceRepository;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -245,16 +245,13 @@ final class Cluster implements AutoCloseable {
                     idempotent: true
                 """.formatted(stubUrl());
         try (MongoClient client = MongoClients.create(mongoUri())) {
-            var db = client.getDatabase("chaos");
-            new MongoDefinitionRepository(db).save(DefinitionDocuments.parse(yaml));
+            Management management = WorkerApp.management(client.getDatabase("chaos"), true, Clock.systemUTC());
             for (int i = 0; i < INSTANCES; i++) {
-                new MongoInstanceRepository(db).save(new IntegrationInstance(instance(i), "chaos", "1.0.0", Map.of(),
-                        IntegrationInstance.InstanceStatus.CONNECTED, null));
+                management.seed(yaml, null, new InstanceService.Spec(instance(i), null, "chaos", "1.0.0", Map.of(), null));
             }
-            new MongoDefinitionRepository(db).save(DefinitionDocuments.parse(HOSTILE_DEFINITION.formatted(stubUrl())));
-            for (Map.Entry<String, Integer> role : HOSTILE_INSTANCES.entrySet()) {
-                new MongoInstanceRepository(db).save(new IntegrationInstance(hostileInstance(role.getKey()), "hostile", "1.0.0",
-                        Map.of(), IntegrationInstance.InstanceStatus.CONNECTED, null));
+            String hostile = HOSTILE_DEFINITION.formatted(stubUrl());
+            for (String role : HOSTILE_INSTANCES.keySet()) {
+                management.seed(hostile, null, new InstanceService.Spec(hostileInstance(role), null, "hostile", "1.0.0", Map.of(), null));
             }
         }
     }

@@ -2,21 +2,15 @@ package io.integration.devstack;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import com.mongodb.client.MongoDatabase;
 import io.integration.embedded.DemoApi;
 import io.integration.embedded.DevSchemaRegistry;
 import io.integration.embedded.EmbeddedKafka;
 import io.integration.embedded.EmbeddedMongo;
 import io.integration.embedded.Ports;
-import io.integration.worker.credentials.Credential;
-import io.integration.worker.credentials.MongoCredentialRepository;
-import io.integration.worker.credentials.PlaintextSecretCodec;
-import io.integration.worker.adapter.Secret;
-import io.integration.worker.registry.DefinitionDocuments;
-import io.integration.worker.registry.IntegrationDefinition;
-import io.integration.worker.registry.IntegrationInstance;
-import io.integration.worker.registry.MongoDefinitionRepository;
-import io.integration.worker.registry.MongoInstanceRepository;
+import io.integration.registry.credentials.Credential;
+import io.integration.registry.secret.Secret;
+import io.integration.registry.service.InstanceService;
+import io.integration.worker.app.WorkerApp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -24,6 +18,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -92,13 +87,10 @@ public final class DevStack {
         try (InputStream in = DevStack.class.getResourceAsStream("/demo-definition.yaml")) {
             yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${baseUrl}", apiUrl);
         }
-        IntegrationDefinition definition = DefinitionDocuments.parse(yaml);
         try (MongoClient client = MongoClients.create(mongoUri)) {
-            MongoDatabase db = client.getDatabase("integration");
-            new MongoDefinitionRepository(db).save(definition);
-            new MongoCredentialRepository(db, new PlaintextSecretCodec()).save(new Credential.ApiKey("demo-credential", Secret.of(API_KEY)));
-            new MongoInstanceRepository(db).save(new IntegrationInstance(INSTANCE, definition.name(), definition.version(),
-                    Map.of(), IntegrationInstance.InstanceStatus.CONNECTED, "demo-credential"));
+            WorkerApp.management(client.getDatabase("integration"), true, Clock.systemUTC()).seed(yaml,
+                    new Credential.ApiKey("demo-credential", Secret.of(API_KEY)),
+                    new InstanceService.Spec(INSTANCE, "demo-tenant", "demo", "^1", Map.of(), "demo-credential"));
         }
     }
 

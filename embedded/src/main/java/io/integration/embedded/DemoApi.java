@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
  * real SaaS at hand. Every call needs the header {@code X-Api-Key} with the key given at start.
  *
  * <ul>
+ *   <li>{@code GET /v1/me} → {@code {"id","name"}} of the key's owner (what a connection test calls)</li>
  *   <li>{@code GET /v1/users/{id}} → {@code {"id","name","email"}}</li>
  *   <li>{@code POST /v1/notes} with a JSON body → 201 and the note with an id</li>
  *   <li>{@code GET /v1/status/{code}} → answers with that HTTP status (to try failures)</li>
@@ -55,7 +56,9 @@ public final class DemoApi extends LoopbackHttpServer {
         String verb = exchange.getRequestMethod();
         Matcher user = USER.matcher(path);
         Matcher status = STATUS.matcher(path);
-        if (user.matches() && verb.equals("GET")) {
+        if (path.equals("/v1/me") && verb.equals("GET")) {
+            respond(exchange, 200, "{\"id\":\"0\",\"name\":\"Demo key owner\"}");
+        } else if (user.matches() && verb.equals("GET")) {
             ObjectNode body = JSON.createObjectNode()
                     .put("id", user.group(1))
                     .put("name", "User " + user.group(1))

@@ -2,15 +2,14 @@ package io.integration.bench;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import java.time.Clock;
+import io.integration.worker.app.WorkerApp;
+import io.integration.registry.service.InstanceService;
 import io.integration.bench.arms.NaiveLoop;
 import io.integration.bench.arms.SkeletonLoop;
 import io.integration.embedded.DevSchemaRegistry;
 import io.integration.embedded.EmbeddedKafka;
 import io.integration.embedded.EmbeddedMongo;
-import io.integration.worker.registry.DefinitionDocuments;
-import io.integration.worker.registry.IntegrationInstance;
-import io.integration.worker.registry.MongoDefinitionRepository;
-import io.integration.worker.registry.MongoInstanceRepository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -205,10 +204,8 @@ public final class Bench {
                     idempotent: true
                 """.formatted(stub.url());
         try (MongoClient client = MongoClients.create(mongo.connectionString())) {
-            var db = client.getDatabase("bench");
-            new MongoDefinitionRepository(db).save(DefinitionDocuments.parse(yaml));
-            new MongoInstanceRepository(db).save(new IntegrationInstance("bench", "bench", "1.0.0", Map.of(),
-                    IntegrationInstance.InstanceStatus.CONNECTED, null));
+            WorkerApp.management(client.getDatabase("bench"), true, Clock.systemUTC())
+                    .seed(yaml, null, new InstanceService.Spec("bench", null, "bench", "1.0.0", Map.of(), null));
         }
     }
 

@@ -2,6 +2,8 @@ package io.integration.worker.adapter;
 
 import static java.util.Objects.requireNonNull;
 
+import io.integration.registry.secret.Secret;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

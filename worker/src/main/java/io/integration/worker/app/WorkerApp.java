@@ -12,8 +12,8 @@ import io.integration.worker.adapter.ByteBudget;
 import io.integration.worker.adapter.OutboundPolicy;
 import io.integration.worker.config.MessagingSettings;
 import io.integration.worker.config.WorkerConfig;
-import io.integration.worker.credentials.MongoCredentialRepository;
-import io.integration.worker.credentials.PlaintextSecretCodec;
+import io.integration.registry.credentials.MongoCredentialRepository;
+import io.integration.registry.credentials.PlaintextSecretCodec;
 import io.integration.worker.execution.RequestExecutor;
 import io.integration.worker.idempotency.MongoResultDataStore;
 import io.integration.worker.idempotency.MongoResultLog;
@@ -22,9 +22,11 @@ import io.integration.worker.messaging.RequestLimits;
 import io.integration.worker.messaging.RequestWorker;
 import io.integration.worker.messaging.Topics;
 import io.integration.worker.messaging.WireFormat;
-import io.integration.worker.registry.CachingRegistry;
-import io.integration.worker.registry.MongoDefinitionRepository;
-import io.integration.worker.registry.MongoInstanceRepository;
+import io.integration.registry.CachingRegistry;
+import io.integration.registry.InstanceUsage;
+import io.integration.registry.service.Management;
+import io.integration.registry.MongoDefinitionRepository;
+import io.integration.registry.MongoInstanceRepository;
 import io.integration.worker.resilience.BreakerListener;
 import io.integration.worker.resilience.CallGuard;
 import java.time.Clock;
@@ -40,15 +42,19 @@ import org.slf4j.LoggerFactory;
 public final class WorkerApp implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
+    /** How often instances' last-use times are written (DESIGN.md: at most every few seconds, never per request). */
+    private static final java.time.Duration USAGE_FLUSH = java.time.Duration.ofSeconds(5);
 
     private final WorkerConfig config;
     private final MongoClient mongo;
     private final SchemaRegistryClient registry;
     private final RequestWorker worker;
     private final Thread loop;
+    private final InstanceUsage usage;
 
-    private WorkerApp(WorkerConfig config, MongoClient mongo, SchemaRegistryClient registry, RequestWorker worker) {
+    private WorkerApp(WorkerConfig config, MongoClient mongo, SchemaRegistryClient registry, RequestWorker worker, InstanceUsage usage) {
         this.config = config;
+        this.usage = usage;
         this.mongo = mongo;
         this.registry = registry;
         this.worker = worker;
@@ -64,21 +70,32 @@ public final class WorkerApp implements AutoCloseable {
         AtomicReference<BreakerListener> circuitEvents = new AtomicReference<>(BreakerListener.NONE);
         Adapters adapters = Adapters.load(new AdapterContext(new OutboundPolicy(config.allowPrivateNetworks()), clock,
                 new ByteBudget(config.maxInFlightBytes())));
+        MongoInstanceRepository instanceStore = new MongoInstanceRepository(db);
+        InstanceUsage usage = new InstanceUsage(instanceStore, USAGE_FLUSH, clock);
         RequestExecutor executor = new RequestExecutor(
-                CachingRegistry.instances(new MongoInstanceRepository(db), config.registryCacheTtl(), clock),
+                CachingRegistry.instances(instanceStore, config.registryCacheTtl(), clock),
                 CachingRegistry.definitions(new MongoDefinitionRepository(db), config.registryCacheTtl(), clock),
                 new MongoCredentialRepository(db, new PlaintextSecretCodec()), adapters, new MongoResultLog(db),
                 new MongoResultDataStore(db),
                 config.execution(), CallGuard.standard(clock, (scope, open) -> circuitEvents.get().changed(scope, open),
-                        config.maxHold(), config.execution().maxRetryAfter()), clock);
+                        config.maxHold(), config.execution().maxRetryAfter()), usage, clock);
         RequestWorker worker = KafkaMessaging.worker(messaging(config.messaging()), registry, executor, clock);
         circuitEvents.set(worker::circuitChanged);
-        WorkerApp app = new WorkerApp(config, mongo, registry, worker);
+        WorkerApp app = new WorkerApp(config, mongo, registry, worker, usage);
         app.loop.start();
         log.info("Worker started: requests from '{}', adapters {}, Kafka {}, registry {}, MongoDB database '{}'",
                 config.messaging().topics().requests(), adapters.types(), config.messaging().kafka().get("bootstrap.servers"),
                 withoutUserInfo(config.schemaRegistryUrl()), config.mongoDatabase());
         return app;
+    }
+
+    /**
+     * The management service layer on {@code db}, publishing against this worker's installed adapters and testing
+     * connections with its pipeline: what the management API and every seeding tool (embedded stack, benchmark,
+     * chaos suite, tests) use, so that nothing writes registry documents by hand.
+     */
+    public static Management management(MongoDatabase db, boolean allowPrivateNetworks, Clock clock) {
+        return Management.onMongo(db, Adapters.installed(), new ConnectionProbe(db, allowPrivateNetworks, clock), clock);
     }
 
     /** Config's plain values in messaging's own types: config and messaging meet only here. */
@@ -123,6 +140,7 @@ public final class WorkerApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            usage.close();
             registry.close();
             mongo.close();
         }

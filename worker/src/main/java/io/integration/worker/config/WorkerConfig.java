@@ -6,7 +6,7 @@ import io.integration.worker.execution.ExecutionSettings;
 import io.integration.worker.config.MessagingSettings.Format;
 import io.integration.worker.config.MessagingSettings.RequestLimits;
 import io.integration.worker.config.MessagingSettings.Topics;
-import io.integration.worker.text.DurationText;
+import io.integration.registry.text.DurationText;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;

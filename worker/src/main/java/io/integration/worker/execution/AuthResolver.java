@@ -1,9 +1,9 @@
 package io.integration.worker.execution;
 
 import io.integration.worker.adapter.AdapterCall;
-import io.integration.worker.credentials.Credential;
-import io.integration.worker.adapter.Secret;
-import io.integration.worker.registry.AuthSpec;
+import io.integration.registry.credentials.Credential;
+import io.integration.registry.secret.Secret;
+import io.integration.registry.AuthSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;

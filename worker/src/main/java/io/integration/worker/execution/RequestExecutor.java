@@ -10,23 +10,25 @@ import io.integration.worker.adapter.Adapter;
 import io.integration.worker.adapter.AdapterCall;
 import io.integration.worker.adapter.AdapterResponse;
 import io.integration.worker.adapter.Adapters;
-import io.integration.worker.credentials.CredentialException;
-import io.integration.worker.credentials.CredentialRepository;
-import io.integration.worker.registry.AuthSpec;
-import io.integration.worker.registry.DefinitionRepository;
-import io.integration.worker.registry.IntegrationDefinition;
-import io.integration.worker.registry.IntegrationInstance;
-import io.integration.worker.registry.InstanceRepository;
-import io.integration.worker.registry.MethodDefinition;
-import io.integration.worker.resilience.BreakerSettings;
+import io.integration.registry.credentials.CredentialException;
+import io.integration.registry.credentials.CredentialRepository;
+import io.integration.registry.AuthSpec;
+import io.integration.registry.DefinitionRepository;
+import io.integration.registry.IntegrationDefinition;
+import io.integration.registry.IntegrationInstance;
+import io.integration.registry.InstanceRepository;
+import io.integration.registry.InstanceUsage;
+import io.integration.registry.MethodDefinition;
+import io.integration.registry.policy.BreakerSettings;
 import io.integration.worker.resilience.CallGuard;
 import io.integration.worker.resilience.Guarded;
-import io.integration.worker.resilience.MethodPolicy;
-import io.integration.worker.registry.DefinitionPolicies;
-import io.integration.worker.resilience.RateSettings;
-import io.integration.worker.resilience.RetrySettings;
+import io.integration.registry.policy.MethodPolicy;
+import io.integration.registry.VersionRange;
+import io.integration.registry.DefinitionPolicies;
+import io.integration.registry.policy.RateSettings;
+import io.integration.registry.policy.RetrySettings;
 import io.integration.worker.resilience.Scope;
-import io.integration.worker.store.StoreUnavailableException;
+import io.integration.registry.store.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,16 +62,21 @@ public final class RequestExecutor {
     private final ResultDataStore largeData;
     private final ExecutionSettings settings;
     private final CallGuard guard;
+    private final InstanceUsage usage;
     private final Clock clock;
     private final ParamValidator validator = new ParamValidator();
     private final Map<String, MethodPolicy> policies = new java.util.concurrent.ConcurrentHashMap<>();
     private final CallsInFlight calls = new CallsInFlight();
 
-    /** {@code largeData}: where data above {@link ExecutionSettings#claimCheckBytes()} goes (unused when the claim check is off). */
+    /**
+     * {@code largeData}: where data above {@link ExecutionSettings#claimCheckBytes()} goes (unused when the claim check is off);
+     * {@code usage}: where the instance's last use is noted (batched).
+     */
     public RequestExecutor(InstanceRepository instances, DefinitionRepository definitions, CredentialRepository credentials,
                            Adapters adapters, ResultLog results, ResultDataStore largeData, ExecutionSettings settings, CallGuard guard,
-                           Clock clock) {
+                           InstanceUsage usage, Clock clock) {
         this.largeData = largeData;
+        this.usage = usage;
         this.instances = instances;
         this.definitions = definitions;
         this.credentials = credentials;
@@ -176,14 +183,14 @@ public final class RequestExecutor {
             throw fail(ErrorCode.DEADLINE_EXCEEDED, "deadline " + request.deadline() + " passed before execution");
         }
         IntegrationInstance instance = instance(request.instanceId());
+        usage.record(instance.id());
         IntegrationDefinition definition = definition(instance, request.definitionVersion());
         progress.definition = definition;
         MethodDefinition method = definition.method(request.methodName()).orElseThrow(() -> fail(ErrorCode.METHOD_NOT_FOUND,
                 "method '" + request.methodName() + "' not found in definition " + definition.key() + " (has: "
                         + definition.methods().stream().map(MethodDefinition::name).toList() + ")"));
         JsonNode params = params(request, definition, method);
-        Adapter adapter = adapters.get(definition.adapter().type()).orElseThrow(() -> fail(ErrorCode.EXECUTION_ERROR,
-                "adapter type '" + definition.adapter().type() + "' is not installed in this worker (installed: " + adapters.types() + ")"));
+        Adapter adapter = adapter(definition);
         AdapterCall.Auth auth = auth(instance, definition.auth());
 
         Duration timeout = method.timeout() != null ? method.timeout()
@@ -239,7 +246,7 @@ public final class RequestExecutor {
 
     /**
      * The method's typed resilience settings, parsed once per definition version (a published version never changes;
-     * {@link io.integration.worker.registry.DefinitionDocuments} already refused a bad value when the definition was loaded).
+     * {@link io.integration.registry.DefinitionDocuments} already refused a bad value when the definition was loaded).
      */
     private CallGuard.Policy policy(String instanceId, IntegrationDefinition definition, MethodDefinition method) {
         MethodPolicy policy;
@@ -248,7 +255,20 @@ public final class RequestExecutor {
         } catch (IllegalArgumentException e) {
             throw fail(ErrorCode.EXECUTION_ERROR, "definition " + definition.key() + ": " + e.getMessage());
         }
-        return policy.forCall(instanceId, method.name());
+        return CallGuard.Policy.of(policy, instanceId, method.name());
+    }
+
+    private Adapter adapter(IntegrationDefinition definition) {
+        String type = definition.adapter().type();
+        Adapter adapter = adapters.get(type).orElseThrow(() -> fail(ErrorCode.EXECUTION_ERROR,
+                "adapter type '" + type + "' is not installed in this worker (installed: " + adapters.types() + ")"));
+        String wanted = definition.adapter().version();
+        String installed = adapters.version(type);
+        if (wanted != null && !VersionRange.parse(wanted).matches(installed)) {
+            throw fail(ErrorCode.EXECUTION_ERROR, "definition " + definition.key() + " needs adapter " + type + " " + wanted
+                    + "; this worker has " + installed);
+        }
+        return adapter;
     }
 
     private IntegrationInstance instance(String id) {
@@ -266,9 +286,17 @@ public final class RequestExecutor {
     private IntegrationDefinition definition(IntegrationInstance instance, String requestedVersion) {
         String version = requestedVersion != null ? requestedVersion : instance.definitionVersion();
         String name = instance.definitionName();
-        IntegrationDefinition definition = (version == null ? definitions.findLatest(name) : definitions.find(name, version))
+        VersionRange range;
+        try {
+            range = VersionRange.parse(version);
+        } catch (IllegalArgumentException e) {
+            throw fail(ErrorCode.VALIDATION_ERROR, "definitionVersion: " + e.getMessage());
+        }
+        Optional<String> exact = range.exactVersion();
+        IntegrationDefinition definition = (exact.isPresent() ? definitions.find(name, exact.get()) : definitions.findLatest(name, range))
                 .orElseThrow(() -> fail(ErrorCode.DEFINITION_NOT_FOUND, "definition '" + name + "'"
-                        + (version == null ? " has no published version" : " version " + version + " not found")));
+                        + (version == null ? " has no published version" : exact.isPresent() ? " version " + version + " not found"
+                        : " has no published version in " + version)));
         if (!definition.status().executable()) {
             throw fail(ErrorCode.DEFINITION_NOT_FOUND, "definition " + definition.key() + " is " + definition.status() + " (expected: PUBLISHED or DEPRECATED)");
         }

@@ -3,7 +3,7 @@ package io.integration.worker.execution;
 /**
  * Keeps the data of results too large to publish inline (the claim-check pattern): the result carries a
  * {@link Outcome.DataReference} instead. Writing the same request's data again is harmless (same key, same
- * bytes). Thread-safe; infrastructure failures throw {@link io.integration.worker.store.StoreUnavailableException}.
+ * bytes). Thread-safe; infrastructure failures throw {@link io.integration.registry.store.StoreUnavailableException}.
  */
 public interface ResultDataStore {
 

@@ -5,7 +5,7 @@ import java.util.Optional;
 /**
  * Terminal results by request id: the record that makes outcomes effectively-once. A request whose
  * result is recorded is answered from here without calling the external system again. Thread-safe.
- * Infrastructure failures throw {@link io.integration.worker.store.StoreUnavailableException}.
+ * Infrastructure failures throw {@link io.integration.registry.store.StoreUnavailableException}.
  */
 public interface ResultLog {
 

@@ -5,7 +5,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.ReplaceOptions;
 import io.integration.worker.execution.Outcome;
 import io.integration.worker.execution.ResultDataStore;
-import io.integration.worker.store.MongoCalls;
+import io.integration.registry.store.MongoCalls;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -2,7 +2,7 @@ package io.integration.worker.messaging;
 
 import io.integration.wire.SchemaRegistryException;
 import io.integration.worker.execution.OwnershipLostException;
-import io.integration.worker.store.StoreUnavailableException;
+import io.integration.registry.store.StoreUnavailableException;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;

@@ -4,6 +4,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.integration.worker.adapter.AdapterException;
 import io.integration.worker.adapter.AdapterResponse;
+import io.integration.registry.policy.BreakerSettings;
+import io.integration.registry.policy.MethodPolicy;
+import io.integration.registry.policy.RateSettings;
+import io.integration.registry.policy.RetrySettings;
 import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
@@ -150,6 +154,14 @@ public final class CallGuard {
 
     /** The policy of one call: retries, the breaker and rate budget and what each guards. */
     public record Policy(RetrySettings retry, BreakerSettings breaker, Scope breakerScope, RateSettings rate, Scope rateScope) {
+
+        /** The policy of a call of {@code methodName} on {@code instanceId}: which breaker and budget guard it. */
+        public static Policy of(MethodPolicy policy, String instanceId, String methodName) {
+            Scope instance = Scope.instance(instanceId);
+            Scope own = Scope.method(instanceId, methodName);
+            return new Policy(policy.retry(), policy.breaker(), policy.ownBreaker() ? own : instance,
+                    policy.rate(), policy.ownRate() ? own : instance);
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.integration.worker.resilience;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.integration.registry.policy.RateSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

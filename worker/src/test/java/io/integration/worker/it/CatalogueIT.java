@@ -11,10 +11,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
-import io.integration.worker.adapter.Secret;
-import io.integration.worker.credentials.Credential;
-import io.integration.worker.registry.DefinitionDocuments;
-import io.integration.worker.registry.IntegrationDefinition;
+import io.integration.registry.secret.Secret;
+import io.integration.registry.credentials.Credential;
+import io.integration.registry.DefinitionDocuments;
+import io.integration.registry.IntegrationDefinition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,11 +77,12 @@ class CatalogueIT extends WorkerItSupport {
     }
 
     /** The definition with its base URL on the stub (a real API's host is only in allowedHosts of the original). */
-    private IntegrationDefinition onStub(IntegrationDefinition definition) {
+    /** The definition's document pointed at the stub. */
+    private String onStub(IntegrationDefinition definition) {
         ObjectNode tree = (ObjectNode) DefinitionDocuments.toTree(definition);
         tree.put("baseUrl", api.baseUrl());
         tree.putArray("allowedHosts").add(java.net.URI.create(api.baseUrl()).getHost());
-        return DefinitionDocuments.fromTree(tree);
+        return tree.toString();
     }
 
     private static MappingBuilder stubbed(JsonNode stub) {

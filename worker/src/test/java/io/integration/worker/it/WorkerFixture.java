@@ -10,15 +10,11 @@ import com.mongodb.client.MongoDatabase;
 import io.integration.embedded.Infrastructure;
 import io.integration.worker.config.WorkerConfig;
 import io.integration.worker.app.WorkerApp;
-import io.integration.worker.credentials.Credential;
-import io.integration.worker.credentials.MongoCredentialRepository;
-import io.integration.worker.credentials.PlaintextSecretCodec;
-import io.integration.worker.adapter.Secret;
+import io.integration.registry.credentials.Credential;
+import io.integration.registry.secret.Secret;
+import io.integration.registry.service.InstanceService;
 import io.integration.worker.messaging.Topics;
-import io.integration.worker.registry.DefinitionDocuments;
-import io.integration.worker.registry.IntegrationInstance;
-import io.integration.worker.registry.MongoDefinitionRepository;
-import io.integration.worker.registry.MongoInstanceRepository;
+import io.integration.registry.DefinitionDocuments;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -113,16 +109,16 @@ final class WorkerFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        seed(DefinitionDocuments.parse(yaml), instanceId, Map.of("tenant", "acme"), new Credential.ApiKey(instanceId + "-key", Secret.of(apiKey)));
+        seed(yaml, instanceId, Map.of("tenant", "acme"), new Credential.ApiKey(instanceId + "-key", Secret.of(apiKey)));
     }
 
-    /** Seeds {@code definition}, a connected instance of it with {@code config}, and the instance's {@code credential}. */
-    void seed(io.integration.worker.registry.IntegrationDefinition definition, String instanceId, Map<String, Object> config,
-              Credential credential) {
-        new MongoDefinitionRepository(db).save(definition);
-        new MongoInstanceRepository(db).save(new IntegrationInstance(instanceId, definition.name(), definition.version(),
-                config, IntegrationInstance.InstanceStatus.CONNECTED, credential.id()));
-        new MongoCredentialRepository(db, new PlaintextSecretCodec()).save(credential);
+    /**
+     * Seeds the definition {@code definitionText} (published through the management service, so it passes every
+     * publishing check), a connected instance of it with {@code config}, and the instance's {@code credential}.
+     */
+    void seed(String definitionText, String instanceId, Map<String, Object> config, Credential credential) {
+        WorkerApp.management(db, true, Clock.systemUTC()).seed(definitionText, credential,
+                new InstanceService.Spec(instanceId, "acme", DefinitionDocuments.parse(definitionText).name(), null, config, credential.id()));
     }
 
     /** Produces a JSON request keyed by its instance. */

@@ -237,7 +237,7 @@ class JobRunnerTest {
 
     @Test
     void aStoreOutageIsWaitedOutWithoutLimitAndAnsweredAfterwards() {
-        kit.results.findFailure = () -> new io.integration.worker.store.StoreUnavailableException("find", new RuntimeException("down"));
+        kit.results.findFailure = () -> new io.integration.registry.store.StoreUnavailableException("find", new RuntimeException("down"));
         runner.start(kit.job(request(0, json("r5", ""))));
         await().atMost(Duration.ofSeconds(20)).until(() -> runner.failures("transient") >= 3);
         assertThat(runner.nextFinished()).isNull();

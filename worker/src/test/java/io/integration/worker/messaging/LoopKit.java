@@ -3,12 +3,14 @@ package io.integration.worker.messaging;
 import io.integration.wire.AvroWireCodec;
 import io.integration.wire.InMemorySchemaRegistry;
 import io.integration.worker.adapter.Adapters;
-import io.integration.worker.credentials.Credential;
-import io.integration.worker.credentials.CredentialRepository;
-import io.integration.worker.registry.DefinitionRepository;
-import io.integration.worker.registry.InstanceRepository;
-import io.integration.worker.registry.IntegrationDefinition;
-import io.integration.worker.registry.IntegrationInstance;
+import io.integration.registry.credentials.Credential;
+import io.integration.registry.credentials.CredentialRepository;
+import io.integration.registry.DefinitionRepository;
+import io.integration.registry.InstanceRepository;
+import io.integration.registry.IntegrationDefinition;
+import io.integration.registry.IntegrationInstance;
+import io.integration.registry.InstanceUsage;
+import io.integration.registry.VersionRange;
 import io.integration.worker.execution.ExecutionResult;
 import io.integration.worker.execution.ExecutionSettings;
 import io.integration.worker.execution.RequestExecutor;
@@ -110,7 +112,7 @@ final class LoopKit {
 
     final MemoryResultLog results = new MemoryResultLog();
     final AtomicInteger instanceLookups = new AtomicInteger();
-    final RequestExecutor executor = new RequestExecutor(new InstanceRepository() {
+    final InstanceRepository instances = new InstanceRepository() {
         @Override
         public Optional<IntegrationInstance> find(String id) {
             instanceLookups.incrementAndGet();
@@ -118,18 +120,45 @@ final class LoopKit {
         }
 
         @Override
+        public List<IntegrationInstance> all() {
+            return List.of();
+        }
+
+        @Override
         public void save(IntegrationInstance instance) {
             throw new UnsupportedOperationException();
         }
-    }, new DefinitionRepository() {
+
+        @Override
+        public void touch(Map<String, java.time.Instant> lastUsed) {
+        }
+
+        @Override
+        public Optional<java.time.Instant> lastUsed(String id) {
+            return Optional.empty();
+        }
+    };
+    /** Flushes once a day: never within a test (the fake store above would ignore the writes anyway). */
+    final InstanceUsage usage = new InstanceUsage(instances, Duration.ofDays(1), CLOCK);
+    final RequestExecutor executor = new RequestExecutor(instances, new DefinitionRepository() {
         @Override
         public Optional<IntegrationDefinition> find(String name, String version) {
             return Optional.empty();
         }
 
         @Override
-        public Optional<IntegrationDefinition> findLatest(String name) {
+        public Optional<IntegrationDefinition> findLatest(String name, VersionRange range) {
             return Optional.empty();
+        }
+
+        @Override
+        public List<IntegrationDefinition> versions(String name) {
+            return List.of();
+        }
+
+        @Override
+        public List<IntegrationDefinition> all() {
+            return List.of();
         }
 
         @Override
@@ -148,7 +177,7 @@ final class LoopKit {
         }
     }, Adapters.of(Map.of()), results, (id, data) -> {
         throw new AssertionError("no claim check in these tests");
-    }, ExecutionSettings.DEFAULTS, CallGuard.standard(CLOCK, BreakerListener.NONE, Duration.ofSeconds(30), Duration.ofMinutes(15)), CLOCK);
+    }, ExecutionSettings.DEFAULTS, CallGuard.standard(CLOCK, BreakerListener.NONE, Duration.ofSeconds(30), Duration.ofMinutes(15)), usage, CLOCK);
     final OutputEncoder encoder = new OutputEncoder(AvroWireCodec.of(io.integration.avro.IntegrationResult.class, InMemorySchemaRegistry.create()),
             AvroWireCodec.of(io.integration.avro.IntegrationEvent.class, InMemorySchemaRegistry.create()), WireFormat.MIRROR, WireFormat.JSON);
     final OutputPlanner planner = new OutputPlanner(executor, encoder, TOPICS, ReplyTopics.defaults(TOPICS), 1024 * 1024);

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.integration.worker.adapter.AdapterException;
 import io.integration.worker.adapter.AdapterResponse;
+import io.integration.registry.policy.BreakerSettings;
+import io.integration.registry.policy.RateSettings;
+import io.integration.registry.policy.RetrySettings;
 import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package io.integration.worker.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.integration.registry.store.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

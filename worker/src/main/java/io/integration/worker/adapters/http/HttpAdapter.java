@@ -8,7 +8,7 @@ import io.integration.worker.adapter.AdapterException;
 import io.integration.worker.adapter.AdapterResponse;
 import io.integration.worker.adapter.ByteBudget;
 import io.integration.worker.adapter.OutboundPolicy;
-import io.integration.worker.adapter.Secret;
+import io.integration.registry.secret.Secret;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

@@ -1,0 +1,118 @@
+package io.integration.registry;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One version of an integration definition: how to reach an external system and what it offers.
+ * Immutable; a published version never changes. Field names follow the definition document
+ * ({@code integration-definition.schema.json}); settings not modelled yet are kept as maps so that
+ * documents written for later versions stay loadable.
+ *
+ * @param tags free-form labels for discovery ({@code crm}, {@code issues})
+ * @param allowedHosts hosts outbound calls may reach; empty means the base URL's host only
+ * @param instanceConfigSchema JSON Schema of an instance's config, or null
+ */
+public record IntegrationDefinition(
+        String name,
+        String version,
+        DefinitionStatus status,
+        String title,
+        List<String> tags,
+        AdapterRef adapter,
+        String baseUrl,
+        List<String> allowedHosts,
+        AuthSpec auth,
+        JsonNode instanceConfigSchema,
+        ExecutionDefaults defaults,
+        String testMethod,
+        List<MethodDefinition> methods) {
+
+    public IntegrationDefinition {
+        requireNonNull(name, "name");
+        requireNonNull(version, "version");
+        requireNonNull(adapter, "adapter");
+        status = status == null ? DefinitionStatus.PUBLISHED : status;
+        allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        tags = tags == null ? List.of() : List.copyOf(tags);
+        auth = auth == null ? AuthSpec.NONE : auth;
+        defaults = defaults == null ? ExecutionDefaults.NONE : defaults;
+        if (methods == null || methods.isEmpty()) {
+            throw new IllegalArgumentException("methods: empty (expected: at least one method)");
+        }
+        methods = List.copyOf(methods);
+        Set<String> seen = new HashSet<>();
+        for (MethodDefinition m : methods) {
+            if (!seen.add(m.name())) {
+                throw new IllegalArgumentException("methods: name '" + m.name() + "' appears twice (expected: unique names)");
+            }
+        }
+    }
+
+    /** This version in lifecycle state {@code next} (the document is otherwise the same). */
+    public IntegrationDefinition withStatus(DefinitionStatus next) {
+        return new IntegrationDefinition(name, version, next, title, tags, adapter, baseUrl, allowedHosts, auth,
+                instanceConfigSchema, defaults, testMethod, methods);
+    }
+
+    /** {@code name@version}, the definition's key. */
+    public String key() {
+        return key(name, version);
+    }
+
+    public static String key(String name, String version) {
+        return name + "@" + version;
+    }
+
+    /** The method called {@code methodName}, if any. */
+    public Optional<MethodDefinition> method(String methodName) {
+        return methods.stream().filter(m -> m.name().equals(methodName)).findFirst();
+    }
+
+    /** The hosts calls may go to: {@link #allowedHosts()}, or the base URL's host when none are listed. */
+    public Set<String> effectiveAllowedHosts() {
+        if (!allowedHosts.isEmpty()) {
+            return Set.copyOf(allowedHosts);
+        }
+        if (baseUrl == null) {
+            return Set.of();
+        }
+        String host = URI.create(baseUrl).getHost();
+        return host == null ? Set.of() : Set.of(host);
+    }
+
+    /** Adapter type and compatible version range, e.g. {@code http}, {@code ^1}. */
+    public record AdapterRef(String type, String version) {
+        public AdapterRef {
+            requireNonNull(type, "adapter.type");
+        }
+    }
+
+    /**
+     * Settings applied to every method unless it overrides them.
+     *
+     * @param timeout whole-call deadline (body included), or null for the worker's default
+     * @param maxResponseBytes response size cap, or null for the worker's default
+     * @param retry retry settings as written (typed by the execution engine)
+     */
+    public record ExecutionDefaults(java.time.Duration timeout, Long maxResponseBytes, Map<String, Object> retry,
+                                    Map<String, Object> circuitBreaker, Map<String, Object> rateLimit) {
+        public static final ExecutionDefaults NONE = new ExecutionDefaults(null, null, Map.of(), Map.of(), Map.of());
+
+        public ExecutionDefaults {
+            if (maxResponseBytes != null && maxResponseBytes < 1) {
+                throw new IllegalArgumentException("defaults.maxResponseBytes: " + maxResponseBytes + " (expected: >= 1)");
+            }
+            retry = retry == null ? Map.of() : retry;
+            circuitBreaker = circuitBreaker == null ? Map.of() : circuitBreaker;
+            rateLimit = rateLimit == null ? Map.of() : rateLimit;
+        }
+    }
+}

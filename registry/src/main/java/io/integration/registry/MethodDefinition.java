@@ -1,0 +1,49 @@
+package io.integration.registry;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * One operation of a definition. Adapter-specific bindings ({@code http}, {@code graphql}) are kept as
+ * plain maps: each adapter reads and validates its own.
+ *
+ * @param paramSchema JSON Schema the request params must satisfy, or null for any JSON object
+ * @param idempotent whether repeating the call is safe; idempotent calls carry {@code Idempotency-Key}
+ * @param timeout overrides the definition's default timeout, or null
+ * @param circuitBreaker the method's own breaker settings, or null to share the instance's breaker
+ * @param rateLimit the method's own rate limit, or null to share the instance's limiter
+ */
+public record MethodDefinition(
+        String name,
+        String description,
+        Map<String, Object> http,
+        Map<String, Object> graphql,
+        boolean idempotent,
+        JsonNode paramSchema,
+        String requestTransform,
+        String responseTransform,
+        JsonNode responseSchema,
+        Duration timeout,
+        Map<String, Object> retry,
+        Map<String, Object> circuitBreaker,
+        Map<String, Object> rateLimit) {
+
+    public MethodDefinition {
+        requireNonNull(name, "methods[].name");
+        http = http == null ? Map.of() : http;
+        graphql = graphql == null ? Map.of() : graphql;
+        retry = retry == null ? Map.of() : retry;
+    }
+
+    /** The binding for {@code adapterType}, empty when the method has none. */
+    public Map<String, Object> binding(String adapterType) {
+        return switch (adapterType) {
+            case "http" -> http;
+            case "graphql" -> graphql;
+            default -> Map.of();
+        };
+    }
+}

@@ -1,0 +1,220 @@
+package io.integration.registry.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.integration.registry.AuthSpec;
+import io.integration.registry.DefinitionRepository;
+import io.integration.registry.InstanceRepository;
+import io.integration.registry.IntegrationDefinition;
+import io.integration.registry.IntegrationInstance;
+import io.integration.registry.IntegrationInstance.InstanceStatus;
+import io.integration.registry.JsonSchemas;
+import io.integration.registry.Problem;
+import io.integration.registry.VersionRange;
+import io.integration.registry.credentials.CredentialRepository;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Instances: a definition (an exact version or a range) bound to a tenant's config and credential. Creating one checks
+ * every field at once: the definition has a published version in the range, the config satisfies the definition's
+ * {@code instanceConfigSchema}, the credential exists. The status follows from the binding: {@code CONNECTED} when
+ * the auth type needs no credential or one is bound, else {@code PENDING_AUTH}; {@code DISABLED} stops every request.
+ */
+public final class InstanceService {
+
+    private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final InstanceRepository instances;
+    private final DefinitionRepository definitions;
+    private final CredentialRepository credentials;
+    private final ConnectionTester tester;
+
+    public InstanceService(InstanceRepository instances, DefinitionRepository definitions, CredentialRepository credentials,
+                           ConnectionTester tester) {
+        this.instances = instances;
+        this.definitions = definitions;
+        this.credentials = credentials;
+        this.tester = tester;
+    }
+
+    /**
+     * What an operator asks for.
+     *
+     * @param definitionVersion exact version, range ({@code ^1.2}) or null for the highest published version
+     */
+    public record Spec(String id, String tenant, String definition, String definitionVersion, Map<String, Object> config,
+                       String credentialId) {
+        public Spec {
+            config = config == null ? Map.of() : config;
+        }
+    }
+
+    /** Creates the instance; 409 when the id is taken. */
+    public IntegrationInstance create(Spec spec) {
+        IntegrationInstance instance = checked(spec);
+        if (instances.find(spec.id()).isPresent()) {
+            throw ManagementException.conflict("ALREADY_EXISTS", "instance '" + spec.id() + "' already exists", Map.of());
+        }
+        instances.save(instance);
+        return instance;
+    }
+
+    /** Creates the instance or brings an existing one to {@code spec} (seeding, {@code apply}); a disabled one stays disabled. */
+    public Applied put(Spec spec) {
+        IntegrationInstance wanted = checked(spec);
+        Optional<IntegrationInstance> current = instances.find(spec.id());
+        if (current.isPresent() && current.get().status() == InstanceStatus.DISABLED) {
+            wanted = wanted.withStatus(InstanceStatus.DISABLED);
+        }
+        if (current.isPresent() && current.get().equals(wanted)) {
+            return Applied.UNCHANGED;
+        }
+        instances.save(wanted);
+        return current.isPresent() ? Applied.UPDATED : Applied.CREATED;
+    }
+
+    public IntegrationInstance get(String id) {
+        return instances.find(id).orElseThrow(() -> ManagementException.notFound("instance '" + id + "' not found"));
+    }
+
+    /** When the instance last executed a request (written by workers every few seconds), if ever. */
+    public Optional<Instant> lastUsed(String id) {
+        return instances.lastUsed(id);
+    }
+
+    /** Instances matching the filters (null matches everything), by id. */
+    public List<IntegrationInstance> list(String tenant, String definition, InstanceStatus status) {
+        return instances.all().stream()
+                .filter(i -> tenant == null || i.tenant().equals(tenant))
+                .filter(i -> definition == null || i.definitionName().equals(definition))
+                .filter(i -> status == null || i.status() == status)
+                .toList();
+    }
+
+    /** Replaces the config, checked against the definition's config schema. */
+    public IntegrationInstance updateConfig(String id, Map<String, Object> config) {
+        IntegrationInstance current = get(id);
+        IntegrationDefinition definition = resolve(current.definitionName(), current.definitionVersion(), null);
+        List<Problem> problems = configProblems(definition, config);
+        if (!problems.isEmpty()) {
+            throw ManagementException.invalid("config of instance '" + id + "' has " + problems.size() + " problem(s)", problems);
+        }
+        IntegrationInstance next = current.withConfig(config);
+        instances.save(next);
+        return next;
+    }
+
+    /** Stops every request of the instance (they fail, nothing is called) until it is enabled again. */
+    public IntegrationInstance disable(String id) {
+        IntegrationInstance next = get(id).withStatus(InstanceStatus.DISABLED);
+        instances.save(next);
+        return next;
+    }
+
+    /** Undoes {@link #disable}: the status follows from the binding again. */
+    public IntegrationInstance enable(String id) {
+        IntegrationInstance current = get(id);
+        if (current.status() != InstanceStatus.DISABLED) {
+            return current;
+        }
+        IntegrationDefinition definition = resolve(current.definitionName(), current.definitionVersion(), null);
+        IntegrationInstance next = current.withStatus(bound(definition, current.credentialId()));
+        instances.save(next);
+        return next;
+    }
+
+    /**
+     * Runs the definition's {@code testMethod} against the external system and reports the outcome. A success lifts
+     * {@code AUTH_ERROR}; an authentication failure sets it (a test is how an operator learns the key was revoked).
+     */
+    public ConnectionTester.TestOutcome test(String id) {
+        IntegrationInstance instance = get(id);
+        if (instance.status() == InstanceStatus.DISABLED) {
+            throw ManagementException.conflict("INSTANCE_DISABLED", "instance '" + id + "' is DISABLED (enable it first)", Map.of());
+        }
+        IntegrationDefinition definition = resolve(instance.definitionName(), instance.definitionVersion(), null);
+        if (definition.testMethod() == null) {
+            throw ManagementException.conflict("NO_TEST_METHOD", "definition " + definition.key()
+                    + " names no testMethod (add one to a new version)", Map.of());
+        }
+        ConnectionTester.TestOutcome outcome = tester.test(id, definition.testMethod());
+        InstanceStatus next = outcome.ok() && instance.status() == InstanceStatus.AUTH_ERROR ? InstanceStatus.CONNECTED
+                : "AUTH_FAILED".equals(outcome.errorCode()) && instance.status() == InstanceStatus.CONNECTED ? InstanceStatus.AUTH_ERROR
+                : instance.status();
+        if (next != instance.status()) {
+            instances.save(instance.withStatus(next));
+        }
+        return outcome;
+    }
+
+    private IntegrationInstance checked(Spec spec) {
+        List<Problem> problems = new ArrayList<>();
+        if (spec.id() == null || !ID.matcher(spec.id()).matches()) {
+            problems.add(new Problem("$.id", "'" + spec.id() + "' (expected: 1-128 of letters, digits, '.', '_', '-', starting with a letter or digit)"));
+        }
+        IntegrationDefinition definition = null;
+        if (spec.definition() == null || spec.definition().isBlank()) {
+            problems.add(new Problem("$.definition", "missing (expected: the name of a published definition)"));
+        } else {
+            definition = resolve(spec.definition(), spec.definitionVersion(), problems);
+        }
+        if (definition != null) {
+            problems.addAll(configProblems(definition, spec.config()));
+        }
+        if (spec.credentialId() != null && credentials.find(spec.credentialId()).isEmpty()) {
+            problems.add(new Problem("$.credentialId", "'" + spec.credentialId() + "' not found (expected: the id of a stored credential)"));
+        }
+        if (!problems.isEmpty()) {
+            throw ManagementException.invalid("instance '" + spec.id() + "' has " + problems.size() + " problem(s)", problems);
+        }
+        return new IntegrationInstance(spec.id(), spec.tenant(), spec.definition(), spec.definitionVersion(), spec.config(),
+                bound(definition, spec.credentialId()), spec.credentialId());
+    }
+
+    /**
+     * The version instances of {@code name} in {@code range} use now. Within a check ({@code problems} given) a miss
+     * adds a problem; outside one ({@code problems} null) it is a 404.
+     */
+    private IntegrationDefinition resolve(String name, String range, List<Problem> problems) {
+        VersionRange parsed;
+        try {
+            parsed = VersionRange.parse(range);
+        } catch (IllegalArgumentException e) {
+            if (problems == null) {
+                throw ManagementException.invalid("$.definitionVersion", e.getMessage());
+            }
+            problems.add(new Problem("$.definitionVersion", e.getMessage()));
+            return null;
+        }
+        Optional<IntegrationDefinition> found = parsed.exactVersion().isPresent()
+                ? definitions.find(name, parsed.exactVersion().get()).filter(d -> d.status().executable())
+                : definitions.findLatest(name, parsed);
+        if (found.isEmpty()) {
+            String message = "'" + name + "' has no PUBLISHED or DEPRECATED version in '" + parsed + "'";
+            if (problems == null) {
+                throw ManagementException.notFound(message);
+            }
+            problems.add(new Problem(parsed == VersionRange.ANY ? "$.definition" : "$.definitionVersion", message));
+            return null;
+        }
+        return found.get();
+    }
+
+    private static List<Problem> configProblems(IntegrationDefinition definition, Map<String, Object> config) {
+        if (definition == null || definition.instanceConfigSchema() == null) {
+            return List.of();
+        }
+        JsonNode tree = JSON.valueToTree(config);
+        return JsonSchemas.validate("$.config", definition.instanceConfigSchema(), tree);
+    }
+
+    private static InstanceStatus bound(IntegrationDefinition definition, String credentialId) {
+        return definition.auth().type() == AuthSpec.Type.NONE || credentialId != null ? InstanceStatus.CONNECTED : InstanceStatus.PENDING_AUTH;
+    }
+}

@@ -1,0 +1,99 @@
+package io.integration.registry.service;
+
+import com.mongodb.client.MongoDatabase;
+import io.integration.registry.IntegrationInstance;
+import io.integration.registry.MongoDefinitionRepository;
+import io.integration.registry.MongoInstanceRepository;
+import io.integration.registry.credentials.Credential;
+import io.integration.registry.credentials.MongoCredentialRepository;
+import io.integration.registry.credentials.PlaintextSecretCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The management service layer on one MongoDB database: what the REST API exposes and what every seeding tool
+ * (the embedded stack, the benchmark, the chaos suite, the tests) calls, so that nothing writes registry documents
+ * by hand.
+ */
+public final class Management {
+
+    private final DefinitionService definitions;
+    private final InstanceService instances;
+    private final CredentialService credentials;
+    private final ApiTokens tokens;
+    private final AuditLog audit;
+
+    private Management(DefinitionService definitions, InstanceService instances, CredentialService credentials, ApiTokens tokens,
+                       AuditLog audit) {
+        this.definitions = definitions;
+        this.instances = instances;
+        this.credentials = credentials;
+        this.tokens = tokens;
+        this.audit = audit;
+    }
+
+    /**
+     * @param adapters the adapter types (and versions) the workers have installed, which publishing checks against
+     * @param tester runs an instance's test method ({@link InstanceService#test})
+     */
+    public static Management onMongo(MongoDatabase db, Map<String, String> adapters, ConnectionTester tester, Clock clock) {
+        MongoDefinitionRepository definitionStore = new MongoDefinitionRepository(db);
+        MongoInstanceRepository instanceStore = new MongoInstanceRepository(db);
+        MongoCredentialRepository credentialStore = new MongoCredentialRepository(db, new PlaintextSecretCodec());
+        return new Management(new DefinitionService(definitionStore, instanceStore, adapters),
+                new InstanceService(instanceStore, definitionStore, credentialStore, tester),
+                new CredentialService(credentialStore), new ApiTokens(db, clock), new AuditLog(db, clock));
+    }
+
+    /** Applies the definition document(s) at {@code path} (see {@link DefinitionFiles}), in name order. */
+    public Map<Path, Applied> applyDefinitions(Path path) {
+        Map<Path, Applied> applied = new LinkedHashMap<>();
+        for (Path file : DefinitionFiles.in(path)) {
+            try {
+                applied.put(file, definitions.apply(Files.readString(file, StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return applied;
+    }
+
+    /**
+     * Applies {@code definitionText}, stores {@code credential} (when not null) and creates or updates the instance
+     * {@code instance}: the one seeding path of the embedded stack, the benchmark, the chaos suite and the tests.
+     */
+    public IntegrationInstance seed(String definitionText, Credential credential, InstanceService.Spec instance) {
+        definitions.apply(definitionText);
+        if (credential != null) {
+            credentials.put(credential);
+        }
+        instances.put(instance);
+        return instances.get(instance.id());
+    }
+
+    public DefinitionService definitions() {
+        return definitions;
+    }
+
+    public InstanceService instances() {
+        return instances;
+    }
+
+    public CredentialService credentials() {
+        return credentials;
+    }
+
+    public ApiTokens tokens() {
+        return tokens;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+}

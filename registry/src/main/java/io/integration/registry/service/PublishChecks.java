@@ -1,0 +1,109 @@
+package io.integration.registry.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.integration.registry.IntegrationDefinition;
+import io.integration.registry.JsonSchemas;
+import io.integration.registry.MethodDefinition;
+import io.integration.registry.Problem;
+import io.integration.registry.VersionRange;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What publishing checks beyond the document schema, all at once: the adapter is installed and in the requested
+ * version range, the base URL is absolute, every JSON Schema in the document is one, the test method exists — and no
+ * field is set that this version would accept and then ignore.
+ *
+ * <p>Refused until the issue implementing them lands (a field the worker ignores is a silent lie): per method
+ * {@code requestTransform}, {@code responseTransform}, {@code responseSchema}, {@code graphql}, {@code cache},
+ * {@code fallback}.
+ */
+final class PublishChecks {
+
+    /** Method fields the document schema admits but this version does not honour yet, and what to do instead. */
+    private static final Map<String, String> NOT_YET = Map.of(
+            "requestTransform", "not supported yet: the request body is the params object (remove the field)",
+            "responseTransform", "not supported yet: the result data is the response body (remove the field)",
+            "responseSchema", "not supported yet: responses are not validated (remove the field)",
+            "graphql", "not supported yet: no graphql adapter is installed (use an http binding)",
+            "cache", "not supported yet: results are not cached (remove the field)",
+            "fallback", "not supported yet: there are no fallback methods (remove the field)");
+
+    private final Map<String, String> adapters;
+
+    /** {@code adapters}: the installed adapter types and their versions. */
+    PublishChecks(Map<String, String> adapters) {
+        this.adapters = Map.copyOf(adapters);
+    }
+
+    List<Problem> problems(JsonNode tree, IntegrationDefinition definition) {
+        List<Problem> problems = new ArrayList<>();
+        adapter(definition, problems);
+        baseUrl(definition, problems);
+        if (definition.instanceConfigSchema() != null) {
+            problems.addAll(JsonSchemas.checkSchema("$.instanceConfigSchema", definition.instanceConfigSchema()));
+        }
+        if (definition.testMethod() != null && definition.method(definition.testMethod()).isEmpty()) {
+            problems.add(new Problem("$.testMethod", "'" + definition.testMethod() + "' (expected: one of "
+                    + definition.methods().stream().map(MethodDefinition::name).toList() + ")"));
+        }
+        JsonNode methods = tree.path("methods");
+        for (int i = 0; i < definition.methods().size(); i++) {
+            MethodDefinition method = definition.methods().get(i);
+            String at = "$.methods[" + i + "]";
+            for (Map.Entry<String, String> field : NOT_YET.entrySet()) {
+                if (methods.path(i).has(field.getKey())) {
+                    problems.add(new Problem(at + "." + field.getKey(), field.getValue()));
+                }
+            }
+            if (method.paramSchema() != null) {
+                problems.addAll(JsonSchemas.checkSchema(at + ".paramSchema", method.paramSchema()));
+            }
+            if ("http".equals(definition.adapter().type()) && method.http().isEmpty()) {
+                problems.add(new Problem(at + ".http", "missing (expected: {method, path} for the http adapter)"));
+            }
+        }
+        return problems;
+    }
+
+    private void adapter(IntegrationDefinition definition, List<Problem> problems) {
+        String type = definition.adapter().type();
+        String installed = adapters.get(type);
+        if (installed == null) {
+            problems.add(new Problem("$.adapter.type", "'" + type + "' is not installed (expected: one of " + adapters.keySet() + ")"));
+            return;
+        }
+        String wanted = definition.adapter().version();
+        if (wanted == null) {
+            return;
+        }
+        try {
+            if (!VersionRange.parse(wanted).matches(installed)) {
+                problems.add(new Problem("$.adapter.version", "'" + wanted + "' does not include the installed " + type
+                        + " adapter " + installed + " (expected: a range that includes " + installed + ")"));
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(new Problem("$.adapter.version", e.getMessage()));
+        }
+    }
+
+    private static void baseUrl(IntegrationDefinition definition, List<Problem> problems) {
+        if (definition.baseUrl() == null) {
+            if ("http".equals(definition.adapter().type())) {
+                problems.add(new Problem("$.baseUrl", "missing (expected: an absolute http or https URL for the http adapter)"));
+            }
+            return;
+        }
+        try {
+            URI uri = new URI(definition.baseUrl());
+            if (!uri.isAbsolute() || uri.getHost() == null || !List.of("http", "https").contains(uri.getScheme())) {
+                problems.add(new Problem("$.baseUrl", "'" + definition.baseUrl() + "' (expected: an absolute http or https URL)"));
+            }
+        } catch (URISyntaxException e) {
+            problems.add(new Problem("$.baseUrl", "'" + definition.baseUrl() + "' is not a URL (" + e.getReason() + ")"));
+        }
+    }
+}
