@@ -19,7 +19,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -55,7 +58,7 @@ public final class DefinitionDocuments {
      */
     public static IntegrationDefinition fromTree(JsonNode tree) {
         Read read = read(tree);
-        if (!read.problems().isEmpty()) {
+        if (!read.problems().isEmpty() || read.definition() == null) {
             String message = read.problems().stream().map(Problem::toString).collect(Collectors.joining("; "));
             throw new InvalidDefinitionException("definition '" + (tree == null ? "?" : tree.path("name").asText("?")) + "': " + message,
                     read.problems(), null);
@@ -71,23 +74,30 @@ public final class DefinitionDocuments {
         if (tree == null || !tree.isObject()) {
             return new Read(null, List.of(new Problem("$", "not an object (expected: a mapping with name, version, adapter, methods)")));
         }
-        List<Problem> problems = JsonSchemas.problems("$", SCHEMA.validate(tree));
-        if (!problems.isEmpty()) {
-            return new Read(null, problems);
-        }
+        List<Problem> problems = new ArrayList<>(JsonSchemas.problems("$", SCHEMA.validate(tree)));
         IntegrationDefinition definition;
         try {
             definition = JSON.treeToValue(tree, IntegrationDefinition.class);
         } catch (IOException | IllegalArgumentException e) {
-            Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
-            String message = cause instanceof com.fasterxml.jackson.databind.JsonMappingException m ? m.getOriginalMessage() : cause.getMessage();
-            return new Read(null, List.of(new Problem("$", message)));
+            // With schema problems, a failed mapping says nothing new; without, it is the problem.
+            if (problems.isEmpty()) {
+                Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
+                String message = cause instanceof com.fasterxml.jackson.databind.JsonMappingException m ? m.getOriginalMessage() : cause.getMessage();
+                problems.add(new Problem("$", message));
+            }
+            return new Read(null, problems);
         }
-        List<Problem> policyProblems = DefinitionPolicies.problems(definition);
-        return new Read(policyProblems.isEmpty() ? definition : null, policyProblems);
+        // The document mapped despite schema problems: check the rest too, so that one answer lists everything.
+        Set<String> reported = new HashSet<>();
+        problems.forEach(p -> reported.add(p.path()));
+        DefinitionPolicies.problems(definition).stream().filter(p -> !reported.contains(p.path())).forEach(problems::add);
+        return new Read(definition, problems);
     }
 
-    /** What {@link #read} found: the definition when there are no problems, else the problems. */
+    /**
+     * What {@link #read} found: the problems, and the definition whenever the document could be mapped at all (its
+     * resilience settings may still be among the problems, so that later checks can add theirs).
+     */
     public record Read(IntegrationDefinition definition, List<Problem> problems) {
         public Read {
             problems = List.copyOf(problems);

@@ -229,10 +229,12 @@ public final class DefinitionService {
     private IntegrationDefinition validated(JsonNode tree) {
         DefinitionDocuments.Read read = DefinitionDocuments.read(tree);
         String name = tree.path("name").asText("?") + "@" + tree.path("version").asText("?");
-        if (!read.problems().isEmpty()) {
-            throw ManagementException.invalid("definition " + name + " has " + read.problems().size() + " problem(s)", read.problems());
+        List<Problem> problems = new ArrayList<>(read.problems());
+        if (read.definition() != null) {
+            java.util.Set<String> reported = new java.util.HashSet<>();
+            problems.forEach(p -> reported.add(p.path()));
+            checks.problems(tree, read.definition()).stream().filter(p -> !reported.contains(p.path())).forEach(problems::add);
         }
-        List<Problem> problems = checks.problems(tree, read.definition());
         if (!problems.isEmpty()) {
             throw ManagementException.invalid("definition " + name + " has " + problems.size() + " problem(s)", problems);
         }

@@ -34,12 +34,14 @@ public final class ManagementException extends RuntimeException {
         this.details = Map.copyOf(details);
     }
 
+    /** {@code message} followed by every problem, so that a log line or a seeding failure says all of it. */
     public static ManagementException invalid(String message, List<Problem> problems) {
-        return new ManagementException(Kind.INVALID, "VALIDATION_FAILED", message, problems, Map.of());
+        String all = problems.stream().map(Problem::toString).reduce((a, b) -> a + "; " + b).map(p -> message + ": " + p).orElse(message);
+        return new ManagementException(Kind.INVALID, "VALIDATION_FAILED", all, problems, Map.of());
     }
 
     public static ManagementException invalid(String path, String message) {
-        return invalid(path + ": " + message, List.of(new Problem(path, message)));
+        return new ManagementException(Kind.INVALID, "VALIDATION_FAILED", path + ": " + message, List.of(new Problem(path, message)), Map.of());
     }
 
     public static ManagementException notFound(String message) {

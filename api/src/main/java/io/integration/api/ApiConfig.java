@@ -1,0 +1,42 @@
+package io.integration.api;
+
+import java.util.Map;
+
+/**
+ * The management API's settings, from {@code API_*} environment variables.
+ *
+ * @param mongoUri {@code API_MONGO_URI}, default {@code mongodb://localhost:27017}
+ * @param mongoDatabase {@code API_MONGO_DATABASE}, default {@code integration} (the workers' database)
+ * @param host {@code API_HOST}, default {@code 0.0.0.0}
+ * @param port {@code API_PORT}, default 8080 (0: any free port)
+ * @param bootstrapToken {@code API_BOOTSTRAP_TOKEN}: an admin token to make sure exists at start (else, when no admin
+ *        token exists, one is created and printed once)
+ * @param allowPrivateNetworks {@code API_OUTBOUND_ALLOW_PRIVATE_NETWORKS}, default false: whether connection tests may
+ *        reach loopback and private addresses (the embedded demo API lives on loopback)
+ */
+public record ApiConfig(String mongoUri, String mongoDatabase, String host, int port, String bootstrapToken,
+                        boolean allowPrivateNetworks) {
+
+    public ApiConfig {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("API_PORT: " + port + " (expected: 0..65535)");
+        }
+    }
+
+    public static ApiConfig from(Map<String, String> env) {
+        String port = env.getOrDefault("API_PORT", "8080");
+        int parsed;
+        try {
+            parsed = Integer.parseInt(port.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("API_PORT: '" + port + "' (expected: an integer 0..65535)");
+        }
+        String allow = env.getOrDefault("API_OUTBOUND_ALLOW_PRIVATE_NETWORKS", "false").trim();
+        if (!allow.equals("true") && !allow.equals("false")) {
+            throw new IllegalArgumentException("API_OUTBOUND_ALLOW_PRIVATE_NETWORKS: '" + allow + "' (expected: true or false)");
+        }
+        return new ApiConfig(env.getOrDefault("API_MONGO_URI", "mongodb://localhost:27017"),
+                env.getOrDefault("API_MONGO_DATABASE", "integration"), env.getOrDefault("API_HOST", "0.0.0.0"), parsed,
+                env.get("API_BOOTSTRAP_TOKEN"), Boolean.parseBoolean(allow));
+    }
+}

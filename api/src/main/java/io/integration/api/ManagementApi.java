@@ -1,0 +1,92 @@
+package io.integration.api;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import io.integration.api.http.ApiServer;
+import io.integration.api.http.Route;
+import io.integration.api.routes.AdminRoutes;
+import io.integration.api.routes.DefinitionRoutes;
+import io.integration.api.routes.InstanceRoutes;
+import io.integration.api.routes.OpsRoutes;
+import io.integration.registry.secret.Secret;
+import io.integration.registry.service.ApiTokens;
+import io.integration.registry.service.Management;
+import io.integration.worker.app.WorkerApp;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The management API's composition root: MongoDB, the management service layer, the route table, the server.
+ * {@link #start} returns it running; {@link #close} stops it.
+ */
+public final class ManagementApi implements AutoCloseable {
+
+    static final String VERSION = "0.1.0";
+
+    private final MongoClient mongo;
+    private final ApiServer server;
+    private final Secret firstToken;
+
+    private ManagementApi(MongoClient mongo, ApiServer server, Secret firstToken) {
+        this.mongo = mongo;
+        this.server = server;
+        this.firstToken = firstToken;
+    }
+
+    public static ManagementApi start(ApiConfig config, Clock clock) {
+        MongoClient mongo = MongoClients.create(config.mongoUri());
+        try {
+            MongoDatabase db = mongo.getDatabase(config.mongoDatabase());
+            Management management = WorkerApp.management(db, config.allowPrivateNetworks(), clock);
+            Secret firstToken = bootstrap(management.tokens(), config.bootstrapToken());
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new JvmMemoryMetrics().bindTo(meters);
+            new JvmThreadMetrics().bindTo(meters);
+            List<Route> routes = new ArrayList<>();
+            routes.addAll(new OpsRoutes(db, meters, () -> List.copyOf(routes), VERSION).routes());
+            routes.addAll(new DefinitionRoutes(management.definitions()).routes());
+            routes.addAll(new InstanceRoutes(management.instances()).routes());
+            routes.addAll(new AdminRoutes(management.credentials(), management.tokens(), management.audit()).routes());
+            ApiServer server = ApiServer.start(config.host(), config.port(), routes, management.tokens(), management.audit(), meters);
+            return new ManagementApi(mongo, server, firstToken);
+        } catch (RuntimeException e) {
+            mongo.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Makes sure an admin can get in: the operator's bootstrap token is stored (by hash) when given; otherwise, when
+     * no active admin token exists, one is created. Returns the value to show, when this start made one.
+     */
+    private static Secret bootstrap(ApiTokens tokens, String bootstrapToken) {
+        if (bootstrapToken != null && !bootstrapToken.isBlank()) {
+            tokens.ensure("bootstrap", ApiTokens.Scope.ADMIN, Secret.of(bootstrapToken.trim()));
+            return null;
+        }
+        boolean anyAdmin = tokens.list().stream().anyMatch(t -> t.active() && t.scope() == ApiTokens.Scope.ADMIN);
+        return anyAdmin ? null : tokens.create("first-admin", ApiTokens.Scope.ADMIN).value();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** The admin token this start created (no admin token existed and none was given), to be shown once. */
+    public Optional<Secret> firstToken() {
+        return Optional.ofNullable(firstToken);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        mongo.close();
+    }
+}
