@@ -1,0 +1,50 @@
+package io.integration.cli;
+
+import static io.integration.cli.ApiClient.segment;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code credentials set ID --type api_key|bearer|basic}: the secret is read from standard input (first line), never
+ * from a flag, so it stays out of shell history and the process list.
+ */
+@Command(name = "credentials", description = "Store credentials (write-only).")
+final class CredentialsCommand {
+
+    @ParentCommand
+    Cli cli;
+
+    @Command(name = "set", description = "Create or replace a credential; the secret is read from stdin, e.g. "
+            + "printf %s \"$KEY\" | cli credentials set acme-key --type api_key")
+    int set(@Parameters(paramLabel = "ID") String id,
+            @Option(names = "--type", required = true, description = "api_key, bearer or basic") String type,
+            @Option(names = "--username", description = "For basic.") String username) throws IOException {
+        String secret = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        if (secret == null || secret.isEmpty()) {
+            throw new Cli.Refused(ExitCodes.USAGE, "no secret on standard input (pipe it in: printf %s \"$SECRET\" | cli credentials set ...)");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", type);
+        switch (type) {
+            case "api_key" -> body.put("key", secret);
+            case "bearer" -> body.put("token", secret);
+            case "basic" -> {
+                body.put("username", username);
+                body.put("password", secret);
+            }
+            default -> throw new Cli.Refused(ExitCodes.USAGE, "--type: '" + type + "' (expected: api_key, bearer or basic)");
+        }
+        cli.output().object(cli.api().putJson("/credentials/" + segment(id), body), List.of("id", "type", "outcome"));
+        return ExitCodes.OK;
+    }
+}

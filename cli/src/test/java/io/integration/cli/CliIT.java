@@ -1,0 +1,167 @@
+package io.integration.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.integration.api.ApiConfig;
+import io.integration.api.ManagementApi;
+import io.integration.embedded.DemoApi;
+import io.integration.embedded.Infrastructure;
+import io.integration.worker.app.WorkerApp;
+import io.integration.worker.config.WorkerConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI as a user runs it, against a real management API, MongoDB wire server, Kafka broker and worker.
+ */
+class CliIT {
+
+    private static final String ADMIN = "ist_cli-test-" + UUID.randomUUID();
+    private static final String DATABASE = "cli-" + UUID.randomUUID();
+    private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
+    private static final String REQUESTS = "cli.requests." + SUFFIX;
+    private static final String RESULTS = "cli.results." + SUFFIX;
+
+    private static final Infrastructure infra = Infrastructure.shared();
+    private static ManagementApi api;
+    private static DemoApi demo;
+
+    @BeforeAll
+    static void start() {
+        api = ManagementApi.start(new ApiConfig(infra.mongoUri(), DATABASE, "127.0.0.1", 0, ADMIN, true), Clock.systemUTC());
+        demo = DemoApi.start(0, "demo-key");
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+        demo.close();
+    }
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new java.util.ArrayList<>(List.of("--api-url", "http://127.0.0.1:" + api.port(), "--token", ADMIN));
+        all.addAll(List.of(args));
+        int exit = Cli.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void applyingTheCatalogueTwiceChangesNothingTheSecondTimeAndSaysSo() {
+        Run first = cli("apply", "-f", "../catalogue");
+        assertThat(first.exit()).as(first.out() + first.err()).isZero();
+        assertThat(first.out()).contains("github@1.0.0", "slack@", "stripe@", "hubspot@", "google-sheets@", "jira@")
+                .doesNotContain("README").doesNotContain("stubs");
+        assertThat(first.out().lines().filter(l -> l.contains("CREATED")).count()).isEqualTo(6);
+
+        Run second = cli("apply", "-f", "../catalogue");
+
+        assertThat(second.exit()).isZero();
+        assertThat(second.out()).contains("Nothing changed: all 6 definition(s) already applied.").doesNotContain("CREATED");
+        Run listed = cli("definitions", "list", "--auth-type", "oauth2");
+        assertThat(listed.out()).contains("github").contains("PUBLISHED");
+    }
+
+    @Test
+    void exitCodesTellRefusedFromDeniedFromUnreachable(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "name: bad\nversion: 1.0.0\nadapter: { type: nope }\nmethods: [{ name: m, http: { method: GET, path: / } }]\n");
+
+        Run refused = cli("apply", "-f", bad.toString());
+        assertThat(refused.exit()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(refused.out()).contains("REFUSED").contains("VALIDATION_FAILED");
+
+        StringWriter err = new StringWriter();
+        int denied = Cli.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "--api-url",
+                "http://127.0.0.1:" + api.port(), "--token", "ist_wrong", "definitions", "list");
+        assertThat(denied).isEqualTo(ExitCodes.DENIED);
+        assertThat(err.toString()).contains("UNAUTHENTICATED");
+
+        int unreachable = Cli.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "--api-url",
+                "http://127.0.0.1:1", "--token", ADMIN, "definitions", "list");
+        assertThat(unreachable).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(cli("instances", "show", "nobody").exit()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(cli("definitions", "frobnicate").exit()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void requestSendProducesARequestAndPrintsItsResult(@TempDir Path dir) throws Exception {
+        // Given: the demo definition, a credential and an instance, all through the CLI; and a worker
+        Path definition = dir.resolve("demo.yaml");
+        Files.writeString(definition, """
+                name: demo
+                version: 1.0.0
+                adapter: { type: http }
+                baseUrl: %s
+                allowedHosts: [127.0.0.1]
+                auth: { type: api_key, apiKey: { in: header, name: X-Api-Key } }
+                testMethod: whoAmI
+                methods:
+                  - name: whoAmI
+                    http: { method: GET, path: /v1/me }
+                  - name: getUser
+                    http: { method: GET, path: "/v1/users/{params.id}" }
+                    idempotent: true
+                """.formatted(demo.url()));
+        assertThat(cli("apply", "-f", definition.toString()).exit()).isZero();
+        System.setIn(new java.io.ByteArrayInputStream("demo-key\n".getBytes()));
+        assertThat(cli("credentials", "set", "demo-cred", "--type", "api_key").exit()).isZero();
+        Run created = cli("instances", "create", "demo", "--definition", "demo", "--version", "^1", "--credential", "demo-cred");
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.out()).contains("CONNECTED");
+        assertThat(cli("instances", "test", "demo").out()).contains("ok:").contains("true");
+
+        infra.createTopics(3, List.of(REQUESTS, RESULTS, "cli.events." + SUFFIX, "cli.dlt." + SUFFIX, "cli.retry." + SUFFIX));
+        Map<String, String> settings = new HashMap<>();
+        settings.put("kafka.bootstrap.servers", infra.bootstrapServers());
+        settings.put("kafka.group.id", "cli-" + SUFFIX);
+        settings.put("schema.registry.url", infra.schemaRegistryUrl());
+        settings.put("mongo.uri", infra.mongoUri());
+        settings.put("mongo.database", DATABASE);
+        settings.put("topic.requests", REQUESTS);
+        settings.put("topic.results", RESULTS);
+        settings.put("topic.events", "cli.events." + SUFFIX);
+        settings.put("topic.dlt", "cli.dlt." + SUFFIX);
+        settings.put("topic.retry", "cli.retry." + SUFFIX);
+        settings.put("outbound.allow.private.networks", "true");
+        try (WorkerApp worker = WorkerApp.start(WorkerConfig.from(settings), Clock.systemUTC())) {
+            String[] kafka = {"--bootstrap-servers", infra.bootstrapServers(), "--requests-topic", REQUESTS, "--results-topic", RESULTS,
+                    "--wait", "60s"};
+
+            // When
+            Run ok = cli(concat(new String[] {"request", "send", "--instance", "demo", "--method", "getUser", "--params", "{\"id\":\"42\"}"}, kafka));
+            Run failed = cli(concat(new String[] {"request", "send", "--instance", "demo", "--method", "nope"}, kafka));
+            Run json = cli(concat(new String[] {"-o", "json", "request", "send", "--instance", "demo", "--method", "getUser",
+                    "--params", "{\"id\":\"7\"}"}, kafka));
+
+            // Then
+            assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
+            assertThat(ok.out()).contains("SUCCESS").contains("User 42");
+            assertThat(failed.exit()).isEqualTo(ExitCodes.RESULT_ERROR);
+            assertThat(failed.out()).contains("METHOD_NOT_FOUND");
+            assertThat(json.exit()).isZero();
+            assertThat(ApiClient.JSON.readTree(json.out()).get("status").asText()).isEqualTo("SUCCESS");
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}
