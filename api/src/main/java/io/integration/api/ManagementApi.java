@@ -50,7 +50,7 @@ public final class ManagementApi implements AutoCloseable {
             new JvmMemoryMetrics().bindTo(meters);
             new JvmThreadMetrics().bindTo(meters);
             List<Route> routes = new ArrayList<>();
-            routes.addAll(new OpsRoutes(db, meters, () -> List.copyOf(routes), VERSION).routes());
+            routes.addAll(new OpsRoutes(() -> db.runCommand(new org.bson.Document("ping", 1)), meters, () -> List.copyOf(routes), VERSION).routes());
             routes.addAll(new DefinitionRoutes(management.definitions()).routes());
             routes.addAll(new InstanceRoutes(management.instances()).routes());
             routes.addAll(new AdminRoutes(management.credentials(), management.tokens(), management.audit()).routes());

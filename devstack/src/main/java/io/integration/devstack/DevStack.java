@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -44,7 +45,8 @@ public final class DevStack {
     }
 
     public static void main(String[] args) throws Exception {
-        Path dataDir = args.length == 2 && args[0].equals("--data-dir") ? Path.of(args[1]) : Files.createTempDirectory("integration-devstack-");
+        Map<String, String> options = options(args);
+        Path dataDir = options.containsKey("--data-dir") ? Path.of(options.get("--data-dir")) : Files.createTempDirectory("integration-devstack-");
         long started = System.nanoTime();
         EmbeddedMongo mongo = EmbeddedMongo.start(port(27017));
         DevSchemaRegistry registry = DevSchemaRegistry.start(port(8081));
@@ -59,6 +61,14 @@ public final class DevStack {
                 "WORKER_SCHEMA_REGISTRY_URL", registry.url(),
                 "WORKER_MONGO_URI", mongo.connectionString(),
                 "WORKER_OUTBOUND_ALLOW_PRIVATE_NETWORKS", "true"));
+        String token = "ist_dev_" + UUID.randomUUID().toString().replace("-", "");
+        int apiPort = port(8080);
+        ChildProcess managementApi = ChildProcess.java("api", "io.integration.api.ApiMain", Map.of(
+                "API_MONGO_URI", mongo.connectionString(),
+                "API_HOST", "127.0.0.1",
+                "API_PORT", String.valueOf(apiPort),
+                "API_BOOTSTRAP_TOKEN", token,
+                "API_OUTBOUND_ALLOW_PRIVATE_NETWORKS", "true"));
         ChildProcess topology = ChildProcess.java("topology", "io.integration.topology.TopologyMain", Map.of(
                 "TOPOLOGY_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "TOPOLOGY_SCHEMA_REGISTRY_URL", registry.url()));
@@ -70,6 +80,7 @@ public final class DevStack {
             System.out.println("Stopping: worker (draining), topology, broker, registry, MongoDB, demo API ...");
             tail.stop();
             worker.stop();
+            managementApi.stop();
             topology.stop();
             kafka.close();
             registry.close();
@@ -78,8 +89,79 @@ public final class DevStack {
             stopped.countDown();
         }, "devstack-shutdown"));
 
+        String apiUrl = "http://127.0.0.1:" + apiPort;
+        awaitHealthy(apiUrl + "/health/ready", managementApi);
+        if (options.containsKey("--env-file")) {
+            writeEnv(Path.of(options.get("--env-file")), apiUrl, token, kafka.bootstrapServers(), registry.url());
+        }
         printBanner(kafka, registry, mongo, api, worker, topology, (System.nanoTime() - started) / 1_000_000);
+        printApi(apiUrl, token, managementApi, options.get("--env-file"));
         stopped.await();
+    }
+
+    /** {@code --data-dir DIR} and {@code --env-file FILE}; anything else is a usage error. */
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new java.util.HashMap<>();
+        for (int i = 0; i < args.length; i += 2) {
+            if (!List.of("--data-dir", "--env-file").contains(args[i]) || i + 1 >= args.length) {
+                System.err.println("Usage: DevStack [--data-dir DIR] [--env-file FILE]");
+                System.exit(2);
+            }
+            options.put(args[i], args[i + 1]);
+        }
+        return options;
+    }
+
+    /** Waits until the management API answers {@code url} with 200; fails when its process exits or after 60 s. */
+    private static void awaitHealthy(String url, ChildProcess process) throws InterruptedException {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && process.alive()) {
+            try {
+                if (http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("The management API did not become ready at " + url + (process.alive() ? " within 60 s" : ": it exited"));
+    }
+
+    /** The variables {@code scripts/cli} reads, so that the CLI talks to this stack without flags. Owner-readable only. */
+    private static void writeEnv(Path file, String apiUrl, String token, String bootstrap, String registryUrl) throws IOException {
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        Files.writeString(file, """
+                INTEGRATION_API_URL=%s
+                INTEGRATION_API_TOKEN=%s
+                INTEGRATION_KAFKA_BOOTSTRAP_SERVERS=%s
+                INTEGRATION_SCHEMA_REGISTRY_URL=%s
+                """.formatted(apiUrl, token, bootstrap, registryUrl));
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // best effort on file systems without POSIX permissions
+        }
+    }
+
+    private static void printApi(String apiUrl, String token, ChildProcess api, String envFile) {
+        System.out.printf("""
+                 Management API   %s   (pid %d; admin token below, also in %s)
+                   token: %s
+                 Try the CLI (it reads %s):
+                   scripts/cli apply -f catalogue/github.yaml
+                   scripts/cli definitions list
+                   scripts/cli instances test demo
+                   scripts/cli request send --instance demo --method getUser --params '{"id":"42"}'
+
+                 Results and events are printed below as they arrive. Ctrl-C stops everything.
+                ==================================================================================
+                %n""", apiUrl, api.pid(), envFile == null ? "(no --env-file)" : envFile, token,
+                envFile == null ? "INTEGRATION_API_URL and INTEGRATION_API_TOKEN" : envFile);
     }
 
     private static void seed(String mongoUri, String apiUrl) throws IOException {
@@ -115,9 +197,7 @@ public final class DevStack {
                    kcat -C -b %s -t integration.results -o beginning -e -q -f '%%k %%s\\n'
                    kcat -C -b %s -t integration.events -o beginning -e -q -f '%%k %%s\\n'   # Avro; decoded below
 
-                 Results and events are printed below as they arrive. Ctrl-C stops everything.
-                ==================================================================================
-                %n""", millis, b, registry.url(), mongo.connectionString(), api.url(), API_KEY, worker.pid(), topology.pid(), b, b, b);
+                """, millis, b, registry.url(), mongo.connectionString(), api.url(), API_KEY, worker.pid(), topology.pid(), b, b, b);
     }
 
     /** {@code preferred} when free on loopback, else any free port. */

@@ -2,7 +2,6 @@ package io.integration.api.routes;
 
 import static io.integration.registry.service.ApiTokens.Scope.READ;
 
-import com.mongodb.client.MongoDatabase;
 import io.integration.api.http.OpenApi;
 import io.integration.api.http.Reply;
 import io.integration.api.http.Route;
@@ -10,19 +9,24 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.bson.Document;
 
 /** Health (public), Prometheus metrics and the OpenAPI document. */
 public final class OpsRoutes {
 
-    private final MongoDatabase db;
+    private final Readiness store;
     private final PrometheusMeterRegistry meters;
     private final Supplier<List<Route>> allRoutes;
     private final String version;
 
+    /** Whether the registry store answers; throws with the reason when it does not. */
+    @FunctionalInterface
+    public interface Readiness {
+        void check();
+    }
+
     /** {@code allRoutes}: the whole table, these routes included, for the OpenAPI document. */
-    public OpsRoutes(MongoDatabase db, PrometheusMeterRegistry meters, Supplier<List<Route>> allRoutes, String version) {
-        this.db = db;
+    public OpsRoutes(Readiness store, PrometheusMeterRegistry meters, Supplier<List<Route>> allRoutes, String version) {
+        this.store = store;
         this.meters = meters;
         this.allRoutes = allRoutes;
         this.version = version;
@@ -39,7 +43,7 @@ public final class OpsRoutes {
 
     private Object ready() {
         try {
-            db.runCommand(new Document("ping", 1));
+            store.check();
             return Map.of("status", "UP", "checks", Map.of("mongodb", "UP"));
         } catch (RuntimeException e) {
             return Reply.status(503, Map.of("status", "DOWN", "checks", Map.of("mongodb", "DOWN: " + e.getClass().getSimpleName())));

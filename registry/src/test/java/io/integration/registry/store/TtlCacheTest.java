@@ -3,10 +3,9 @@ package io.integration.registry.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
+import io.integration.registry.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -17,23 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class TtlCacheTest {
 
-    private Instant now = Instant.parse("2026-11-26T00:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final TestClock clock = new TestClock(Instant.parse("2026-11-26T00:00:00Z"));
 
     @Test
     void manyCallersMissingOneKeyLoadItOnce() throws Exception {
@@ -61,9 +44,9 @@ class TtlCacheTest {
         AtomicInteger loads = new AtomicInteger();
 
         assertThat(cache.get("k", key -> loads.incrementAndGet())).isEqualTo(1);
-        now = now.plusSeconds(4);
+        clock.advance(Duration.ofSeconds(4));
         assertThat(cache.get("k", key -> loads.incrementAndGet())).isEqualTo(1);
-        now = now.plusSeconds(2);
+        clock.advance(Duration.ofSeconds(2));
         assertThat(cache.get("k", key -> loads.incrementAndGet())).isEqualTo(2);
     }
 

@@ -1,0 +1,143 @@
+package io.integration.registry.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import io.integration.embedded.EmbeddedMongo;
+import io.integration.registry.DefinitionStatus;
+import io.integration.registry.MongoDefinitionRepository;
+import io.integration.registry.MongoInstanceRepository;
+import io.integration.registry.Problem;
+import io.integration.registry.VersionRange;
+import io.integration.registry.credentials.Credential;
+import io.integration.registry.secret.Secret;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The definition lifecycle and instance binding on a MongoDB wire server. */
+class DefinitionServiceTest {
+
+    private static EmbeddedMongo mongo;
+    private static MongoClient client;
+    private MongoDatabase db;
+    private Management management;
+
+    @BeforeAll
+    static void start() {
+        mongo = EmbeddedMongo.start(0);
+        client = MongoClients.create(mongo.connectionString());
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        mongo.close();
+    }
+
+    @BeforeEach
+    void freshDatabase() {
+        db = client.getDatabase("svc-" + UUID.randomUUID());
+        management = Management.onMongo(db, Map.of("http", "1.4.0"), (id, method) -> {
+            throw new AssertionError("no connection test here");
+        }, Clock.systemUTC());
+    }
+
+    private static String definition(String version, String status, String title) {
+        return """
+                name: crm
+                version: %s
+                %s
+                title: %s
+                adapter: { type: http, version: "^1.2" }
+                baseUrl: https://api.example.com
+                methods:
+                  - name: get
+                    http: { method: GET, path: /x }
+                """.formatted(version, status == null ? "" : "status: " + status, title);
+    }
+
+    @Test
+    void applyCreatesThenChangesNothingThenRefusesAChangedPublishedVersion() {
+        DefinitionService definitions = management.definitions();
+
+        assertThat(definitions.apply(definition("1.0.0", null, "CRM"))).isEqualTo(Applied.CREATED);
+        assertThat(definitions.apply(definition("1.0.0", null, "CRM"))).isEqualTo(Applied.UNCHANGED);
+        assertThat(definitions.apply(definition("1.0.0", "DRAFT", "CRM"))).as("the lifecycle never moves back").isEqualTo(Applied.UNCHANGED);
+        assertThatThrownBy(() -> definitions.apply(definition("1.0.0", null, "CRM v2")))
+                .isInstanceOfSatisfying(ManagementException.class, e -> assertThat(e.code()).isEqualTo("VERSION_IMMUTABLE"));
+        assertThat(definitions.get("crm", "1.0.0").title()).isEqualTo("CRM");
+    }
+
+    @Test
+    void aDraftMayChangeUntilItIsPublishedAndOnlyExecutableVersionsResolve() {
+        DefinitionService definitions = management.definitions();
+        definitions.apply(definition("1.0.0", null, "one"));
+        assertThat(definitions.apply(definition("1.1.0", "DRAFT", "draft"))).isEqualTo(Applied.CREATED);
+        assertThat(definitions.apply(definition("1.1.0", "DRAFT", "draft, edited"))).isEqualTo(Applied.UPDATED);
+
+        assertThat(definitions.resolve("crm", "^1").version()).as("a draft is never picked up").isEqualTo("1.0.0");
+        assertThat(definitions.apply(definition("1.1.0", null, "draft, edited"))).isEqualTo(Applied.UPDATED);
+        assertThat(definitions.resolve("crm", "^1").version()).isEqualTo("1.1.0");
+
+        definitions.deprecate("crm", "1.1.0");
+        assertThat(definitions.resolve("crm", "^1").version()).as("deprecated still executes").isEqualTo("1.1.0");
+        assertThatThrownBy(() -> definitions.publish("crm", "1.1.0"))
+                .isInstanceOfSatisfying(ManagementException.class, e -> assertThat(e.code()).isEqualTo("INVALID_TRANSITION"));
+        definitions.retire("crm", "1.1.0");
+        assertThat(definitions.resolve("crm", "^1").version()).isEqualTo("1.0.0");
+        assertThat(new MongoDefinitionRepository(db).findLatest("crm", VersionRange.parse("~1.1"))).isEmpty();
+    }
+
+    @Test
+    void publishingChecksTheInstalledAdapterVersionAndReportsEveryProblem() {
+        String wrongAdapter = definition("1.0.0", null, "x").replace("version: \"^1.2\"", "version: \"^2\"")
+                .replace("methods:", "testMethod: nope\nmethods:");
+
+        assertThatThrownBy(() -> management.definitions().apply(wrongAdapter))
+                .isInstanceOfSatisfying(ManagementException.class, e -> assertThat(e.problems()).extracting(Problem::path)
+                        .containsExactlyInAnyOrder("$.adapter.version", "$.testMethod"));
+    }
+
+    @Test
+    void retiringIsRefusedForPinnedAndResolvingInstancesButNotForDisabledOnes() {
+        management.definitions().apply(definition("1.0.0", null, "one"));
+        management.definitions().apply(definition("1.2.0", null, "two"));
+        InstanceService instances = management.instances();
+        management.credentials().put(new Credential.ApiKey("k", Secret.of("s")));
+        instances.create(new InstanceService.Spec("pinned", "t", "crm", "1.0.0", Map.of(), "k"));
+        instances.create(new InstanceService.Spec("latest", "t", "crm", null, Map.of(), null));
+
+        assertThatThrownBy(() -> management.definitions().retire("crm", "1.0.0"))
+                .isInstanceOfSatisfying(ManagementException.class, e -> assertThat(e.details()).containsEntry("instances", java.util.List.of("pinned")));
+        assertThatThrownBy(() -> management.definitions().retire("crm", "1.2.0"))
+                .isInstanceOfSatisfying(ManagementException.class, e -> assertThat(e.details()).containsEntry("instances", java.util.List.of("latest")));
+
+        instances.disable("pinned");
+        assertThat(management.definitions().retire("crm", "1.0.0").status()).isEqualTo(DefinitionStatus.RETIRED);
+        assertThat(new MongoInstanceRepository(db).find("pinned").orElseThrow().status())
+                .isEqualTo(io.integration.registry.IntegrationInstance.InstanceStatus.DISABLED);
+    }
+
+    @Test
+    void putIsIdempotentAndKeepsAnInstanceDisabled() {
+        management.definitions().apply(definition("1.0.0", null, "one"));
+        InstanceService.Spec spec = new InstanceService.Spec("i", "t", "crm", "^1", Map.of("a", 1), null);
+        InstanceService instances = management.instances();
+
+        assertThat(instances.put(spec)).isEqualTo(Applied.CREATED);
+        assertThat(instances.put(spec)).isEqualTo(Applied.UNCHANGED);
+        instances.disable("i");
+        assertThat(instances.put(spec)).isEqualTo(Applied.UNCHANGED);
+        assertThat(instances.get("i").status()).isEqualTo(io.integration.registry.IntegrationInstance.InstanceStatus.DISABLED);
+        assertThatThrownBy(() -> instances.create(spec))
+                .isInstanceOfSatisfying(ManagementException.class, e -> assertThat(e.code()).isEqualTo("ALREADY_EXISTS"));
+    }
+}
