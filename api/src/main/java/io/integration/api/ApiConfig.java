@@ -11,11 +11,13 @@ import java.util.Map;
  * @param port {@code API_PORT}, default 8080 (0: any free port)
  * @param bootstrapToken {@code API_BOOTSTRAP_TOKEN}: an admin token to make sure exists at start (else, when no admin
  *        token exists, one is created and printed once)
+ * @param firstTokenFile {@code API_FIRST_TOKEN_FILE}, default {@code api-first-admin-token}: where a first admin token
+ *        created at start is written (mode 600), never to the console or a log
  * @param allowPrivateNetworks {@code API_OUTBOUND_ALLOW_PRIVATE_NETWORKS}, default false: whether connection tests may
  *        reach loopback and private addresses (the embedded demo API lives on loopback)
  */
 public record ApiConfig(String mongoUri, String mongoDatabase, String host, int port, String bootstrapToken,
-                        boolean allowPrivateNetworks) {
+                        String firstTokenFile, boolean allowPrivateNetworks) {
 
     public ApiConfig {
         if (port < 0 || port > 65535) {
@@ -37,6 +39,7 @@ public record ApiConfig(String mongoUri, String mongoDatabase, String host, int 
         }
         return new ApiConfig(env.getOrDefault("API_MONGO_URI", "mongodb://localhost:27017"),
                 env.getOrDefault("API_MONGO_DATABASE", "integration"), env.getOrDefault("API_HOST", "0.0.0.0"), parsed,
-                env.get("API_BOOTSTRAP_TOKEN"), Boolean.parseBoolean(allow));
+                env.get("API_BOOTSTRAP_TOKEN"), env.getOrDefault("API_FIRST_TOKEN_FILE", "api-first-admin-token"),
+                Boolean.parseBoolean(allow));
     }
 }

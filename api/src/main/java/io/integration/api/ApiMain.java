@@ -1,5 +1,9 @@
 package io.integration.api;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -24,8 +28,18 @@ public final class ApiMain {
         }
         ManagementApi api = ManagementApi.start(config, Clock.systemUTC());
         log.info("Management API listening on {}:{} (MongoDB database '{}')", config.host(), api.port(), config.mongoDatabase());
-        // Printed, never logged: a log pipeline must not carry a credential. Shown once; only its hash is stored.
-        api.firstToken().ifPresent(token -> System.out.println("First admin token (shown once): " + token.reveal()));
+        // Never to the console or a log (both end up in log pipelines): to an owner-only file; only its hash is stored.
+        if (api.firstToken().isPresent()) {
+            Path file = Path.of(config.firstTokenFile());
+            try {
+                Files.writeString(file, api.firstToken().get().reveal() + "\n");
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                log.info("No admin token existed: created one and wrote it to {} (read it, then delete the file)", file.toAbsolutePath());
+            } catch (IOException | UnsupportedOperationException e) {
+                log.error("No admin token existed and the one created could not be written to {} ({}); revoke it and set "
+                        + "API_BOOTSTRAP_TOKEN instead", file.toAbsolutePath(), e.toString());
+            }
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             api.close();

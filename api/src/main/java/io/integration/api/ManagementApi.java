@@ -28,6 +28,8 @@ import java.util.Optional;
  */
 public final class ManagementApi implements AutoCloseable {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ManagementApi.class);
+
     static final String VERSION = "0.1.0";
 
     private final MongoClient mongo;
@@ -68,7 +70,9 @@ public final class ManagementApi implements AutoCloseable {
      */
     private static Secret bootstrap(ApiTokens tokens, String bootstrapToken) {
         if (bootstrapToken != null && !bootstrapToken.isBlank()) {
-            tokens.ensure("bootstrap", ApiTokens.Scope.ADMIN, Secret.of(bootstrapToken.trim()));
+            if (tokens.ensure("bootstrap", ApiTokens.Scope.ADMIN, Secret.of(bootstrapToken.trim())).isEmpty()) {
+                log.warn("API_BOOTSTRAP_TOKEN names a revoked token; it stays revoked (remove the variable or give a new value)");
+            }
             return null;
         }
         boolean anyAdmin = tokens.list().stream().anyMatch(t -> t.active() && t.scope() == ApiTokens.Scope.ADMIN);

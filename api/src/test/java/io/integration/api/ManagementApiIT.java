@@ -63,7 +63,7 @@ class ManagementApiIT {
     void startApi() {
         String database = "api-" + UUID.randomUUID();
         db = client.getDatabase(database);
-        api = ManagementApi.start(new ApiConfig(mongo.connectionString(), database, "127.0.0.1", 0, ADMIN, true), Clock.systemUTC());
+        api = ManagementApi.start(new ApiConfig(mongo.connectionString(), database, "127.0.0.1", 0, ADMIN, null, true), Clock.systemUTC());
     }
 
     @org.junit.jupiter.api.AfterEach
@@ -224,6 +224,9 @@ class ManagementApiIT {
         List<String> actions = new ArrayList<>();
         audit.get("items").forEach(e -> actions.add(e.get("action").asText() + " " + e.get("status").asInt()));
         assertThat(actions).contains("credentials.put 201", "definitions.apply 201", "tokens.create 403", "tokens.create 201");
+        call("POST", "/definitions/apply", null, definition("9.0.0", ""));
+        assertThat(json(call("GET", "/audit", ADMIN, null)).get("total").asInt()).as("anonymous calls are not audited")
+                .isEqualTo(audit.get("total").asInt());
         assertThat(audit.get("items").get(0).get("actor").asText()).startsWith("tok_");
         // (The credentials collection holds the key until envelope encryption lands, #11; the audit log never does.)
         assertThat(stored("audit")).contains("credentials.put").doesNotContain("sk_live_do_not_log").doesNotContain(writer);
@@ -270,6 +273,55 @@ class ManagementApiIT {
         assertThat(second.has("nextOffset")).isFalse();
         assertThat(call("GET", "/definitions?limit=0", ADMIN, null).statusCode()).isEqualTo(400);
         assertThat(json(call("GET", "/definitions?q=GAM", ADMIN, null)).get("total").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void brokenBodiesAre400sThatNeverEchoTheirContent() throws Exception {
+        HttpResponse<String> unquoted = call("PUT", "/credentials/x", ADMIN, "{\"type\":\"api_key\",\"key\":sk_live_unquoted}");
+        assertThat(unquoted.statusCode()).isEqualTo(400);
+        assertThat(unquoted.body()).contains("line 1").doesNotContain("sk_live_unquoted");
+
+        HttpResponse<String> twoDocuments = call("POST", "/definitions/apply", ADMIN, definition("1.0.0", "") + "---\n" + definition("2.0.0", ""));
+        assertThat(twoDocuments.statusCode()).isEqualTo(400);
+        assertThat(twoDocuments.body()).contains("more than one document");
+
+        call("POST", "/definitions/apply", ADMIN, definition("1.0.0", ""));
+        HttpResponse<String> huge = call("POST", "/instances", ADMIN,
+                "{\"id\":\"n\",\"definition\":\"demo\",\"config\":{\"n\":123456789012345678901234567890}}");
+        assertThat(huge.statusCode()).isEqualTo(400);
+        assertThat(huge.body()).contains("$.config.n");
+        HttpResponse<String> overflow = call("POST", "/definitions/apply", ADMIN,
+                definition("3.0.0", "defaults: { retry: { maxAttempts: 4294967297 } }\n"));
+        assertThat(overflow.statusCode()).isEqualTo(400);
+        assertThat(overflow.body()).contains("$.defaults.retry.maxAttempts");
+    }
+
+    @Test
+    void anInstanceWhoseVersionWasRetiredCanBeRebound() throws Exception {
+        call("POST", "/definitions/apply", ADMIN, definition("1.0.0", ""));
+        call("POST", "/definitions/apply", ADMIN, definition("1.1.0", ""));
+        call("PUT", "/credentials/demo-key", ADMIN, "{\"type\":\"api_key\",\"key\":\"right-key\"}");
+        call("POST", "/instances", ADMIN, instance("old", "1.0.0"));
+        call("POST", "/instances/old/disable", ADMIN, null);
+        call("POST", "/definitions/demo/versions/1.0.0/retire", ADMIN, null);
+
+        HttpResponse<String> enable = call("POST", "/instances/old/enable", ADMIN, null);
+        assertThat(enable.statusCode()).isEqualTo(409);
+        assertThat(json(enable).get("code").asText()).isEqualTo("DEFINITION_UNAVAILABLE");
+
+        HttpResponse<String> rebound = call("PUT", "/instances/old", ADMIN,
+                "{\"definition\":\"demo\",\"definitionVersion\":\"1.1.0\",\"credentialId\":\"demo-key\"}");
+        assertThat(rebound.statusCode()).as(rebound.body()).isEqualTo(200);
+        assertThat(json(rebound).get("outcome").asText()).isEqualTo("UPDATED");
+        assertThat(json(rebound).get("status").asText()).as("a rebind keeps it disabled").isEqualTo("DISABLED");
+        assertThat(json(call("POST", "/instances/old/enable", ADMIN, null)).get("status").asText()).isEqualTo("CONNECTED");
+
+        HttpResponse<String> wrongType = call("POST", "/instances", ADMIN,
+                "{\"id\":\"b\",\"definition\":\"demo\",\"credentialId\":\"bearer-one\"}");
+        assertThat(wrongType.statusCode()).isEqualTo(400);
+        call("PUT", "/credentials/bearer-one", ADMIN, "{\"type\":\"bearer\",\"token\":\"t\"}");
+        assertThat(call("POST", "/instances", ADMIN, "{\"id\":\"b\",\"definition\":\"demo\",\"credentialId\":\"bearer-one\"}").body())
+                .contains("is a bearer credential");
     }
 
     @Test

@@ -37,6 +37,9 @@ final class ApplyCommand implements Callable<Integer> {
         } catch (ManagementException e) {
             throw new Cli.Refused(ExitCodes.REFUSED, e.getMessage());
         }
+        if (files.isEmpty()) {
+            throw new Cli.Refused(ExitCodes.REFUSED, "no definition files (.yaml, .yml, .json) in " + path);
+        }
         ApiClient api = cli.api();
         Output out = cli.output();
         List<List<String>> rows = new ArrayList<>();
@@ -53,8 +56,8 @@ final class ApplyCommand implements Callable<Integer> {
                         applied.path("status").asText()));
                 raw.addObject().put("file", file.toString()).setAll((com.fasterxml.jackson.databind.node.ObjectNode) applied);
             } catch (ApiClient.Failure f) {
-                if (f.status == 0 || f.status == 401 || f.status == 403) {
-                    throw f; // nothing else will get through either
+                if (f.status == 0 || f.status == 401 || f.status == 403 || f.status >= 500) {
+                    throw f; // nothing else will get through either (exit 4 or 3)
                 }
                 exit = ExitCodes.REFUSED;
                 counts.merge("refused", 1, Integer::sum);

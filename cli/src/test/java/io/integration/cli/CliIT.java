@@ -1,6 +1,7 @@
 package io.integration.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.integration.api.ApiConfig;
 import io.integration.api.ManagementApi;
@@ -13,6 +14,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +41,7 @@ class CliIT {
 
     @BeforeAll
     static void start() {
-        api = ManagementApi.start(new ApiConfig(infra.mongoUri(), DATABASE, "127.0.0.1", 0, ADMIN, true), Clock.systemUTC());
+        api = ManagementApi.start(new ApiConfig(infra.mongoUri(), DATABASE, "127.0.0.1", 0, ADMIN, null, true), Clock.systemUTC());
         demo = DemoApi.start(0, "demo-key");
     }
 
@@ -139,6 +141,7 @@ class CliIT {
         settings.put("topic.dlt", "cli.dlt." + SUFFIX);
         settings.put("topic.retry", "cli.retry." + SUFFIX);
         settings.put("outbound.allow.private.networks", "true");
+        settings.put("registry.cache.ttl", "1s");
         try (WorkerApp worker = WorkerApp.start(WorkerConfig.from(settings), Clock.systemUTC())) {
             String[] kafka = {"--bootstrap-servers", infra.bootstrapServers(), "--requests-topic", REQUESTS, "--results-topic", RESULTS,
                     "--wait", "60s"};
@@ -156,6 +159,15 @@ class CliIT {
             assertThat(failed.out()).contains("METHOD_NOT_FOUND");
             assertThat(json.exit()).isZero();
             assertThat(ApiClient.JSON.readTree(json.out()).get("status").asText()).isEqualTo("SUCCESS");
+
+            // And: the worker notes the use (batched, every 5 s), and sees a disabled instance within its cache TTL (1 s)
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(cli("instances", "show", "demo").out()).contains("lastUsedAt:"));
+            assertThat(cli("instances", "disable", "demo").out()).contains("DISABLED");
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                Run disabled = cli(concat(new String[] {"request", "send", "--instance", "demo", "--method", "getUser", "--params", "{\"id\":\"1\"}"}, kafka));
+                assertThat(disabled.exit()).isEqualTo(ExitCodes.RESULT_ERROR);
+                assertThat(disabled.out()).contains("EXECUTION_ERROR").contains("DISABLED");
+            });
         }
     }
 

@@ -24,6 +24,7 @@ import org.bson.conversions.Bson;
 public final class MongoDefinitionRepository implements DefinitionRepository {
 
     public static final String COLLECTION = "definitions";
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MongoDefinitionRepository.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Comparator<IntegrationDefinition> BY_NAME_THEN_VERSION = Comparator
             .comparing(IntegrationDefinition::name)
@@ -47,7 +48,7 @@ public final class MongoDefinitionRepository implements DefinitionRepository {
         // Filtered on the stored fields before parsing: one unreadable old version must not hide the good ones.
         List<Document> docs = MongoCalls.call("find definition " + name, () -> collection.find(eq("name", name)).into(new ArrayList<>()));
         return docs.stream()
-                .filter(d -> DefinitionStatus.valueOf(d.getString("status")).executable() && range.matches(d.getString("version")))
+                .filter(d -> executable(d.getString("status")) && range.matches(d.getString("version")))
                 .max(Comparator.comparing(d -> SemanticVersion.parse(d.getString("version"))))
                 .map(MongoDefinitionRepository::toDefinition);
     }
@@ -73,9 +74,28 @@ public final class MongoDefinitionRepository implements DefinitionRepository {
                 () -> collection.replaceOne(eq("_id", definition.key()), doc, new ReplaceOptions().upsert(true)));
     }
 
+    /** A missing status reads as PUBLISHED, as in {@link #toDefinition}; an unknown one as not executable. */
+    private static boolean executable(String status) {
+        try {
+            return status == null || DefinitionStatus.valueOf(status).executable();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The readable documents matching {@code filter}; an unreadable one is logged and left out, not fatal to the list. */
     private List<IntegrationDefinition> query(String what, Bson filter) {
         List<Document> docs = MongoCalls.call(what, () -> collection.find(filter).into(new ArrayList<>()));
-        return docs.stream().map(MongoDefinitionRepository::toDefinition).sorted(BY_NAME_THEN_VERSION).toList();
+        List<IntegrationDefinition> read = new ArrayList<>();
+        for (Document doc : docs) {
+            try {
+                read.add(toDefinition(doc));
+            } catch (InvalidDefinitionException | IllegalArgumentException e) {
+                log.warn("Definition {} is unreadable and left out of the list: {}", doc.get("_id"), e.getMessage());
+            }
+        }
+        read.sort(BY_NAME_THEN_VERSION);
+        return read;
     }
 
     private static IntegrationDefinition toDefinition(Document doc) {
@@ -83,7 +103,12 @@ public final class MongoDefinitionRepository implements DefinitionRepository {
             JsonNode tree = JSON.readTree(doc.get("document", Document.class).toJson());
             IntegrationDefinition definition = DefinitionDocuments.fromTree(tree);
             String status = doc.getString("status");
-            return status == null ? definition : definition.withStatus(DefinitionStatus.valueOf(status));
+            try {
+                return status == null ? definition : definition.withStatus(DefinitionStatus.valueOf(status));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidDefinitionException("definition '" + doc.get("_id") + "': stored status '" + status
+                        + "' (expected: DRAFT, PUBLISHED, DEPRECATED or RETIRED)", e);
+            }
         } catch (IOException e) {
             throw new InvalidDefinitionException("definition '" + doc.get("_id") + "': stored document unreadable: " + e.getMessage(), e);
         }

@@ -24,6 +24,7 @@ import org.bson.Document;
 public final class MongoInstanceRepository implements InstanceRepository {
 
     public static final String COLLECTION = "instances";
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MongoInstanceRepository.class);
 
     private final MongoCollection<Document> collection;
 
@@ -37,10 +38,20 @@ public final class MongoInstanceRepository implements InstanceRepository {
                 .map(MongoInstanceRepository::toInstance);
     }
 
+    /** Every readable instance, by id; an unreadable one (an unknown status) is logged and left out. */
     @Override
     public List<IntegrationInstance> all() {
         List<Document> docs = MongoCalls.call("list instances", () -> collection.find().into(new ArrayList<>()));
-        return docs.stream().map(MongoInstanceRepository::toInstance).sorted(Comparator.comparing(IntegrationInstance::id)).toList();
+        List<IntegrationInstance> read = new ArrayList<>();
+        for (Document doc : docs) {
+            try {
+                read.add(toInstance(doc));
+            } catch (RuntimeException e) {
+                log.warn("Instance {} is unreadable and left out of the list: {}", doc.get("_id"), e.toString());
+            }
+        }
+        read.sort(Comparator.comparing(IntegrationInstance::id));
+        return read;
     }
 
     @Override
@@ -55,6 +66,34 @@ public final class MongoInstanceRepository implements InstanceRepository {
                 Updates.set("credentialId", instance.credentialId()));
         MongoCalls.run("save instance " + instance.id(),
                 () -> collection.updateOne(eq("_id", instance.id()), update, new UpdateOptions().upsert(true)));
+    }
+
+    @Override
+    public boolean insert(IntegrationInstance instance) {
+        Document doc = new Document("_id", instance.id()).append("tenant", instance.tenant())
+                .append("definitionName", instance.definitionName()).append("definitionVersion", instance.definitionVersion())
+                .append("config", new Document(instance.config())).append("status", instance.status().name())
+                .append("credentialId", instance.credentialId());
+        try {
+            MongoCalls.run("create instance " + instance.id(), () -> collection.insertOne(doc));
+            return true;
+        } catch (com.mongodb.MongoWriteException e) {
+            if (e.getError().getCategory() == com.mongodb.ErrorCategory.DUPLICATE_KEY) {
+                return false; // MongoCalls lets duplicate keys through unchanged: the id is taken
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean compareAndSetStatus(String id, IntegrationInstance.InstanceStatus expected, IntegrationInstance.InstanceStatus next) {
+        return MongoCalls.call("set status of instance " + id, () -> collection.updateOne(
+                Filters.and(eq("_id", id), eq("status", expected.name())), Updates.set("status", next.name()))).getModifiedCount() == 1;
+    }
+
+    @Override
+    public void saveConfig(String id, Map<String, Object> config) {
+        MongoCalls.run("save config of instance " + id, () -> collection.updateOne(eq("_id", id), Updates.set("config", new Document(config))));
     }
 
     @Override

@@ -16,6 +16,11 @@ public record SemanticVersion(int major, int minor, int patch, String preRelease
         return new SemanticVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), m.group(4));
     }
 
+    /** {@code major.minor.patch[-pre]}. */
+    public String text() {
+        return major + "." + minor + "." + patch + (preRelease == null ? "" : "-" + preRelease);
+    }
+
     @Override
     public int compareTo(SemanticVersion o) {
         int c = Integer.compare(major, o.major);

@@ -32,11 +32,10 @@ public record VersionRange(String text, SemanticVersion min, boolean minInclusiv
         String t = text.trim();
         try {
             if (t.startsWith("^") || t.startsWith("~")) {
-                SemanticVersion base = SemanticVersion.parse(complete(t.substring(1)));
-                SemanticVersion max = t.startsWith("^") || !t.substring(1).contains(".")
-                        ? new SemanticVersion(base.major() + 1, 0, 0, null)
-                        : new SemanticVersion(base.major(), base.minor() + 1, 0, null);
-                return new VersionRange(t, base, true, max, null);
+                String written = t.substring(1).trim();
+                long parts = written.split("-", 2)[0].chars().filter(c -> c == '.').count() + 1;
+                SemanticVersion base = SemanticVersion.parse(complete(written));
+                return new VersionRange(t, base, true, t.startsWith("^") ? caretCeiling(base, parts) : tildeCeiling(base, parts), null);
             }
             if (t.contains("<") || t.contains(">") || t.startsWith("=")) {
                 return comparators(t);
@@ -50,16 +49,16 @@ public record VersionRange(String text, SemanticVersion min, boolean minInclusiv
                 int minor = Integer.parseInt(m.group(2));
                 return new VersionRange(t, new SemanticVersion(major, minor, 0, null), true, new SemanticVersion(major, minor + 1, 0, null), null);
             }
-            return new VersionRange(t, null, true, null, SemanticVersion.parse(t));
+            return new VersionRange(t, null, true, null, SemanticVersion.parse(t.startsWith("=") ? complete(t.substring(1)) : t));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + text + "' (expected: a version range such as 1.2.3, ^1.2, ~1.2.0, 1.x, "
                     + ">=1.0.0 <2.0.0 or *)", e);
         }
     }
 
-    /** The one version this range allows, when it names exactly one. */
+    /** The one version this range allows, when it names exactly one, in canonical form ({@code =1.2} → {@code 1.2.0}). */
     public Optional<String> exactVersion() {
-        return exact == null ? Optional.empty() : Optional.of(text.trim().replaceFirst("^=\\s*", ""));
+        return exact == null ? Optional.empty() : Optional.of(exact.text());
     }
 
     /** Whether {@code version} (semver text) lies in this range; text that is not semver never does. */
@@ -91,23 +90,59 @@ public record VersionRange(String text, SemanticVersion min, boolean minInclusiv
         SemanticVersion min = null;
         boolean minInclusive = true;
         SemanticVersion max = null;
-        for (String part : t.split("\\s+(?=[<>=])")) {
+        String[] parts = t.split("\\s+(?=[<>=])");
+        for (String part : parts) {
             Matcher m = COMPARATOR.matcher(part.trim());
             if (!m.matches()) {
                 throw new IllegalArgumentException("comparator '" + part + "'");
             }
-            SemanticVersion v = SemanticVersion.parse(complete(m.group(2)));
+            String written = m.group(2);
+            long given = written.split("-", 2)[0].chars().filter(c -> c == '.').count() + 1;
+            SemanticVersion v = SemanticVersion.parse(complete(written));
+            // Every comparator must hold: each one narrows the bounds, never replaces a narrower one.
             switch (m.group(1)) {
-                case ">=" -> { min = v; minInclusive = true; }
-                case ">" -> { min = v; minInclusive = false; }
-                case "<" -> max = v;
-                case "<=" -> max = new SemanticVersion(v.major(), v.minor(), v.patch() + 1, null);
+                case ">=", ">" -> {
+                    boolean inclusive = m.group(1).equals(">=");
+                    int c = min == null ? 1 : v.compareTo(min);
+                    if (c > 0 || (c == 0 && !inclusive)) {
+                        min = v;
+                        minInclusive = inclusive;
+                    }
+                }
+                case "<", "<=" -> {
+                    // <=1.2 means up to any 1.2.x: below 1.3.0; <=1.2.3 below 1.2.4.
+                    SemanticVersion ceiling = m.group(1).equals("<") ? v : given == 1 ? new SemanticVersion(v.major() + 1, 0, 0, null)
+                            : given == 2 ? new SemanticVersion(v.major(), v.minor() + 1, 0, null)
+                            : new SemanticVersion(v.major(), v.minor(), v.patch() + 1, null);
+                    if (max == null || ceiling.compareTo(max) < 0) {
+                        max = ceiling;
+                    }
+                }
                 default -> {
+                    if (parts.length > 1) {
+                        throw new IllegalArgumentException("'=' combined with other comparators");
+                    }
                     return new VersionRange(t, null, true, null, v);
                 }
             }
         }
         return new VersionRange(t, min, minInclusive, max, null);
+    }
+
+    /** npm's caret: the leftmost non-zero part of what was written stays fixed ({@code ^0.2.3} → below 0.3.0). */
+    private static SemanticVersion caretCeiling(SemanticVersion base, long parts) {
+        if (base.major() > 0 || parts == 1) {
+            return new SemanticVersion(base.major() + 1, 0, 0, null);
+        }
+        if (base.minor() > 0 || parts == 2) {
+            return new SemanticVersion(0, base.minor() + 1, 0, null);
+        }
+        return new SemanticVersion(0, 0, base.patch() + 1, null);
+    }
+
+    /** npm's tilde: patch changes when a minor is given ({@code ~1.2} → below 1.3.0), minor changes otherwise ({@code ~1}). */
+    private static SemanticVersion tildeCeiling(SemanticVersion base, long parts) {
+        return parts == 1 ? new SemanticVersion(base.major() + 1, 0, 0, null) : new SemanticVersion(base.major(), base.minor() + 1, 0, null);
     }
 
     /** {@code 1} → {@code 1.0.0}, {@code 1.2} → {@code 1.2.0}. */

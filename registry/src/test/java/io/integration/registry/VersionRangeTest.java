@@ -40,6 +40,21 @@ class VersionRangeTest {
     }
 
     @Test
+    void followsNpmForZeroMajorsPartialsAndCombinedComparators() {
+        assertThat(VersionRange.parse("^0.2.3").matches("0.2.9")).isTrue();
+        assertThat(VersionRange.parse("^0.2.3").matches("0.3.0")).isFalse();
+        assertThat(VersionRange.parse("^0.0.3").matches("0.0.4")).isFalse();
+        assertThat(VersionRange.parse("^0").matches("0.9.0")).isTrue();
+        assertThat(VersionRange.parse("~1").matches("1.9.0")).isTrue();
+        assertThat(VersionRange.parse("=1.2").exactVersion()).hasValue("1.2.0");
+        assertThat(VersionRange.parse(">=1.5.0 >=1.0.0").matches("1.2.0")).as("every comparator holds").isFalse();
+        assertThat(VersionRange.parse("<2.0.0 <3.0.0").matches("2.5.0")).isFalse();
+        assertThat(VersionRange.parse("<=1.2").matches("1.2.9")).isTrue();
+        assertThat(VersionRange.parse("<=1.2").matches("1.3.0")).isFalse();
+        assertThatThrownBy(() -> VersionRange.parse(">=1.0.0 =1.2.0")).hasMessageContaining("expected");
+    }
+
+    @Test
     void preReleasesMatchOnlyAnExactRangeAndGarbageNever() {
         assertThat(VersionRange.parse("^1").matches("1.5.0-beta.1")).isFalse();
         assertThat(VersionRange.parse("1.5.0-beta.1").matches("1.5.0-beta.1")).isTrue();

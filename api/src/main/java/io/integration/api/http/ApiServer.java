@@ -3,6 +3,7 @@ package io.integration.api.http;
 import io.integration.registry.service.ApiTokens;
 import io.integration.registry.service.AuditLog;
 import io.integration.registry.service.ManagementException;
+import io.integration.registry.store.StoreRejectedException;
 import io.integration.registry.store.StoreUnavailableException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP server: registers every {@link Route} of the table, and around each one authenticates the caller
  * ({@code Authorization: Bearer <token>}; 401 without a valid token, 403 when its scope is too small), answers errors
- * as {@code {code, message, details}}, writes one audit record per mutating call (allowed or not), and times the call
+ * as {@code {code, message, details}}, writes one audit record per mutating call by an authenticated caller
+ * (allowed or refused), and times the call
  * for {@code /metrics}. A route that does not exist is a 404 in the same JSON shape.
  */
 public final class ApiServer implements AutoCloseable {
@@ -112,6 +114,9 @@ public final class ApiServer implements AutoCloseable {
         } catch (HttpResponseException e) {
             outcome = "HTTP_" + e.getStatus();
             error(ctx, e.getStatus(), e.getStatus() == 413 ? "PAYLOAD_TOO_LARGE" : "HTTP_" + e.getStatus(), e.getMessage(), Map.of());
+        } catch (StoreRejectedException e) {
+            outcome = "NOT_STORABLE";
+            error(ctx, 400, outcome, "the registry store refused a value of this request (e.g. a number too large for BSON)", Map.of());
         } catch (StoreUnavailableException e) {
             outcome = "UNAVAILABLE";
             ctx.header("Retry-After", "5");
@@ -121,7 +126,9 @@ public final class ApiServer implements AutoCloseable {
             log.error("Unexpected failure of {} {}", route.method(), ctx.path(), e);
             error(ctx, 500, outcome, "unexpected failure (logged by the server)", Map.of());
         } finally {
-            if (route.mutating()) {
+            // Actions by a caller are audited, refusals for scope included; anonymous calls only count in the metrics
+            // below (anyone could otherwise fill the audit collection).
+            if (route.mutating() && caller != null) {
                 record(audit, caller, route, ctx, outcome);
             }
             Timer.builder("api.requests").tag("route", route.id()).tag("status", String.valueOf(ctx.statusCode()))
@@ -131,11 +138,10 @@ public final class ApiServer implements AutoCloseable {
 
     private static void record(AuditLog audit, ApiTokens.Token caller, Route route, Context ctx, String outcome) {
         try {
-            audit.record(caller == null ? "anonymous" : caller.id(), route.id(), ctx.path(), outcome, ctx.statusCode());
+            audit.record(caller.id(), route.id(), ctx.path(), outcome, ctx.statusCode());
         } catch (RuntimeException e) {
             // The action itself is done (or refused); losing its audit record is logged loudly, not hidden.
-            log.error("Could not write the audit record of {} {} by {} ({})", route.id(), ctx.path(),
-                    caller == null ? "anonymous" : caller.id(), e.toString());
+            log.error("Could not write the audit record of {} {} by {} ({})", route.id(), ctx.path(), caller.id(), e.toString());
         }
     }
 

@@ -63,7 +63,10 @@ public final class Call {
         try {
             tree = Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw ManagementException.invalid("$", "not JSON (" + e.getOriginalMessage() + ")");
+            // Only where, never the parser's text: it quotes the offending token, which may be a secret (an unquoted key).
+            var at = e.getLocation();
+            throw ManagementException.invalid("$", "not JSON (syntax error" + (at == null ? "" : " at line " + at.getLineNr()
+                    + ", column " + at.getColumnNr()) + ")");
         }
         if (tree == null || !tree.isObject()) {
             throw ManagementException.invalid("$", "empty or not an object (expected: a JSON object)");

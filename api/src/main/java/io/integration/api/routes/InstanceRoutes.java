@@ -9,6 +9,7 @@ import io.integration.api.http.Json;
 import io.integration.api.http.Reply;
 import io.integration.api.http.Route;
 import io.integration.registry.IntegrationInstance;
+import io.integration.registry.service.Applied;
 import io.integration.registry.service.InstanceService;
 import io.integration.registry.service.ManagementException;
 import java.io.IOException;
@@ -38,6 +39,9 @@ public final class InstanceRoutes {
                         call -> Reply.created(view(instances.create(spec(call.json())), instances))),
                 Route.get(INSTANCE, READ, "instances.show", "One instance with its status and last use",
                         call -> view(instances.get(call.path("id")), instances)),
+                Route.put(INSTANCE, WRITE, "instances.put",
+                        "Create the instance or rebind it (definition, version or range, tenant, config, credential); idempotent",
+                        "JSON {tenant?, definition, definitionVersion?, config?, credentialId?}", this::put),
                 Route.put(INSTANCE + "/config", WRITE, "instances.configure", "Replace the config (checked against the config schema)",
                         "JSON object: the new config", call -> view(instances.updateConfig(call.path("id"), map(call.json())), instances)),
                 Route.post(INSTANCE + "/disable", WRITE, "instances.disable", "Stop every request of the instance", null,
@@ -46,6 +50,20 @@ public final class InstanceRoutes {
                         call -> view(instances.enable(call.path("id")), instances)),
                 Route.post(INSTANCE + "/test", WRITE, "instances.test", "Run the definition's testMethod against the external system",
                         null, call -> instances.test(call.path("id"))));
+    }
+
+    private Object put(Call call) throws IOException {
+        JsonNode body = call.json();
+        String id = call.path("id");
+        if (body.hasNonNull("id") && !id.equals(body.get("id").asText())) {
+            throw ManagementException.invalid("$.id", "'" + body.get("id").asText() + "' (expected: absent or the id in the path, '" + id + "')");
+        }
+        InstanceService.Spec spec = spec(body);
+        Applied applied = instances.put(new InstanceService.Spec(id, spec.tenant(), spec.definition(), spec.definitionVersion(),
+                spec.config(), spec.credentialId()));
+        Map<String, Object> view = view(instances.get(id), instances);
+        view.put("outcome", applied);
+        return applied == Applied.CREATED ? Reply.created(view) : view;
     }
 
     private Object list(Call call) {

@@ -40,6 +40,6 @@ public record BreakerSettings(float failureRateThreshold, int slidingWindow, int
     }
 
     private static int number(Map<String, Object> map, String key, int fallback) {
-        return map.get(key) instanceof Number n ? n.intValue() : fallback;
+        return map.get(key) instanceof Number n ? Numbers.toInt("circuitBreaker." + key, n) : fallback;
     }
 }

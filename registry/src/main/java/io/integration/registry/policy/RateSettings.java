@@ -26,7 +26,7 @@ public record RateSettings(int limit, Duration per) {
             return UNLIMITED;
         }
         Object per = map.get("per");
-        return new RateSettings(limit.intValue(), per == null ? Duration.ofSeconds(1) : DurationText.parse("rateLimit.per", per.toString()));
+        return new RateSettings(Numbers.toInt("rateLimit.limit", limit), per == null ? Duration.ofSeconds(1) : DurationText.parse("rateLimit.per", per.toString()));
     }
 
     public boolean unlimited() {

@@ -34,7 +34,7 @@ public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration m
         merged.putAll(methodOverride);
         Object attempts = merged.get("maxAttempts");
         return new RetrySettings(
-                attempts instanceof Number n ? n.intValue() : DEFAULTS.maxAttempts(),
+                attempts instanceof Number n ? Numbers.toInt("retry.maxAttempts", n) : DEFAULTS.maxAttempts(),
                 duration(merged, "initialBackoff", DEFAULTS.initialBackoff()),
                 duration(merged, "maxBackoff", DEFAULTS.maxBackoff()));
     }

@@ -4,6 +4,8 @@ import static com.mongodb.client.model.Filters.eq;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import io.integration.registry.secret.Secret;
@@ -70,6 +72,8 @@ public final class ApiTokens {
     public ApiTokens(MongoDatabase database, Clock clock) {
         this.collection = database.getCollection(COLLECTION);
         this.clock = clock;
+        // One document per value: a value can never be active in one document and revoked in another.
+        MongoCalls.run("index tokens", () -> collection.createIndex(Indexes.ascending("sha256"), new IndexOptions().unique(true)));
     }
 
     public Created create(String name, Scope scope) {
@@ -79,11 +83,17 @@ public final class ApiTokens {
     }
 
     /**
-     * Stores {@code value} as a token unless a token with that value exists (the embedded stack's bootstrap token,
-     * given by the operator through the environment); returns the stored token.
+     * Stores {@code value} as a token unless a token with that value exists (the bootstrap token, given by the
+     * operator through the environment). A revoked bootstrap token stays revoked: it is never stored again, and
+     * the answer is empty.
      */
-    public Token ensure(String name, Scope scope, Secret value) {
-        return authenticate(value.reveal()).orElseGet(() -> store(name, scope, value).token());
+    public Optional<Token> ensure(String name, Scope scope, Secret value) {
+        String hash = sha256(value.reveal());
+        Document doc = MongoCalls.call("find token", () -> collection.find(eq("sha256", hash)).first());
+        if (doc != null) {
+            return Optional.of(toToken(doc)).filter(Token::active);
+        }
+        return Optional.of(store(name, scope, value).token());
     }
 
     /** The active token whose value is {@code presented}, if any. Compares hashes, never raw values. */

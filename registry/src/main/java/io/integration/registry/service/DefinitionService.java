@@ -138,7 +138,13 @@ public final class DefinitionService {
             if (!instance.definitionName().equals(definition.name()) || instance.status() == IntegrationInstance.InstanceStatus.DISABLED) {
                 continue;
             }
-            VersionRange range = VersionRange.parse(instance.definitionVersion());
+            VersionRange range;
+            try {
+                range = VersionRange.parse(instance.definitionVersion());
+            } catch (IllegalArgumentException e) {
+                users.add(instance.id()); // cannot tell what it resolves to: counted as a user, so nothing is retired under it
+                continue;
+            }
             boolean pinned = range.exactVersion().map(definition.version()::equals).orElse(false);
             boolean resolved = range.exactVersion().isEmpty() && definitions.findLatest(definition.name(), range)
                     .map(d -> d.version().equals(definition.version())).orElse(false);
@@ -252,10 +258,14 @@ public final class DefinitionService {
     }
 
     private static JsonNode parse(String text) {
-        try {
-            JsonNode tree = YAML.readTree(text == null ? "" : text); // YAML is a superset of JSON
+        try (var parser = YAML.createParser(text == null ? "" : text)) { // YAML is a superset of JSON
+            JsonNode tree = YAML.readTree(parser);
             if (tree == null || !tree.isObject()) {
                 throw ManagementException.invalid("$", "not a mapping (expected: a definition document with name, version, adapter, methods)");
+            }
+            if (parser.nextToken() != null) {
+                throw ManagementException.invalid("$", "more than one document (expected: one definition per file or request; "
+                        + "split the '---' separated documents into files)");
             }
             return tree;
         } catch (IOException e) {

@@ -11,6 +11,7 @@ import io.integration.registry.IntegrationInstance.InstanceStatus;
 import io.integration.registry.JsonSchemas;
 import io.integration.registry.Problem;
 import io.integration.registry.VersionRange;
+import io.integration.registry.credentials.Credential;
 import io.integration.registry.credentials.CredentialRepository;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,21 +59,30 @@ public final class InstanceService {
     /** Creates the instance; 409 when the id is taken. */
     public IntegrationInstance create(Spec spec) {
         IntegrationInstance instance = checked(spec);
-        if (instances.find(spec.id()).isPresent()) {
+        if (!instances.insert(instance)) {
             throw ManagementException.conflict("ALREADY_EXISTS", "instance '" + spec.id() + "' already exists", Map.of());
         }
-        instances.save(instance);
         return instance;
     }
 
-    /** Creates the instance or brings an existing one to {@code spec} (seeding, {@code apply}); a disabled one stays disabled. */
+    /**
+     * Creates the instance or brings an existing one to {@code spec} (seeding, {@code PUT /instances/{id}}, rebinding an
+     * instance whose version was retired). A disabled instance stays disabled; an instance in {@code AUTH_ERROR} or
+     * {@code NEEDS_REAUTH} keeps that status while its credential stays the same (only a successful test or a new
+     * credential lifts it).
+     */
     public Applied put(Spec spec) {
         IntegrationInstance wanted = checked(spec);
         Optional<IntegrationInstance> current = instances.find(spec.id());
-        if (current.isPresent() && current.get().status() == InstanceStatus.DISABLED) {
-            wanted = wanted.withStatus(InstanceStatus.DISABLED);
+        if (current.isPresent()) {
+            InstanceStatus status = current.get().status();
+            boolean sameCredential = java.util.Objects.equals(current.get().credentialId(), wanted.credentialId());
+            if (status == InstanceStatus.DISABLED
+                    || (sameCredential && (status == InstanceStatus.AUTH_ERROR || status == InstanceStatus.NEEDS_REAUTH))) {
+                wanted = wanted.withStatus(status);
+            }
         }
-        if (current.isPresent() && current.get().equals(wanted)) {
+        if (current.isPresent() && same(current.get(), wanted)) {
             return Applied.UNCHANGED;
         }
         instances.save(wanted);
@@ -97,36 +107,43 @@ public final class InstanceService {
                 .toList();
     }
 
-    /** Replaces the config, checked against the definition's config schema. */
+    /** Replaces the config (only the config: a status changed meanwhile stays), checked against the config schema. */
     public IntegrationInstance updateConfig(String id, Map<String, Object> config) {
         IntegrationInstance current = get(id);
         IntegrationDefinition definition = resolve(current.definitionName(), current.definitionVersion(), null);
-        List<Problem> problems = configProblems(definition, config);
+        List<Problem> problems = new ArrayList<>(configProblems(definition, config));
+        storable("$.config", config, problems);
         if (!problems.isEmpty()) {
             throw ManagementException.invalid("config of instance '" + id + "' has " + problems.size() + " problem(s)", problems);
         }
-        IntegrationInstance next = current.withConfig(config);
-        instances.save(next);
-        return next;
+        instances.saveConfig(id, config);
+        return get(id);
     }
 
     /** Stops every request of the instance (they fail, nothing is called) until it is enabled again. */
     public IntegrationInstance disable(String id) {
-        IntegrationInstance next = get(id).withStatus(InstanceStatus.DISABLED);
-        instances.save(next);
-        return next;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            IntegrationInstance current = get(id);
+            if (current.status() == InstanceStatus.DISABLED
+                    || instances.compareAndSetStatus(id, current.status(), InstanceStatus.DISABLED)) {
+                return get(id);
+            }
+        }
+        throw ManagementException.conflict("CONCURRENT_CHANGE", "instance '" + id + "' kept changing; try again", Map.of());
     }
 
-    /** Undoes {@link #disable}: the status follows from the binding again. */
+    /**
+     * Undoes {@link #disable}: the status follows from the binding again ({@code CONNECTED} or {@code PENDING_AUTH};
+     * run a test to learn whether the credential still works).
+     */
     public IntegrationInstance enable(String id) {
         IntegrationInstance current = get(id);
         if (current.status() != InstanceStatus.DISABLED) {
             return current;
         }
         IntegrationDefinition definition = resolve(current.definitionName(), current.definitionVersion(), null);
-        IntegrationInstance next = current.withStatus(bound(definition, current.credentialId()));
-        instances.save(next);
-        return next;
+        instances.compareAndSetStatus(id, InstanceStatus.DISABLED, bound(definition, current.credentialId()));
+        return get(id);
     }
 
     /**
@@ -148,7 +165,8 @@ public final class InstanceService {
                 : "AUTH_FAILED".equals(outcome.errorCode()) && instance.status() == InstanceStatus.CONNECTED ? InstanceStatus.AUTH_ERROR
                 : instance.status();
         if (next != instance.status()) {
-            instances.save(instance.withStatus(next));
+            // Only from the status the test started with: an operator's disable during the test wins.
+            instances.compareAndSetStatus(id, instance.status(), next);
         }
         return outcome;
     }
@@ -167,8 +185,15 @@ public final class InstanceService {
         if (definition != null) {
             problems.addAll(configProblems(definition, spec.config()));
         }
-        if (spec.credentialId() != null && credentials.find(spec.credentialId()).isEmpty()) {
-            problems.add(new Problem("$.credentialId", "'" + spec.credentialId() + "' not found (expected: the id of a stored credential)"));
+        storable("$.config", spec.config(), problems);
+        if (spec.credentialId() != null) {
+            Optional<Credential> credential = credentials.find(spec.credentialId());
+            if (credential.isEmpty()) {
+                problems.add(new Problem("$.credentialId", "'" + spec.credentialId() + "' not found (expected: the id of a stored credential)"));
+            } else if (definition != null && !fits(definition.auth().type(), credential.get())) {
+                problems.add(new Problem("$.credentialId", "'" + spec.credentialId() + "' is a " + kind(credential.get())
+                        + " credential; definition " + definition.key() + " authenticates with " + definition.auth().type().name().toLowerCase()));
+            }
         }
         if (!problems.isEmpty()) {
             throw ManagementException.invalid("instance '" + spec.id() + "' has " + problems.size() + " problem(s)", problems);
@@ -198,12 +223,36 @@ public final class InstanceService {
         if (found.isEmpty()) {
             String message = "'" + name + "' has no PUBLISHED or DEPRECATED version in '" + parsed + "'";
             if (problems == null) {
-                throw ManagementException.notFound(message);
+                // The instance exists; what it is bound to does not (retired): a state to fix, not a missing resource.
+                throw ManagementException.conflict("DEFINITION_UNAVAILABLE", "definition " + message
+                        + " (bind the instance to another version: PUT /instances/{id})", Map.of());
             }
             problems.add(new Problem(parsed == VersionRange.ANY ? "$.definition" : "$.definitionVersion", message));
             return null;
         }
         return found.get();
+    }
+
+    /** Whether stored and wanted are the same binding (configs compared as JSON: MongoDB reads nested maps back as its own type). */
+    private static boolean same(IntegrationInstance stored, IntegrationInstance wanted) {
+        return JSON.valueToTree(stored.config()).equals(JSON.valueToTree(wanted.config()))
+                && stored.withConfig(Map.of()).equals(wanted.withConfig(Map.of()));
+    }
+
+    /** Adds a problem for every value BSON cannot hold as given (integers beyond 64 bits, exotic numbers). */
+    private static void storable(String path, Object value, List<Problem> problems) {
+        switch (value) {
+            case null -> { }
+            case Map<?, ?> map -> map.forEach((k, v) -> storable(path + "." + k, v, problems));
+            case List<?> list -> {
+                for (int i = 0; i < list.size(); i++) {
+                    storable(path + "[" + i + "]", list.get(i), problems);
+                }
+            }
+            case java.math.BigInteger big -> problems.add(new Problem(path, big + " (expected: an integer within 64 bits)"));
+            case java.math.BigDecimal dec -> problems.add(new Problem(path, dec + " (expected: a number a double can hold)"));
+            default -> { }
+        }
     }
 
     private static List<Problem> configProblems(IntegrationDefinition definition, Map<String, Object> config) {
@@ -212,6 +261,24 @@ public final class InstanceService {
         }
         JsonNode tree = JSON.valueToTree(config);
         return JsonSchemas.validate("$.config", definition.instanceConfigSchema(), tree);
+    }
+
+    /** Whether {@code credential} is what calls with auth type {@code type} send (OAuth2 types send a bearer token). */
+    private static boolean fits(AuthSpec.Type type, Credential credential) {
+        return switch (type) {
+            case NONE -> true;
+            case API_KEY -> credential instanceof Credential.ApiKey;
+            case BASIC -> credential instanceof Credential.Basic;
+            case BEARER, OAUTH2, OAUTH2_CLIENT_CREDENTIALS -> credential instanceof Credential.Bearer;
+        };
+    }
+
+    private static String kind(Credential credential) {
+        return switch (credential) {
+            case Credential.ApiKey k -> "api_key";
+            case Credential.Bearer b -> "bearer";
+            case Credential.Basic b -> "basic";
+        };
     }
 
     private static InstanceStatus bound(IntegrationDefinition definition, String credentialId) {

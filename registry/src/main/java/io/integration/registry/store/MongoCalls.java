@@ -36,8 +36,9 @@ public final class MongoCalls {
                     : classify(what, e, category);
         } catch (MongoException e) {
             throw new StoreUnavailableException("MongoDB " + what + " failed: " + e.getMessage(), e);
-        } catch (BsonSerializationException e) {
-            // Raised by the driver before anything is sent, e.g. a document over 16 MiB: the same every time.
+        } catch (BsonSerializationException | org.bson.codecs.configuration.CodecConfigurationException e) {
+            // Raised by the driver before anything is sent, e.g. a document over 16 MiB or a value BSON cannot hold (a
+            // 30-digit integer): the same every time.
             throw new StoreRejectedException("MongoDB " + what + " refused: " + e.getMessage(), e);
         }
     }
