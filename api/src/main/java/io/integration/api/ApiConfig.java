@@ -13,11 +13,14 @@ import java.util.Map;
  *        token exists, one is created and printed once)
  * @param firstTokenFile {@code API_FIRST_TOKEN_FILE}, default {@code api-first-admin-token}: where a first admin token
  *        created at start is written (mode 600), never to the console or a log
+ * @param masterKey {@code API_CREDENTIALS_MASTER_KEY} (base64 256-bit), or {@code API_CREDENTIALS_MASTER_KEY_FILE} naming a
+ *        file holding it: the key that opens the credentials keyset, the same as the workers'
+ * @param masterKeyFile see {@code masterKey}
  * @param allowPrivateNetworks {@code API_OUTBOUND_ALLOW_PRIVATE_NETWORKS}, default false: whether connection tests may
  *        reach loopback and private addresses (the embedded demo API lives on loopback)
  */
 public record ApiConfig(String mongoUri, String mongoDatabase, String host, int port, String bootstrapToken,
-                        String firstTokenFile, boolean allowPrivateNetworks) {
+                        String firstTokenFile, String masterKey, String masterKeyFile, boolean allowPrivateNetworks) {
 
     public ApiConfig {
         if (port < 0 || port > 65535) {
@@ -40,6 +43,6 @@ public record ApiConfig(String mongoUri, String mongoDatabase, String host, int 
         return new ApiConfig(env.getOrDefault("API_MONGO_URI", "mongodb://localhost:27017"),
                 env.getOrDefault("API_MONGO_DATABASE", "integration"), env.getOrDefault("API_HOST", "0.0.0.0"), parsed,
                 env.get("API_BOOTSTRAP_TOKEN"), env.getOrDefault("API_FIRST_TOKEN_FILE", "api-first-admin-token"),
-                Boolean.parseBoolean(allow));
+                env.get("API_CREDENTIALS_MASTER_KEY"), env.get("API_CREDENTIALS_MASTER_KEY_FILE"), Boolean.parseBoolean(allow));
     }
 }

@@ -26,7 +26,14 @@ public final class ApiMain {
             System.exit(2);
             return;
         }
-        ManagementApi api = ManagementApi.start(config, Clock.systemUTC());
+        ManagementApi api;
+        try {
+            api = ManagementApi.start(config, Clock.systemUTC());
+        } catch (IllegalArgumentException | io.integration.registry.credentials.CredentialException e) {
+            System.err.println("error: cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         log.info("Management API listening on {}:{} (MongoDB database '{}')", config.host(), api.port(), config.mongoDatabase());
         // Never to the console or a log (both end up in log pipelines): to an owner-only file; only its hash is stored.
         if (api.firstToken().isPresent()) {

@@ -9,6 +9,8 @@ import io.integration.api.routes.AdminRoutes;
 import io.integration.api.routes.DefinitionRoutes;
 import io.integration.api.routes.InstanceRoutes;
 import io.integration.api.routes.OpsRoutes;
+import io.integration.registry.credentials.Keyring;
+import io.integration.registry.credentials.MasterKey;
 import io.integration.registry.secret.Secret;
 import io.integration.registry.service.ApiTokens;
 import io.integration.registry.service.Management;
@@ -46,7 +48,10 @@ public final class ManagementApi implements AutoCloseable {
         MongoClient mongo = MongoClients.create(config.mongoUri());
         try {
             MongoDatabase db = mongo.getDatabase(config.mongoDatabase());
-            Management management = WorkerApp.management(db, config.allowPrivateNetworks(), clock);
+            // Fail closed, before listening: an API that cannot open credentials must not accept them.
+            Keyring keyring = Keyring.open(db, MasterKey.load("API_CREDENTIALS_MASTER_KEY", config.masterKey(),
+                    "API_CREDENTIALS_MASTER_KEY_FILE", config.masterKeyFile()));
+            Management management = WorkerApp.management(db, keyring, config.allowPrivateNetworks(), clock);
             Secret firstToken = bootstrap(management.tokens(), config.bootstrapToken());
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(meters);
@@ -55,7 +60,7 @@ public final class ManagementApi implements AutoCloseable {
             routes.addAll(new OpsRoutes(() -> db.runCommand(new org.bson.Document("ping", 1)), meters, () -> List.copyOf(routes), VERSION).routes());
             routes.addAll(new DefinitionRoutes(management.definitions()).routes());
             routes.addAll(new InstanceRoutes(management.instances()).routes());
-            routes.addAll(new AdminRoutes(management.credentials(), management.tokens(), management.audit()).routes());
+            routes.addAll(new AdminRoutes(management.credentials(), management.tokens(), management.audit(), management.keys()).routes());
             ApiServer server = ApiServer.start(config.host(), config.port(), routes, management.tokens(), management.audit(), meters);
             return new ManagementApi(mongo, server, firstToken);
         } catch (RuntimeException e) {

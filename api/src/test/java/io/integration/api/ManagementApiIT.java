@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 class ManagementApiIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String MASTER_KEY = io.integration.registry.credentials.MasterKey.generate();
     private static final String ADMIN = "ist_test-admin-token-" + UUID.randomUUID();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -63,7 +64,7 @@ class ManagementApiIT {
     void startApi() {
         String database = "api-" + UUID.randomUUID();
         db = client.getDatabase(database);
-        api = ManagementApi.start(new ApiConfig(mongo.connectionString(), database, "127.0.0.1", 0, ADMIN, null, true), Clock.systemUTC());
+        api = ManagementApi.start(new ApiConfig(mongo.connectionString(), database, "127.0.0.1", 0, ADMIN, null, MASTER_KEY, null, true), Clock.systemUTC());
     }
 
     @org.junit.jupiter.api.AfterEach
@@ -228,8 +229,8 @@ class ManagementApiIT {
         assertThat(json(call("GET", "/audit", ADMIN, null)).get("total").asInt()).as("anonymous calls are not audited")
                 .isEqualTo(audit.get("total").asInt());
         assertThat(audit.get("items").get(0).get("actor").asText()).startsWith("tok_");
-        // (The credentials collection holds the key until envelope encryption lands, #11; the audit log never does.)
-        assertThat(stored("audit")).contains("credentials.put").doesNotContain("sk_live_do_not_log").doesNotContain(writer);
+        assertThat(stored("audit")).contains("credentials.put").doesNotContain(writer);
+        assertThat(everythingStored()).as("sealed: no collection holds the key").doesNotContain("sk_live_do_not_log");
         assertThat(call("GET", "/audit", writer, null).statusCode()).isEqualTo(403);
     }
 
@@ -322,6 +323,28 @@ class ManagementApiIT {
         call("PUT", "/credentials/bearer-one", ADMIN, "{\"type\":\"bearer\",\"token\":\"t\"}");
         assertThat(call("POST", "/instances", ADMIN, "{\"id\":\"b\",\"definition\":\"demo\",\"credentialId\":\"bearer-one\"}").body())
                 .contains("is a bearer credential");
+    }
+
+    @Test
+    void theKeysSealingCredentialsRotateWithoutBreakingAConnection() throws Exception {
+        call("POST", "/definitions/apply", ADMIN, definition("1.0.0", ""));
+        call("PUT", "/credentials/demo-key", ADMIN, "{\"type\":\"api_key\",\"key\":\"right-key\"}");
+        call("POST", "/instances", ADMIN, instance("acme", "^1"));
+        int oldKey = json(call("GET", "/keys", ADMIN, null)).get("primaryKeyId").asInt();
+
+        int newKey = json(call("POST", "/keys", ADMIN, null)).get("keyId").asInt();
+        assertThat(json(call("POST", "/keys/" + newKey + "/promote", ADMIN, null)).get("primaryKeyId").asInt()).isEqualTo(newKey);
+        assertThat(call("DELETE", "/keys/" + oldKey, ADMIN, null).statusCode()).as("still sealing a credential").isEqualTo(409);
+        assertThat(call("POST", "/keys/rewrap", ADMIN, null).statusCode()).isEqualTo(202);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> !json(call("GET", "/keys", ADMIN, null)).at("/rewrap/running").asBoolean());
+        JsonNode keys = json(call("GET", "/keys", ADMIN, null));
+        assertThat(keys.at("/rewrap/resealed").asInt()).isEqualTo(1);
+        assertThat(call("DELETE", "/keys/" + oldKey, ADMIN, null).statusCode()).isEqualTo(200);
+
+        assertThat(json(call("POST", "/instances/acme/test", ADMIN, null)).get("ok").asBoolean()).isTrue();
+        assertThat(call("DELETE", "/keys/" + newKey, ADMIN, null).statusCode()).as("the primary").isEqualTo(409);
+        assertThat(call("POST", "/keys", token("w", "write"), null).statusCode()).isEqualTo(403);
     }
 
     @Test

@@ -31,6 +31,9 @@ import org.apache.kafka.common.utils.Utils;
  */
 final class Cluster implements AutoCloseable {
 
+    /** The run's master key: the seeding and every worker share it, as a deployment's processes do. */
+    private static final String MASTER_KEY = io.integration.registry.credentials.MasterKey.generate();
+
     static final int PARTITIONS = 8;
     static final int INSTANCES = 8;
     static final String GROUP = "chaos-workers";
@@ -216,6 +219,7 @@ final class Cluster implements AutoCloseable {
         env.put("WORKER_SCHEMA_REGISTRY_URL", "http://127.0.0.1:" + registryPort);
         env.put("WORKER_MONGO_URI", mongoUri() + "/?serverSelectionTimeoutMS=2000");
         env.put("WORKER_MONGO_DATABASE", "chaos");
+        env.put("WORKER_CREDENTIALS_MASTER_KEY", MASTER_KEY);
         env.put("WORKER_TOPIC_REQUESTS", REQUESTS);
         env.put("WORKER_TOPIC_RESULTS", RESULTS);
         env.put("WORKER_TOPIC_EVENTS", EVENTS);
@@ -245,7 +249,7 @@ final class Cluster implements AutoCloseable {
                     idempotent: true
                 """.formatted(stubUrl());
         try (MongoClient client = MongoClients.create(mongoUri())) {
-            Management management = WorkerApp.management(client.getDatabase("chaos"), true, Clock.systemUTC());
+            Management management = WorkerApp.management(client.getDatabase("chaos"), MASTER_KEY, true, Clock.systemUTC());
             for (int i = 0; i < INSTANCES; i++) {
                 management.seed(yaml, null, new InstanceService.Spec(instance(i), null, "chaos", "1.0.0", Map.of(), null));
             }

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CliIT {
 
+    private static final String MASTER_KEY = io.integration.registry.credentials.MasterKey.generate();
     private static final String ADMIN = "ist_cli-test-" + UUID.randomUUID();
     private static final String DATABASE = "cli-" + UUID.randomUUID();
     private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
@@ -41,7 +42,7 @@ class CliIT {
 
     @BeforeAll
     static void start() {
-        api = ManagementApi.start(new ApiConfig(infra.mongoUri(), DATABASE, "127.0.0.1", 0, ADMIN, null, true), Clock.systemUTC());
+        api = ManagementApi.start(new ApiConfig(infra.mongoUri(), DATABASE, "127.0.0.1", 0, ADMIN, null, MASTER_KEY, null, true), Clock.systemUTC());
         demo = DemoApi.start(0, "demo-key");
     }
 
@@ -141,6 +142,7 @@ class CliIT {
         settings.put("topic.dlt", "cli.dlt." + SUFFIX);
         settings.put("topic.retry", "cli.retry." + SUFFIX);
         settings.put("outbound.allow.private.networks", "true");
+        settings.put("credentials.master.key", MASTER_KEY);
         settings.put("registry.cache.ttl", "1s");
         try (WorkerApp worker = WorkerApp.start(WorkerConfig.from(settings), Clock.systemUTC())) {
             String[] kafka = {"--bootstrap-servers", infra.bootstrapServers(), "--requests-topic", REQUESTS, "--results-topic", RESULTS,

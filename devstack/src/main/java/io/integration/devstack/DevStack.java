@@ -8,6 +8,7 @@ import io.integration.embedded.EmbeddedKafka;
 import io.integration.embedded.EmbeddedMongo;
 import io.integration.embedded.Ports;
 import io.integration.registry.credentials.Credential;
+import io.integration.registry.credentials.MasterKey;
 import io.integration.registry.secret.Secret;
 import io.integration.registry.service.InstanceService;
 import io.integration.worker.app.WorkerApp;
@@ -54,12 +55,15 @@ public final class DevStack {
         EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), port(9092), 0);
         kafka.createTopics(3, TOPICS);
         kafka.createTopics(3, List.of("integration.health"), Map.of("cleanup.policy", "compact"));
-        seed(mongo.connectionString(), api.url());
+        // One master key per run (the data lives in memory and dies with the run), shared by every process as in production.
+        String masterKey = MasterKey.generate();
+        seed(mongo.connectionString(), api.url(), masterKey);
 
         ChildProcess worker = ChildProcess.java("worker", "io.integration.worker.app.WorkerMain", Map.of(
                 "WORKER_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "WORKER_SCHEMA_REGISTRY_URL", registry.url(),
                 "WORKER_MONGO_URI", mongo.connectionString(),
+                "WORKER_CREDENTIALS_MASTER_KEY", masterKey,
                 "WORKER_OUTBOUND_ALLOW_PRIVATE_NETWORKS", "true"));
         String token = "ist_dev_" + UUID.randomUUID().toString().replace("-", "");
         int apiPort = port(8080);
@@ -68,6 +72,7 @@ public final class DevStack {
                 "API_HOST", "127.0.0.1",
                 "API_PORT", String.valueOf(apiPort),
                 "API_BOOTSTRAP_TOKEN", token,
+                "API_CREDENTIALS_MASTER_KEY", masterKey,
                 "API_OUTBOUND_ALLOW_PRIVATE_NETWORKS", "true"));
         ChildProcess topology = ChildProcess.java("topology", "io.integration.topology.TopologyMain", Map.of(
                 "TOPOLOGY_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
@@ -164,13 +169,13 @@ public final class DevStack {
                 envFile == null ? "INTEGRATION_API_URL and INTEGRATION_API_TOKEN" : envFile);
     }
 
-    private static void seed(String mongoUri, String apiUrl) throws IOException {
+    private static void seed(String mongoUri, String apiUrl, String masterKey) throws IOException {
         String yaml;
         try (InputStream in = DevStack.class.getResourceAsStream("/demo-definition.yaml")) {
             yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${baseUrl}", apiUrl);
         }
         try (MongoClient client = MongoClients.create(mongoUri)) {
-            WorkerApp.management(client.getDatabase("integration"), true, Clock.systemUTC()).seed(yaml,
+            WorkerApp.management(client.getDatabase("integration"), masterKey, true, Clock.systemUTC()).seed(yaml,
                     new Credential.ApiKey("demo-credential", Secret.of(API_KEY)),
                     new InstanceService.Spec(INSTANCE, "demo-tenant", "demo", "^1", Map.of(), "demo-credential"));
         }

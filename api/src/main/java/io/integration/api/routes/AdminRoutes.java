@@ -13,6 +13,7 @@ import io.integration.registry.service.ApiTokens;
 import io.integration.registry.service.Applied;
 import io.integration.registry.service.AuditLog;
 import io.integration.registry.service.CredentialService;
+import io.integration.registry.service.KeyRotation;
 import io.integration.registry.service.ManagementException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +25,10 @@ public final class AdminRoutes {
     private final CredentialService credentials;
     private final ApiTokens tokens;
     private final AuditLog audit;
+    private final KeyRotation keys;
 
-    public AdminRoutes(CredentialService credentials, ApiTokens tokens, AuditLog audit) {
+    public AdminRoutes(CredentialService credentials, ApiTokens tokens, AuditLog audit, KeyRotation keys) {
+        this.keys = keys;
         this.credentials = credentials;
         this.tokens = tokens;
         this.audit = audit;
@@ -41,7 +44,32 @@ public final class AdminRoutes {
                         "JSON {name, scope: read | write | admin}", this::createToken),
                 Route.delete("/tokens/{id}", ADMIN, "tokens.revoke", "Revoke a token", call -> tokens.revoke(call.path("id"))),
                 Route.get("/audit", ADMIN, "audit.list", "Management actions, newest first; paged by offset, limit",
-                        call -> audit.list(call.intQuery("offset", 0), call.intQuery("limit", 50))));
+                        call -> audit.list(call.intQuery("offset", 0), call.intQuery("limit", 50))),
+                Route.get("/keys", ADMIN, "keys.list",
+                        "The keys that seal credentials: ids, primary, how many credentials each seals, the last rewrap's progress",
+                        call -> keys.status()),
+                Route.post("/keys", ADMIN, "keys.add", "Add a key (enabled, not primary)", null,
+                        call -> Reply.created(Map.of("keyId", keys.addKey()))),
+                Route.post("/keys/{id}/promote", ADMIN, "keys.promote", "Seal new secrets with this key", null, call -> {
+                    keys.promote(keyId(call));
+                    return keys.status();
+                }),
+                Route.post("/keys/rewrap", ADMIN, "keys.rewrap",
+                        "Seal every credential again under the primary, in the background; GET /keys shows the progress", null,
+                        call -> Reply.status(202, keys.startRewrap())),
+                Route.delete("/keys/{id}", ADMIN, "keys.retire", "Retire a key; refused while it is primary or seals any credential",
+                        call -> {
+                            keys.retire(keyId(call));
+                            return keys.status();
+                        }));
+    }
+
+    private static int keyId(Call call) {
+        try {
+            return Integer.parseInt(call.path("id"));
+        } catch (NumberFormatException e) {
+            throw ManagementException.invalid("id", "'" + call.path("id") + "' (expected: a key id, an integer from GET /keys)");
+        }
     }
 
     @SuppressWarnings("unchecked")

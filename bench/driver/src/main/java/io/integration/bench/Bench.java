@@ -30,6 +30,9 @@ import java.util.UUID;
  */
 public final class Bench {
 
+    /** The run's master key: the seeding and the worker arm share it, as a deployment's processes do. */
+    private static final String MASTER_KEY = io.integration.registry.credentials.MasterKey.generate();
+
     private static final int PARTITIONS = 6;
     private static final String PC_CLASSPATH = "bench.pc.classpath";
 
@@ -174,6 +177,7 @@ public final class Bench {
         env.put("WORKER_SCHEMA_REGISTRY_URL", registry.url());
         env.put("WORKER_MONGO_URI", mongo.connectionString());
         env.put("WORKER_MONGO_DATABASE", "bench");
+        env.put("WORKER_CREDENTIALS_MASTER_KEY", MASTER_KEY);
         env.put("WORKER_TOPIC_REQUESTS", topics.get(0));
         env.put("WORKER_TOPIC_RESULTS", topics.get(1));
         env.put("WORKER_TOPIC_EVENTS", topics.get(2));
@@ -204,7 +208,7 @@ public final class Bench {
                     idempotent: true
                 """.formatted(stub.url());
         try (MongoClient client = MongoClients.create(mongo.connectionString())) {
-            WorkerApp.management(client.getDatabase("bench"), true, Clock.systemUTC())
+            WorkerApp.management(client.getDatabase("bench"), MASTER_KEY, true, Clock.systemUTC())
                     .seed(yaml, null, new InstanceService.Spec("bench", null, "bench", "1.0.0", Map.of(), null));
         }
     }

@@ -3,20 +3,19 @@ package io.integration.registry.credentials;
 import io.integration.registry.secret.Secret;
 
 /**
- * Turns the stored form of a secret back into a {@link Secret}. The stored form carries a scheme prefix
- * ({@code plain:} now; an AEAD scheme with key ids when encryption lands) so that records written by
- * different codecs can live side by side during a migration. Thread-safe.
+ * Turns a secret into its stored form and back. The stored form carries a scheme prefix ({@code tink:<keyId>:}) so
+ * that values sealed under different keys, or written before encryption, can live side by side during a rotation.
+ * Thread-safe.
  */
 public interface SecretCodec {
 
     /**
-     * Opens {@code stored}, which belongs to the credential {@code credentialId} (the associated data of
-     * encrypted schemes).
+     * Opens {@code stored}, the value of {@code field} of record {@code recordId} (both are bound to the ciphertext).
      *
-     * @throws CredentialException when the value cannot be opened by this codec
+     * @throws CredentialException when the value cannot be opened (tampered, moved, or sealed under a retired key)
      */
-    Secret open(String credentialId, String stored);
+    Secret open(String recordId, String field, String stored);
 
-    /** The stored form of {@code secret} for the credential {@code credentialId}. */
-    String seal(String credentialId, Secret secret);
+    /** The stored form of {@code secret} as the value of {@code field} of record {@code recordId}. */
+    String seal(String recordId, String field, Secret secret);
 }

@@ -6,7 +6,8 @@ import io.integration.registry.MongoDefinitionRepository;
 import io.integration.registry.MongoInstanceRepository;
 import io.integration.registry.credentials.Credential;
 import io.integration.registry.credentials.MongoCredentialRepository;
-import io.integration.registry.credentials.PlaintextSecretCodec;
+import io.integration.registry.credentials.Keyring;
+import io.integration.registry.credentials.TinkSecretCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +29,11 @@ public final class Management {
     private final CredentialService credentials;
     private final ApiTokens tokens;
     private final AuditLog audit;
+    private final KeyRotation keys;
 
     private Management(DefinitionService definitions, InstanceService instances, CredentialService credentials, ApiTokens tokens,
-                       AuditLog audit) {
+                       AuditLog audit, KeyRotation keys) {
+        this.keys = keys;
         this.definitions = definitions;
         this.instances = instances;
         this.credentials = credentials;
@@ -39,16 +42,18 @@ public final class Management {
     }
 
     /**
+     * @param keyring the keys credentials are sealed with (see {@link Keyring#open})
      * @param adapters the adapter types (and versions) the workers have installed, which publishing checks against
      * @param tester runs an instance's test method ({@link InstanceService#test})
      */
-    public static Management onMongo(MongoDatabase db, Map<String, String> adapters, ConnectionTester tester, Clock clock) {
+    public static Management onMongo(MongoDatabase db, Keyring keyring, Map<String, String> adapters, ConnectionTester tester, Clock clock) {
         MongoDefinitionRepository definitionStore = new MongoDefinitionRepository(db);
         MongoInstanceRepository instanceStore = new MongoInstanceRepository(db);
-        MongoCredentialRepository credentialStore = new MongoCredentialRepository(db, new PlaintextSecretCodec());
+        MongoCredentialRepository credentialStore = new MongoCredentialRepository(db, new TinkSecretCodec(keyring));
         return new Management(new DefinitionService(definitionStore, instanceStore, adapters),
                 new InstanceService(instanceStore, definitionStore, credentialStore, tester),
-                new CredentialService(credentialStore), new ApiTokens(db, clock), new AuditLog(db, clock));
+                new CredentialService(credentialStore), new ApiTokens(db, clock), new AuditLog(db, clock),
+                new KeyRotation(keyring, credentialStore));
     }
 
     /** Applies the definition document(s) at {@code path} (see {@link DefinitionFiles}), in name order. */
@@ -95,5 +100,9 @@ public final class Management {
 
     public AuditLog audit() {
         return audit;
+    }
+
+    public KeyRotation keys() {
+        return keys;
     }
 }

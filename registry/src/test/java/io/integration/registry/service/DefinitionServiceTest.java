@@ -3,49 +3,33 @@ package io.integration.registry.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
-import io.integration.embedded.EmbeddedMongo;
 import io.integration.registry.DefinitionStatus;
 import io.integration.registry.MongoDefinitionRepository;
 import io.integration.registry.MongoInstanceRepository;
 import io.integration.registry.Problem;
 import io.integration.registry.VersionRange;
 import io.integration.registry.credentials.Credential;
+import io.integration.registry.credentials.Keyring;
+import io.integration.registry.credentials.MasterKey;
+import io.integration.registry.TestMongo;
 import io.integration.registry.secret.Secret;
 import java.time.Clock;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The definition lifecycle and instance binding on a MongoDB wire server. */
 class DefinitionServiceTest {
 
-    private static EmbeddedMongo mongo;
-    private static MongoClient client;
     private MongoDatabase db;
     private Management management;
 
-    @BeforeAll
-    static void start() {
-        mongo = EmbeddedMongo.start(0);
-        client = MongoClients.create(mongo.connectionString());
-    }
-
-    @AfterAll
-    static void stop() {
-        client.close();
-        mongo.close();
-    }
-
     @BeforeEach
     void freshDatabase() {
-        db = client.getDatabase("svc-" + UUID.randomUUID());
-        management = Management.onMongo(db, Map.of("http", "1.4.0"), (id, method) -> {
+        db = TestMongo.freshDatabase("svc");
+        Keyring keyring = Keyring.open(db, MasterKey.load("key", MasterKey.generate(), "file", null));
+        management = Management.onMongo(db, keyring, Map.of("http", "1.4.0"), (id, method) -> {
             throw new AssertionError("no connection test here");
         }, Clock.systemUTC());
     }

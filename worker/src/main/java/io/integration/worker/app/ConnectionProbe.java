@@ -7,7 +7,8 @@ import io.integration.registry.IntegrationInstance;
 import io.integration.registry.MongoDefinitionRepository;
 import io.integration.registry.MongoInstanceRepository;
 import io.integration.registry.credentials.MongoCredentialRepository;
-import io.integration.registry.credentials.PlaintextSecretCodec;
+import io.integration.registry.credentials.Keyring;
+import io.integration.registry.credentials.TinkSecretCodec;
 import io.integration.registry.service.ConnectionTester;
 import io.integration.worker.adapter.AdapterContext;
 import io.integration.worker.adapter.Adapters;
@@ -42,11 +43,13 @@ public final class ConnectionProbe implements ConnectionTester {
 
     private final InstanceRepository instances;
     private final MongoDatabase db;
+    private final Keyring keyring;
     private final Adapters adapters;
     private final Clock clock;
 
-    public ConnectionProbe(MongoDatabase db, boolean allowPrivateNetworks, Clock clock) {
+    public ConnectionProbe(MongoDatabase db, Keyring keyring, boolean allowPrivateNetworks, Clock clock) {
         this.db = db;
+        this.keyring = keyring;
         this.instances = new MongoInstanceRepository(db);
         this.adapters = Adapters.load(new AdapterContext(new OutboundPolicy(allowPrivateNetworks), clock,
                 new ByteBudget(64L * 1024 * 1024)));
@@ -56,7 +59,7 @@ public final class ConnectionProbe implements ConnectionTester {
     @Override
     public TestOutcome test(String instanceId, String method) {
         RequestExecutor executor = new RequestExecutor(asConnected(instances), new MongoDefinitionRepository(db),
-                new MongoCredentialRepository(db, new PlaintextSecretCodec()), adapters, new Throwaway(),
+                new MongoCredentialRepository(db, new TinkSecretCodec(keyring)), adapters, new Throwaway(),
                 (id, data) -> {
                     throw new IllegalStateException("no claim check for a connection test");
                 }, ExecutionSettings.DEFAULTS, CallGuard.standard(clock, BreakerListener.NONE, Duration.ofSeconds(5), Duration.ofSeconds(5)),

@@ -13,7 +13,9 @@ import io.integration.worker.adapter.OutboundPolicy;
 import io.integration.worker.config.MessagingSettings;
 import io.integration.worker.config.WorkerConfig;
 import io.integration.registry.credentials.MongoCredentialRepository;
-import io.integration.registry.credentials.PlaintextSecretCodec;
+import io.integration.registry.credentials.Keyring;
+import io.integration.registry.credentials.MasterKey;
+import io.integration.registry.credentials.TinkSecretCodec;
 import io.integration.worker.execution.RequestExecutor;
 import io.integration.worker.idempotency.MongoResultDataStore;
 import io.integration.worker.idempotency.MongoResultLog;
@@ -65,6 +67,14 @@ public final class WorkerApp implements AutoCloseable {
     public static WorkerApp start(WorkerConfig config, Clock clock) {
         MongoClient mongo = MongoClients.create(mongoSettings(config.mongoUri()));
         MongoDatabase db = mongo.getDatabase(config.mongoDatabase());
+        Keyring keyring;
+        try {
+            // Fail closed, before consuming: a worker that cannot open credentials must not take requests.
+            keyring = Keyring.open(db, masterKey(config));
+        } catch (RuntimeException e) {
+            mongo.close();
+            throw e;
+        }
         SchemaRegistryClient registry = SchemaRegistryClient.forUrl(config.schemaRegistryUrl());
         // The breakers live in the executor, which the worker needs; circuit events reach the worker once it exists.
         AtomicReference<BreakerListener> circuitEvents = new AtomicReference<>(BreakerListener.NONE);
@@ -75,7 +85,7 @@ public final class WorkerApp implements AutoCloseable {
         RequestExecutor executor = new RequestExecutor(
                 CachingRegistry.instances(instanceStore, config.registryCacheTtl(), clock),
                 CachingRegistry.definitions(new MongoDefinitionRepository(db), config.registryCacheTtl(), clock),
-                new MongoCredentialRepository(db, new PlaintextSecretCodec()), adapters, new MongoResultLog(db),
+                new MongoCredentialRepository(db, new TinkSecretCodec(keyring)), adapters, new MongoResultLog(db),
                 new MongoResultDataStore(db),
                 config.execution(), CallGuard.standard(clock, (scope, open) -> circuitEvents.get().changed(scope, open),
                         config.maxHold(), config.execution().maxRetryAfter()), usage, clock);
@@ -94,8 +104,19 @@ public final class WorkerApp implements AutoCloseable {
      * connections with its pipeline: what the management API and every seeding tool (embedded stack, benchmark,
      * chaos suite, tests) use, so that nothing writes registry documents by hand.
      */
-    public static Management management(MongoDatabase db, boolean allowPrivateNetworks, Clock clock) {
-        return Management.onMongo(db, Adapters.installed(), new ConnectionProbe(db, allowPrivateNetworks, clock), clock);
+    public static Management management(MongoDatabase db, Keyring keyring, boolean allowPrivateNetworks, Clock clock) {
+        return Management.onMongo(db, keyring, Adapters.installed(), new ConnectionProbe(db, keyring, allowPrivateNetworks, clock), clock);
+    }
+
+    /** {@link #management(MongoDatabase, Keyring, boolean, Clock)} with the keyring opened by {@code masterKey} (base64). */
+    public static Management management(MongoDatabase db, String masterKey, boolean allowPrivateNetworks, Clock clock) {
+        return management(db, Keyring.open(db, MasterKey.load("master key", masterKey, "master key file", null)), allowPrivateNetworks, clock);
+    }
+
+    /** The master key AEAD named by the config (its key or its file). */
+    static com.google.crypto.tink.Aead masterKey(WorkerConfig config) {
+        return MasterKey.load("credentials.master.key", config.masterKey() == null ? null : config.masterKey().reveal(),
+                "credentials.master.key.file", config.masterKeyFile());
     }
 
     /** Config's plain values in messaging's own types: config and messaging meet only here. */

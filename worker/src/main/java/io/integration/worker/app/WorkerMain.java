@@ -2,6 +2,7 @@ package io.integration.worker.app;
 
 import io.integration.worker.config.ConfigSource;
 import io.integration.worker.config.WorkerConfig;
+import io.integration.registry.credentials.CredentialException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,7 +35,15 @@ public final class WorkerMain {
             System.exit(2);
             return;
         }
-        WorkerApp app = WorkerApp.start(config, Clock.systemUTC());
+        WorkerApp app;
+        try {
+            app = WorkerApp.start(config, Clock.systemUTC());
+        } catch (IllegalArgumentException | CredentialException e) {
+            // A missing master key, or one that cannot open the keyset: stop before consuming anything.
+            System.err.println("error: cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         AtomicBoolean shuttingDown = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             shuttingDown.set(true);

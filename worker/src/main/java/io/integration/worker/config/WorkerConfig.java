@@ -7,6 +7,7 @@ import io.integration.worker.config.MessagingSettings.Format;
 import io.integration.worker.config.MessagingSettings.RequestLimits;
 import io.integration.worker.config.MessagingSettings.Topics;
 import io.integration.registry.text.DurationText;
+import io.integration.registry.secret.Secret;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +30,9 @@ public record WorkerConfig(
         Duration drainTimeout,
         Duration registryCacheTtl,
         Duration maxHold,
-        long maxInFlightBytes) {
+        long maxInFlightBytes,
+        Secret masterKey,
+        String masterKeyFile) {
 
     private static final Set<String> OWN_KEYS = Set.of("schema.registry.url", "mongo.uri", "mongo.database", "topic.requests",
             "topic.results", "topic.events", "topic.dlt", "topic.retry", "results.format", "events.format", "worker.max.in.flight",
@@ -37,7 +40,7 @@ public record WorkerConfig(
             "worker.max.in.flight.per.partition", "worker.revoke.timeout", "registry.cache.ttl", "worker.max.hold",
             "worker.drain.timeout", "worker.reply.topics", "worker.max.publish.attempts", "worker.max.retry.after",
             "worker.max.in.flight.bytes", "results.claim.check.bytes", "request.max.id.chars", "request.max.attributes",
-            "request.max.attributes.bytes", "request.max.params.bytes");
+            "request.max.attributes.bytes", "request.max.params.bytes", "credentials.master.key", "credentials.master.key.file");
 
     public WorkerConfig {
         requireNonNull(messaging, "messaging");
@@ -116,7 +119,10 @@ public record WorkerConfig(
                 drainTimeout,
                 duration(settings, "registry.cache.ttl", Duration.ofSeconds(5)),
                 duration(settings, "worker.max.hold", Duration.ofSeconds(30)),
-                positiveLong(settings, "worker.max.in.flight.bytes", defaultInFlightBytes()));
+                positiveLong(settings, "worker.max.in.flight.bytes", defaultInFlightBytes()),
+                settings.get("credentials.master.key") == null || settings.get("credentials.master.key").isBlank() ? null
+                        : Secret.of(settings.get("credentials.master.key").strip()),
+                settings.get("credentials.master.key.file"));
     }
 
     /** A quarter of the heap for response bodies in flight, at most 256 MiB. */

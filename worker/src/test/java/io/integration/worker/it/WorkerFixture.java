@@ -11,6 +11,7 @@ import io.integration.embedded.Infrastructure;
 import io.integration.worker.config.WorkerConfig;
 import io.integration.worker.app.WorkerApp;
 import io.integration.registry.credentials.Credential;
+import io.integration.registry.credentials.MasterKey;
 import io.integration.registry.secret.Secret;
 import io.integration.registry.service.InstanceService;
 import io.integration.worker.messaging.Topics;
@@ -55,6 +56,8 @@ final class WorkerFixture implements AutoCloseable {
     static final int PARTITIONS = 3;
 
     final Infrastructure infra = Infrastructure.shared();
+    /** This fixture's master key: the seeding and every worker it starts share it, as a deployment's processes do. */
+    final String masterKey = MasterKey.generate();
     final String name;
     final Topics topics;
     final String group;
@@ -88,6 +91,7 @@ final class WorkerFixture implements AutoCloseable {
         s.put("topic.retry", topics.retry());
         s.put("outbound.allow.private.networks", "true");
         s.put("http.timeout", "5s");
+        s.put("credentials.master.key", masterKey);
         return s;
     }
 
@@ -117,7 +121,7 @@ final class WorkerFixture implements AutoCloseable {
      * publishing check), a connected instance of it with {@code config}, and the instance's {@code credential}.
      */
     void seed(String definitionText, String instanceId, Map<String, Object> config, Credential credential) {
-        WorkerApp.management(db, true, Clock.systemUTC()).seed(definitionText, credential,
+        WorkerApp.management(db, masterKey, true, Clock.systemUTC()).seed(definitionText, credential,
                 new InstanceService.Spec(instanceId, "acme", DefinitionDocuments.parse(definitionText).name(), null, config, credential.id()));
     }
 

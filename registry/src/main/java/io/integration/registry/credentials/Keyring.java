@@ -1,0 +1,226 @@
+package io.integration.registry.credentials;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeyStatus;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import io.integration.registry.store.MongoCalls;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.bson.Document;
+
+/**
+ * The data keys that seal credentials: a Tink AES-256-GCM keyset, stored in MongoDB ({@code keysets}, one document)
+ * only encrypted by the {@link MasterKey}, with a sentinel ciphertext proving it opens. Every process holding the
+ * master key shares it; a change (add, promote, retire) is a compare-and-set on the document's version, and the
+ * others pick it up on {@link #reload} (the codec reloads when it meets a key id it does not know).
+ *
+ * <p>Rotation: {@link #addKey} (every process can now open it) → {@link #promote} (new secrets are sealed with it)
+ * → rewrap every credential → {@link #retire} the old key (refused while the caller reports records on it).
+ * {@link #open} fails closed: a master key that cannot open the keyset, or a keyset that cannot open its sentinel,
+ * stops the process before it consumes anything.
+ */
+public final class Keyring {
+
+    public static final String COLLECTION = "keysets";
+    private static final String ID = "credentials";
+    private static final byte[] KEYSET_AD = "integration.credentials.keyset".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SENTINEL = "integration.credentials.sentinel".getBytes(StandardCharsets.UTF_8);
+
+    /** One data key: its id (in every ciphertext it sealed), whether it seals new secrets, whether it still opens. */
+    public record KeyInfo(int id, boolean primary, String status) {
+    }
+
+    private record Loaded(KeysetHandle handle, Aead aead, long version, long loadedAtNanos) {
+    }
+
+    /** How long a process keeps a keyset before reading it again, so that a retired key leaves every process's memory. */
+    private static final long REFRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+
+    private final MongoCollection<Document> collection;
+    private final Aead master;
+    private volatile Loaded current;
+
+    private Keyring(MongoDatabase db, Aead master) {
+        this.collection = db.getCollection(COLLECTION);
+        this.master = master;
+    }
+
+    /**
+     * Opens the keyring of {@code db}, creating it (one key) when there is none.
+     *
+     * @throws CredentialException when the master key cannot open the keyset or the keyset cannot open its sentinel
+     */
+    public static Keyring open(MongoDatabase db, Aead master) {
+        try {
+            AeadConfig.register();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Tink AEAD cannot be registered", e);
+        }
+        Keyring keyring = new Keyring(db, master);
+        if (MongoCalls.call("find keyset", () -> keyring.collection.find(eq("_id", ID)).first()) == null) {
+            keyring.create();
+        }
+        keyring.reload();
+        return keyring;
+    }
+
+    /**
+     * The AEAD of the current keyset: seals with the primary key, opens with any enabled key. Read again from MongoDB
+     * when older than a minute (a failed read keeps the keyset in hand: an outage must not stop credentials opening).
+     */
+    public Aead aead() {
+        if (System.nanoTime() - current.loadedAtNanos() > REFRESH_NANOS) {
+            try {
+                reload();
+            } catch (RuntimeException e) {
+                current = new Loaded(current.handle(), current.aead(), current.version(), System.nanoTime());
+            }
+        }
+        return current.aead();
+    }
+
+    public int primaryKeyId() {
+        return current.handle().getPrimary().getId();
+    }
+
+    public List<KeyInfo> keys() {
+        KeysetHandle handle = current.handle();
+        List<KeyInfo> keys = new ArrayList<>();
+        for (int i = 0; i < handle.size(); i++) {
+            KeysetHandle.Entry e = handle.getAt(i);
+            keys.add(new KeyInfo(e.getId(), e.isPrimary(), e.getStatus().toString()));
+        }
+        return keys;
+    }
+
+    /** Reads the keyset again and checks its sentinel. */
+    public void reload() {
+        Document doc = MongoCalls.call("find keyset", () -> collection.find(eq("_id", ID)).first());
+        if (doc == null) {
+            throw new CredentialException("the credentials keyset is missing from MongoDB collection " + COLLECTION);
+        }
+        KeysetHandle handle;
+        try {
+            handle = TinkJsonProtoKeysetFormat.parseEncryptedKeyset(doc.getString("keyset"), master, KEYSET_AD);
+        } catch (GeneralSecurityException e) {
+            throw new CredentialException("the master key cannot open the credentials keyset (wrong master key, or a tampered keyset)");
+        }
+        Aead aead;
+        try {
+            aead = handle.getPrimitive(RegistryConfiguration.get(), Aead.class);
+            aead.decrypt(Base64.getDecoder().decode(doc.getString("sentinel")), SENTINEL);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new CredentialException("the credentials keyset cannot open its sentinel (a tampered or truncated keyset)");
+        }
+        current = new Loaded(handle, aead, doc.getLong("version"), System.nanoTime());
+    }
+
+    /** Adds a new key, enabled but not primary: every process can open with it before anything is sealed with it. */
+    public int addKey() {
+        return change(handle -> {
+            KeysetHandle.Builder builder = KeysetHandle.newBuilder(handle);
+            builder.addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM).withRandomId());
+            return builder.build();
+        }, next -> next.getAt(next.size() - 1).getId());
+    }
+
+    /** Makes {@code keyId} the key new secrets are sealed with. */
+    public void promote(int keyId) {
+        change(handle -> {
+            KeysetHandle.Builder builder = KeysetHandle.newBuilder(handle);
+            builder.getAt(index(handle, keyId)).setStatus(KeyStatus.ENABLED).makePrimary();
+            return builder.build();
+        }, next -> keyId);
+    }
+
+    /**
+     * Removes {@code keyId} from the keyset: nothing it sealed opens again. The caller checks first that no record
+     * uses it; the primary cannot be retired.
+     */
+    public void retire(int keyId) {
+        change(handle -> {
+            int index = index(handle, keyId);
+            if (handle.getAt(index).isPrimary()) {
+                throw new IllegalArgumentException("key " + keyId + " is the primary (promote another key first)");
+            }
+            KeysetHandle.Builder builder = KeysetHandle.newBuilder(handle);
+            builder.deleteAt(index);
+            return builder.build();
+        }, next -> keyId);
+    }
+
+    private interface Change {
+        KeysetHandle apply(KeysetHandle handle) throws GeneralSecurityException;
+    }
+
+    private interface Result {
+        int of(KeysetHandle next);
+    }
+
+    /** Applies {@code change} to the stored keyset with compare-and-set on its version, retrying a lost race. */
+    private int change(Change change, Result result) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            reload();
+            Loaded before = current;
+            KeysetHandle next;
+            try {
+                next = change.apply(before.handle());
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("the keyset change failed: " + e.getMessage(), e);
+            }
+            Document update = stored(next, before.version() + 1);
+            boolean won = MongoCalls.call("update keyset", () -> collection.replaceOne(
+                    and(eq("_id", ID), eq("version", before.version())), update)).getModifiedCount() == 1;
+            if (won) {
+                reload();
+                return result.of(next);
+            }
+        }
+        throw new IllegalStateException("the keyset kept changing under this change; try again");
+    }
+
+    private void create() {
+        try {
+            KeysetHandle handle = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+            Document doc = stored(handle, 1);
+            MongoCalls.run("create keyset", () -> collection.insertOne(doc));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot create a keyset", e);
+        } catch (com.mongodb.MongoWriteException raced) {
+            // Another process created it first: theirs is the keyset.
+        }
+    }
+
+    /** The stored form of {@code handle}: encrypted by the master key, with a sentinel sealed by its primary. */
+    private Document stored(KeysetHandle handle, long version) {
+        try {
+            String keyset = TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(handle, master, KEYSET_AD);
+            byte[] sentinel = handle.getPrimitive(RegistryConfiguration.get(), Aead.class).encrypt(SENTINEL, SENTINEL);
+            return new Document("_id", ID).append("keyset", keyset).append("sentinel", Base64.getEncoder().encodeToString(sentinel))
+                    .append("version", version);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot store the keyset", e);
+        }
+    }
+
+    private static int index(KeysetHandle handle, int keyId) {
+        for (int i = 0; i < handle.size(); i++) {
+            if (handle.getAt(i).getId() == keyId) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("key " + keyId + " is not in the keyset");
+    }
+}
