@@ -1,5 +1,6 @@
 package io.integration.api;
 
+import io.integration.registry.secret.Secret;
 import java.util.Map;
 
 /**
@@ -20,7 +21,7 @@ import java.util.Map;
  *        reach loopback and private addresses (the embedded demo API lives on loopback)
  */
 public record ApiConfig(String mongoUri, String mongoDatabase, String host, int port, String bootstrapToken,
-                        String firstTokenFile, String masterKey, String masterKeyFile, boolean allowPrivateNetworks) {
+                        String firstTokenFile, Secret masterKey, String masterKeyFile, boolean allowPrivateNetworks) {
 
     public ApiConfig {
         if (port < 0 || port > 65535) {
@@ -43,6 +44,7 @@ public record ApiConfig(String mongoUri, String mongoDatabase, String host, int 
         return new ApiConfig(env.getOrDefault("API_MONGO_URI", "mongodb://localhost:27017"),
                 env.getOrDefault("API_MONGO_DATABASE", "integration"), env.getOrDefault("API_HOST", "0.0.0.0"), parsed,
                 env.get("API_BOOTSTRAP_TOKEN"), env.getOrDefault("API_FIRST_TOKEN_FILE", "api-first-admin-token"),
-                env.get("API_CREDENTIALS_MASTER_KEY"), env.get("API_CREDENTIALS_MASTER_KEY_FILE"), Boolean.parseBoolean(allow));
+                env.get("API_CREDENTIALS_MASTER_KEY") == null ? null : Secret.of(env.get("API_CREDENTIALS_MASTER_KEY")),
+                env.get("API_CREDENTIALS_MASTER_KEY_FILE"), Boolean.parseBoolean(allow));
     }
 }

@@ -49,7 +49,7 @@ public final class ManagementApi implements AutoCloseable {
         try {
             MongoDatabase db = mongo.getDatabase(config.mongoDatabase());
             // Fail closed, before listening: an API that cannot open credentials must not accept them.
-            Keyring keyring = Keyring.open(db, MasterKey.load("API_CREDENTIALS_MASTER_KEY", config.masterKey(),
+            Keyring keyring = Keyring.open(db, MasterKey.load("API_CREDENTIALS_MASTER_KEY", config.masterKey() == null ? null : config.masterKey().reveal(),
                     "API_CREDENTIALS_MASTER_KEY_FILE", config.masterKeyFile()));
             Management management = WorkerApp.management(db, keyring, config.allowPrivateNetworks(), clock);
             Secret firstToken = bootstrap(management.tokens(), config.bootstrapToken());

@@ -64,7 +64,7 @@ class ManagementApiIT {
     void startApi() {
         String database = "api-" + UUID.randomUUID();
         db = client.getDatabase(database);
-        api = ManagementApi.start(new ApiConfig(mongo.connectionString(), database, "127.0.0.1", 0, ADMIN, null, MASTER_KEY, null, true), Clock.systemUTC());
+        api = ManagementApi.start(new ApiConfig(mongo.connectionString(), database, "127.0.0.1", 0, ADMIN, null, io.integration.registry.secret.Secret.of(MASTER_KEY), null, true), Clock.systemUTC());
     }
 
     @org.junit.jupiter.api.AfterEach

@@ -42,7 +42,7 @@ class CliIT {
 
     @BeforeAll
     static void start() {
-        api = ManagementApi.start(new ApiConfig(infra.mongoUri(), DATABASE, "127.0.0.1", 0, ADMIN, null, MASTER_KEY, null, true), Clock.systemUTC());
+        api = ManagementApi.start(new ApiConfig(infra.mongoUri(), DATABASE, "127.0.0.1", 0, ADMIN, null, io.integration.registry.secret.Secret.of(MASTER_KEY), null, true), Clock.systemUTC());
         demo = DemoApi.start(0, "demo-key");
     }
 

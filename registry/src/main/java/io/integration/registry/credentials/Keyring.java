@@ -34,6 +34,7 @@ import org.bson.Document;
 public final class Keyring {
 
     public static final String COLLECTION = "keysets";
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Keyring.class);
     private static final String ID = "credentials";
     private static final byte[] KEYSET_AD = "integration.credentials.keyset".getBytes(StandardCharsets.UTF_8);
     private static final byte[] SENTINEL = "integration.credentials.sentinel".getBytes(StandardCharsets.UTF_8);
@@ -42,7 +43,11 @@ public final class Keyring {
     public record KeyInfo(int id, boolean primary, String status) {
     }
 
-    private record Loaded(KeysetHandle handle, Aead aead, long version, long loadedAtNanos) {
+    private record Loaded(KeysetHandle handle, Aead aead, long version, long loadedAtNanos, boolean acceptsPlain) {
+    }
+
+    /** A value sealed under one keyset snapshot: the key id is the one that actually sealed it. */
+    public record Sealed(int keyId, byte[] ciphertext) {
     }
 
     /** How long a process keeps a keyset before reading it again, so that a retired key leaves every process's memory. */
@@ -70,7 +75,17 @@ public final class Keyring {
         }
         Keyring keyring = new Keyring(db, master);
         if (MongoCalls.call("find keyset", () -> keyring.collection.find(eq("_id", ID)).first()) == null) {
-            keyring.create();
+            MongoCollection<Document> credentials = db.getCollection(MongoCredentialRepository.COLLECTION);
+            long sealed = MongoCalls.call("count sealed credentials",
+                    () -> credentials.countDocuments(com.mongodb.client.model.Filters.regex("secret", "^tink:")));
+            if (sealed > 0) {
+                // A new keyset would open its own sentinel and every process would adopt it: these would never open again.
+                throw new CredentialException("the credentials keyset is missing while " + sealed + " credential(s) are sealed "
+                        + "under it: restore the '" + COLLECTION + "' collection from the backup of the same time");
+            }
+            long plain = MongoCalls.call("count unencrypted credentials",
+                    () -> credentials.countDocuments(com.mongodb.client.model.Filters.regex("secret", "^plain:")));
+            keyring.create(plain > 0);
         }
         keyring.reload();
         return keyring;
@@ -78,17 +93,48 @@ public final class Keyring {
 
     /**
      * The AEAD of the current keyset: seals with the primary key, opens with any enabled key. Read again from MongoDB
-     * when older than a minute (a failed read keeps the keyset in hand: an outage must not stop credentials opening).
+     * when used and older than a minute. An outage keeps the keyset in hand (credentials must keep opening); a stored
+     * keyset that no longer verifies is logged at ERROR and the authentic one in hand is kept.
      */
     public Aead aead() {
-        if (System.nanoTime() - current.loadedAtNanos() > REFRESH_NANOS) {
+        return fresh().aead();
+    }
+
+    /** Seals {@code clear} with the primary of one keyset snapshot, so the key id returned is the key that sealed it. */
+    public Sealed seal(byte[] clear, byte[] associatedData) throws GeneralSecurityException {
+        Loaded snapshot = fresh();
+        return new Sealed(snapshot.handle().getPrimary().getId(), snapshot.aead().encrypt(clear, associatedData));
+    }
+
+    /** Whether values stored before encryption ({@code plain:}) may still be opened: only until a rewrap sealed them all. */
+    public boolean acceptsPlain() {
+        return current.acceptsPlain();
+    }
+
+    /** Records that no unencrypted value is left: from now on a {@code plain:} value is refused (it could only be injected). */
+    public void closePlain() {
+        Loaded before = current;
+        if (before.acceptsPlain()) {
+            MongoCalls.run("close plain credentials", () -> collection.updateOne(eq("_id", ID),
+                    com.mongodb.client.model.Updates.set("acceptPlain", false)));
+            reload();
+        }
+    }
+
+    private Loaded fresh() {
+        Loaded loaded = current;
+        if (System.nanoTime() - loaded.loadedAtNanos() > REFRESH_NANOS) {
             try {
                 reload();
-            } catch (RuntimeException e) {
-                current = new Loaded(current.handle(), current.aead(), current.version(), System.nanoTime());
+            } catch (io.integration.registry.store.StoreUnavailableException e) {
+                current = new Loaded(loaded.handle(), loaded.aead(), loaded.version(), System.nanoTime(), loaded.acceptsPlain());
+            } catch (CredentialException e) {
+                log.error("The stored credentials keyset no longer verifies ({}); keeping the one loaded at version {}", e.getMessage(),
+                        loaded.version());
+                current = new Loaded(loaded.handle(), loaded.aead(), loaded.version(), System.nanoTime(), loaded.acceptsPlain());
             }
         }
-        return current.aead();
+        return current;
     }
 
     public int primaryKeyId() {
@@ -124,7 +170,14 @@ public final class Keyring {
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new CredentialException("the credentials keyset cannot open its sentinel (a tampered or truncated keyset)");
         }
-        current = new Loaded(handle, aead, doc.getLong("version"), System.nanoTime());
+        long version = doc.getLong("version");
+        Loaded next = new Loaded(handle, aead, version, System.nanoTime(), Boolean.TRUE.equals(doc.getBoolean("acceptPlain")));
+        synchronized (this) {
+            // Two reloads racing: the newer version wins, never an older one read a moment earlier.
+            if (current == null || version >= current.version()) {
+                current = next;
+            }
+        }
     }
 
     /** Adds a new key, enabled but not primary: every process can open with it before anything is sealed with it. */
@@ -180,7 +233,7 @@ public final class Keyring {
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("the keyset change failed: " + e.getMessage(), e);
             }
-            Document update = stored(next, before.version() + 1);
+            Document update = stored(next, before.version() + 1).append("acceptPlain", before.acceptsPlain());
             boolean won = MongoCalls.call("update keyset", () -> collection.replaceOne(
                     and(eq("_id", ID), eq("version", before.version())), update)).getModifiedCount() == 1;
             if (won) {
@@ -191,10 +244,10 @@ public final class Keyring {
         throw new IllegalStateException("the keyset kept changing under this change; try again");
     }
 
-    private void create() {
+    private void create(boolean acceptPlain) {
         try {
             KeysetHandle handle = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
-            Document doc = stored(handle, 1);
+            Document doc = stored(handle, 1).append("acceptPlain", acceptPlain);
             MongoCalls.run("create keyset", () -> collection.insertOne(doc));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot create a keyset", e);

@@ -29,6 +29,10 @@ public final class TinkSecretCodec implements SecretCodec {
             throw new CredentialException("credential '" + recordId + "': " + field + " is missing");
         }
         if (stored.startsWith(PLAIN)) {
+            if (!keyring.acceptsPlain()) {
+                throw new CredentialException("credential '" + recordId + "': " + field + " is stored unencrypted, which this "
+                        + "keyset no longer accepts (every value was sealed by a rewrap; an unencrypted one can only be injected)");
+            }
             return Secret.of(stored.substring(PLAIN.length()));
         }
         int keyId = keyId(recordId, field, stored);
@@ -58,8 +62,8 @@ public final class TinkSecretCodec implements SecretCodec {
     public String seal(String recordId, String field, Secret secret) {
         keyring.reload();
         try {
-            byte[] ciphertext = keyring.aead().encrypt(secret.reveal().getBytes(StandardCharsets.UTF_8), associatedData(recordId, field));
-            return PREFIX + keyring.primaryKeyId() + ":" + Base64.getEncoder().encodeToString(ciphertext);
+            Keyring.Sealed sealed = keyring.seal(secret.reveal().getBytes(StandardCharsets.UTF_8), associatedData(recordId, field));
+            return PREFIX + sealed.keyId() + ":" + Base64.getEncoder().encodeToString(sealed.ciphertext());
         } catch (GeneralSecurityException e) {
             throw new CredentialException("credential '" + recordId + "': " + field + " cannot be sealed (" + e.getClass().getSimpleName() + ")");
         }
@@ -84,10 +88,8 @@ public final class TinkSecretCodec implements SecretCodec {
             throw new CredentialException("credential '" + recordId + "': " + field + " has no key id (expected: tink:<keyId>:<ciphertext>)");
         }
         if (!stored.startsWith(PREFIX)) {
-            int colon = stored.indexOf(':');
-            String scheme = colon > 0 && colon < 24 ? stored.substring(0, colon) : "(none)";
-            throw new CredentialException("credential '" + recordId + "': " + field + " has scheme '" + scheme
-                    + "' (expected: tink: or plain:)");
+            // Nothing of the value is repeated: a clear secret stored by hand would otherwise reach a result or a log.
+            throw new CredentialException("credential '" + recordId + "': " + field + " is in no known form (expected: tink:<keyId>:<ciphertext>)");
         }
         return keyId;
     }

@@ -92,6 +92,17 @@ public final class KeyRotation {
 
     /** Seals every credential again under the current primary; runs in the caller's thread and returns the outcome. */
     public Progress rewrap() {
+        try {
+            return rewrapAll();
+        } catch (RuntimeException e) {
+            Progress before = progress.get();
+            progress.set(new Progress(false, before.total(), before.examined(), before.resealed(), before.current(), before.failed()));
+            log.warn("Rewrap stopped after {} of {} credentials ({}); run it again", before.examined(), before.total(), e.toString());
+            throw e;
+        }
+    }
+
+    private Progress rewrapAll() {
         keyring.reload();
         int primary = keyring.primaryKeyId();
         List<String> ids = credentials.ids();
@@ -102,9 +113,15 @@ public final class KeyRotation {
         progress.set(new Progress(true, ids.size(), 0, 0, 0, List.of()));
         for (String id : ids) {
             try {
-                switch (credentials.reseal(id, primary)) {
+                MongoCredentialRepository.Reseal outcome = credentials.reseal(id, primary);
+                // Saved meanwhile: possibly by a process that sealed under the old key, so look at it again.
+                for (int again = 0; again < 3 && outcome == MongoCredentialRepository.Reseal.CHANGED_MEANWHILE; again++) {
+                    outcome = credentials.reseal(id, primary);
+                }
+                switch (outcome) {
                     case RESEALED -> resealed++;
-                    case CURRENT, CHANGED_MEANWHILE -> current++; // a concurrent save sealed it under the primary already
+                    case CURRENT -> current++;
+                    case CHANGED_MEANWHILE -> failed.add(id);
                     case GONE -> { }
                 }
             } catch (CredentialException e) {
@@ -118,6 +135,9 @@ public final class KeyRotation {
             progress.set(new Progress(true, ids.size(), examined, resealed, current, List.copyOf(failed)));
         }
         Progress done = new Progress(false, ids.size(), examined, resealed, current, List.copyOf(failed));
+        if (failed.isEmpty() && !credentials.keyUsage().containsKey(-1)) {
+            keyring.closePlain();
+        }
         progress.set(done);
         log.info("Rewrap done: {} examined, {} resealed under key {}, {} already current, {} failed", examined, resealed, primary,
                 current, failed.size());

@@ -76,6 +76,24 @@ class EncryptionAtRestTest {
     }
 
     @Test
+    void aMissingKeysetIsNeverReplacedWhileCredentialsAreSealedUnderIt() {
+        repository(keyring()).save(new Credential.ApiKey("acme", Secret.of("k")));
+        db.getCollection(Keyring.COLLECTION).drop();
+
+        assertThatThrownBy(this::keyring).isInstanceOf(CredentialException.class).hasMessageContaining("keyset is missing while 1 credential");
+    }
+
+    @Test
+    void aValueInNoKnownFormIsRefusedWithoutRepeatingIt() {
+        MongoCredentialRepository credentials = repository(keyring());
+        db.getCollection(MongoCredentialRepository.COLLECTION).insertOne(new Document("_id", "hand").append("type", "api_key")
+                .append("secret", "alice:hunter2"));
+
+        assertThatThrownBy(() -> credentials.find("hand")).isInstanceOf(CredentialException.class)
+                .hasMessageNotContaining("alice").hasMessageNotContaining("hunter2");
+    }
+
+    @Test
     void theWrongMasterKeyOrATamperedKeysetStopsTheStart() {
         keyring();
         String other = MasterKey.generate();
@@ -92,7 +110,10 @@ class EncryptionAtRestTest {
 
     @Test
     void aThousandCredentialsAreRotatedWhileReadsFlowWithoutOneFailure() throws Exception {
-        // Given: the operator's process (API) and a worker's process, each with its own keyring over the same database
+        // Given: a credential from before encryption; the operator's process (API) and a worker's process, each with its
+        // own keyring over the same database
+        db.getCollection(MongoCredentialRepository.COLLECTION).insertOne(new Document("_id", "legacy").append("type", "bearer")
+                .append("secret", "plain:legacy-token"));
         Keyring operator = keyring();
         Keyring worker = keyring();
         MongoCredentialRepository operatorStore = repository(operator);
@@ -100,8 +121,6 @@ class EncryptionAtRestTest {
         for (int i = 0; i < 1000; i++) {
             operatorStore.save(new Credential.Bearer("c" + i, Secret.of("token-" + i)));
         }
-        db.getCollection(MongoCredentialRepository.COLLECTION).insertOne(new Document("_id", "legacy").append("type", "bearer")
-                .append("secret", "plain:legacy-token"));
         int oldKey = operator.primaryKeyId();
         KeyRotation rotation = new KeyRotation(operator, operatorStore);
 
@@ -147,5 +166,9 @@ class EncryptionAtRestTest {
         assertThat(worker.keys()).extracting(Keyring.KeyInfo::id).doesNotContain(oldKey);
         assertThat(((Credential.Bearer) workerStore.find("legacy").orElseThrow()).token().reveal()).isEqualTo("legacy-token");
         assertThat(reads.get()).isGreaterThan(200);
+
+        // And: with every value sealed, an unencrypted value can only be injected: it is refused
+        db.getCollection(MongoCredentialRepository.COLLECTION).updateOne(Filters.eq("_id", "c1"), Updates.set("secret", "plain:attacker"));
+        assertThatThrownBy(() -> operatorStore.find("c1")).isInstanceOf(CredentialException.class).hasMessageContaining("unencrypted");
     }
 }
