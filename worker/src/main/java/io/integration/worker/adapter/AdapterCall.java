@@ -70,6 +70,52 @@ public record AdapterCall(
             queryParameters = Map.copyOf(queryParameters);
         }
 
+        /** What {@link #redact} puts where a secret was. */
+        public static final String REDACTED = "[redacted]";
+        /** Shorter values are not searched for: replacing every "abc" in a message would garble it and protect nothing. */
+        private static final int MIN_REDACTED_CHARS = 6;
+
+        /**
+         * {@code text} with every secret value of this call replaced by {@link #REDACTED}: the whole header or query
+         * value, the token after its scheme ({@code Bearer x}), and the decoded user:password of Basic and its password.
+         * Adapters apply it to anything built from what the external system sent back (an error body may echo the key).
+         */
+        public String redact(String text) {
+            if (text == null || text.isEmpty()) {
+                return text;
+            }
+            String out = text;
+            for (Secret secret : java.util.stream.Stream.concat(headers.values().stream(), queryParameters.values().stream()).toList()) {
+                for (String value : forms(secret.reveal())) {
+                    if (value.length() >= MIN_REDACTED_CHARS) {
+                        out = out.replace(value, REDACTED);
+                    }
+                }
+            }
+            return out;
+        }
+
+        private static List<String> forms(String value) {
+            List<String> forms = new java.util.ArrayList<>(List.of(value));
+            int space = value.indexOf(' ');
+            if (space > 0) {
+                String credential = value.substring(space + 1);
+                forms.add(credential);
+                if (value.regionMatches(true, 0, "Basic ", 0, 6)) {
+                    try {
+                        String decoded = new String(java.util.Base64.getDecoder().decode(credential), java.nio.charset.StandardCharsets.UTF_8);
+                        forms.add(decoded);
+                        forms.add(decoded.substring(decoded.indexOf(':') + 1));
+                    } catch (IllegalArgumentException notBase64) {
+                        // not Basic as we build it: the whole value and the credential part are covered above
+                    }
+                }
+            }
+            // Longest first, so that a value is replaced whole before a part of it is.
+            forms.sort(java.util.Comparator.comparingInt(String::length).reversed());
+            return forms;
+        }
+
         /** Header names, for diagnostics that must not show values. */
         public List<String> names() {
             return java.util.stream.Stream.concat(headers.keySet().stream(), queryParameters.keySet().stream()).sorted().toList();

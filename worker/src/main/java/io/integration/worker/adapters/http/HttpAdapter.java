@@ -115,7 +115,7 @@ public final class HttpAdapter implements Adapter {
         if (wait == null && status == 429) {
             wait = RetryAfter.fromReset(response.headers().firstValue("x-ratelimit-reset").orElse(null), clock);
         }
-        throw new AdapterException.UpstreamStatus(what + " answered " + status + snippet(response.body()), status, wait);
+        throw new AdapterException.UpstreamStatus(what + " answered " + status + call.auth().redact(snippet(response.body())), status, wait);
     }
 
     /**
@@ -215,9 +215,9 @@ public final class HttpAdapter implements Adapter {
         }
         if (cause instanceof ConnectException || cause instanceof IOException) {
             return new AdapterException.Unreachable(what + " failed: " + cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : " " + cause.getMessage()), cause);
+                    + (cause.getMessage() == null ? "" : " " + call.auth().redact(cause.getMessage())), cause);
         }
-        return new AdapterException.Unreachable(what + " failed: " + cause, cause);
+        return new AdapterException.Unreachable(what + " failed: " + call.auth().redact(String.valueOf(cause)), cause);
     }
 
     private static String snippet(byte[] body) {

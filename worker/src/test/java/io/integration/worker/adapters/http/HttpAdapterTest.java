@@ -98,6 +98,22 @@ class HttpAdapterTest {
     }
 
     @Test
+    void anErrorBodyEchoingTheCredentialIsRedactedInTheMessage() {
+        String token = "sk_live_canary_0123456789";
+        String basic = java.util.Base64.getEncoder().encodeToString("ada:p4ssw0rd-canary".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        api.stubFor(get("/echo").willReturn(aResponse().withStatus(401)
+                .withBody("{\"error\":\"bad token " + token + "\",\"header\":\"Bearer " + token + "\"}")));
+        api.stubFor(get("/echo-basic").willReturn(aResponse().withStatus(403).withBody("password p4ssw0rd-canary rejected")));
+
+        assertThatThrownBy(() -> adapter.execute(call(Map.of("method", "GET", "path", "/echo"), Map.of(),
+                new AdapterCall.Auth(Map.of("Authorization", Secret.of("Bearer " + token)), Map.of()), Duration.ofSeconds(2), 1_000_000)))
+                .hasMessageNotContaining(token).hasMessageContaining("bad token [redacted]");
+        assertThatThrownBy(() -> adapter.execute(call(Map.of("method", "GET", "path", "/echo-basic"), Map.of(),
+                new AdapterCall.Auth(Map.of("Authorization", Secret.of("Basic " + basic)), Map.of()), Duration.ofSeconds(2), 1_000_000)))
+                .hasMessageNotContaining("p4ssw0rd-canary").hasMessageContaining("password [redacted] rejected");
+    }
+
+    @Test
     void theTimeoutCoversABodyThatTrickles() {
         api.stubFor(get("/trickle").willReturn(aResponse().withStatus(200).withBody("x".repeat(100)).withChunkedDribbleDelay(50, 5000)));
         long started = System.nanoTime();
