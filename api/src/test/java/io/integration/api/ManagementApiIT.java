@@ -167,7 +167,7 @@ class ManagementApiIT {
     void retiringAVersionAnInstanceStillUsesIsRefusedWithTheInstances() throws Exception {
         call("POST", "/definitions/apply", ADMIN, definition("1.0.0", ""));
         call("POST", "/definitions/apply", ADMIN, definition("1.1.0", ""));
-        call("PUT", "/credentials/demo-key", ADMIN, "{\"type\":\"api_key\",\"key\":\"right-key\"}");
+        call("PUT", "/credentials/demo-key", ADMIN, "{\"hosts\":[\"127.0.0.1\"],\"type\":\"api_key\",\"key\":\"right-key\"}");
         assertThat(call("POST", "/instances", ADMIN, instance("pinned", "1.0.0")).statusCode()).isEqualTo(201);
         assertThat(call("POST", "/instances", ADMIN, instance("ranged", "^1")).statusCode()).isEqualTo(201);
 
@@ -190,7 +190,7 @@ class ManagementApiIT {
                   required: [region]
                   properties: { region: { enum: [eu, us] } }
                 """));
-        call("PUT", "/credentials/good", ADMIN, "{\"type\":\"api_key\",\"key\":\"right-key\"}");
+        call("PUT", "/credentials/good", ADMIN, "{\"hosts\":[\"127.0.0.1\"],\"type\":\"api_key\",\"key\":\"right-key\"}");
         HttpResponse<String> bad = call("POST", "/instances", ADMIN,
                 "{\"id\":\"x\",\"definition\":\"demo\",\"definitionVersion\":\"^2\",\"credentialId\":\"nope\"}");
         assertThat(bad.statusCode()).isEqualTo(400);
@@ -207,7 +207,7 @@ class ManagementApiIT {
         JsonNode test = json(call("POST", "/instances/acme/test", ADMIN, null));
         assertThat(test.get("ok").asBoolean()).as(test.toString()).isTrue();
 
-        call("PUT", "/credentials/good", ADMIN, "{\"type\":\"api_key\",\"key\":\"revoked-key\"}");
+        call("PUT", "/credentials/good", ADMIN, "{\"hosts\":[\"127.0.0.1\"],\"type\":\"api_key\",\"key\":\"revoked-key\"}");
         JsonNode failed = json(call("POST", "/instances/acme/test", ADMIN, null));
         assertThat(failed.get("ok").asBoolean()).isFalse();
         assertThat(failed.get("errorCode").asText()).isEqualTo("AUTH_FAILED");
@@ -217,7 +217,7 @@ class ManagementApiIT {
     @Test
     void everyManagementActionIsAuditedWithoutItsSecrets() throws Exception {
         String writer = token("writer", "write");
-        call("PUT", "/credentials/secret-holder", writer, "{\"type\":\"api_key\",\"key\":\"sk_live_do_not_log\"}");
+        call("PUT", "/credentials/secret-holder", writer, "{\"hosts\":[\"127.0.0.1\"],\"type\":\"api_key\",\"key\":\"sk_live_do_not_log\"}");
         call("POST", "/definitions/apply", writer, definition("1.0.0", ""));
         call("POST", "/tokens", writer, "{\"name\":\"escalate\",\"scope\":\"admin\"}"); // refused: 403, still audited
 
@@ -278,7 +278,7 @@ class ManagementApiIT {
 
     @Test
     void brokenBodiesAre400sThatNeverEchoTheirContent() throws Exception {
-        HttpResponse<String> unquoted = call("PUT", "/credentials/x", ADMIN, "{\"type\":\"api_key\",\"key\":sk_live_unquoted}");
+        HttpResponse<String> unquoted = call("PUT", "/credentials/x", ADMIN, "{\"hosts\":[\"127.0.0.1\"],\"type\":\"api_key\",\"key\":sk_live_unquoted}");
         assertThat(unquoted.statusCode()).isEqualTo(400);
         assertThat(unquoted.body()).contains("line 1").doesNotContain("sk_live_unquoted");
 
@@ -301,7 +301,7 @@ class ManagementApiIT {
     void anInstanceWhoseVersionWasRetiredCanBeRebound() throws Exception {
         call("POST", "/definitions/apply", ADMIN, definition("1.0.0", ""));
         call("POST", "/definitions/apply", ADMIN, definition("1.1.0", ""));
-        call("PUT", "/credentials/demo-key", ADMIN, "{\"type\":\"api_key\",\"key\":\"right-key\"}");
+        call("PUT", "/credentials/demo-key", ADMIN, "{\"hosts\":[\"127.0.0.1\"],\"type\":\"api_key\",\"key\":\"right-key\"}");
         call("POST", "/instances", ADMIN, instance("old", "1.0.0"));
         call("POST", "/instances/old/disable", ADMIN, null);
         call("POST", "/definitions/demo/versions/1.0.0/retire", ADMIN, null);
@@ -320,7 +320,7 @@ class ManagementApiIT {
         HttpResponse<String> wrongType = call("POST", "/instances", ADMIN,
                 "{\"id\":\"b\",\"definition\":\"demo\",\"credentialId\":\"bearer-one\"}");
         assertThat(wrongType.statusCode()).isEqualTo(400);
-        call("PUT", "/credentials/bearer-one", ADMIN, "{\"type\":\"bearer\",\"token\":\"t\"}");
+        call("PUT", "/credentials/bearer-one", ADMIN, "{\"hosts\":[\"127.0.0.1\"],\"type\":\"bearer\",\"token\":\"t\"}");
         assertThat(call("POST", "/instances", ADMIN, "{\"id\":\"b\",\"definition\":\"demo\",\"credentialId\":\"bearer-one\"}").body())
                 .contains("is a bearer credential");
     }
@@ -328,7 +328,7 @@ class ManagementApiIT {
     @Test
     void theKeysSealingCredentialsRotateWithoutBreakingAConnection() throws Exception {
         call("POST", "/definitions/apply", ADMIN, definition("1.0.0", ""));
-        call("PUT", "/credentials/demo-key", ADMIN, "{\"type\":\"api_key\",\"key\":\"right-key\"}");
+        call("PUT", "/credentials/demo-key", ADMIN, "{\"hosts\":[\"127.0.0.1\"],\"type\":\"api_key\",\"key\":\"right-key\"}");
         call("POST", "/instances", ADMIN, instance("acme", "^1"));
         int oldKey = json(call("GET", "/keys", ADMIN, null)).get("primaryKeyId").asInt();
 
@@ -345,6 +345,23 @@ class ManagementApiIT {
         assertThat(json(call("POST", "/instances/acme/test", ADMIN, null)).get("ok").asBoolean()).isTrue();
         assertThat(call("DELETE", "/keys/" + newKey, ADMIN, null).statusCode()).as("the primary").isEqualTo(409);
         assertThat(call("POST", "/keys", token("w", "write"), null).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aCredentialIsNeverBoundToADefinitionCallingAHostItIsNotPinnedTo() throws Exception {
+        String writer = token("writer", "write");
+        assertThat(call("PUT", "/credentials/k", writer, "{\"type\":\"api_key\",\"key\":\"real-key\"}").body())
+                .contains("$.hosts");
+        call("PUT", "/credentials/k", ADMIN, "{\"hosts\":[\"127.0.0.1\"],\"type\":\"api_key\",\"key\":\"real-key\"}");
+        String exfiltrate = definition("1.0.0", "").replace("name: demo", "name: exfil")
+                .replace("baseUrl: " + demo.url(), "baseUrl: https://collector.attacker.example").replace("allowedHosts: [127.0.0.1]",
+                        "allowedHosts: [collector.attacker.example]");
+        assertThat(call("POST", "/definitions/apply", writer, exfiltrate).statusCode()).isEqualTo(201);
+
+        HttpResponse<String> bound = call("POST", "/instances", writer, "{\"id\":\"x\",\"definition\":\"exfil\",\"credentialId\":\"k\"}");
+
+        assertThat(bound.statusCode()).isEqualTo(400);
+        assertThat(bound.body()).contains("may be sent to [127.0.0.1] only").contains("collector.attacker.example");
     }
 
     @Test

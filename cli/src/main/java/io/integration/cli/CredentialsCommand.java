@@ -24,17 +24,20 @@ final class CredentialsCommand {
     @ParentCommand
     Cli cli;
 
-    @Command(name = "set", description = "Create or replace a credential; the secret is read from stdin, e.g. "
-            + "printf %s \"$KEY\" | cli credentials set acme-key --type api_key")
+    @Command(name = "set", description = "Create or replace a credential, pinned to the hosts it may be sent to; the secret is "
+            + "read from stdin, e.g. printf %s \"$KEY\" | cli credentials set acme-key --type api_key --host api.example.com")
     int set(@Parameters(paramLabel = "ID") String id,
             @Option(names = "--type", required = true, description = "api_key, bearer or basic") String type,
-            @Option(names = "--username", description = "For basic.") String username) throws IOException {
+            @Option(names = "--username", description = "For basic.") String username,
+            @Option(names = "--host", required = true, description = "A host the credential may be sent to (repeatable), "
+                    + "e.g. --host api.github.com") java.util.List<String> hosts) throws IOException {
         String secret = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
         if (secret == null || secret.isEmpty()) {
             throw new Cli.Refused(ExitCodes.USAGE, "no secret on standard input (pipe it in: printf %s \"$SECRET\" | cli credentials set ...)");
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", type);
+        body.put("hosts", hosts);
         switch (type) {
             case "api_key" -> body.put("key", secret);
             case "bearer" -> body.put("token", secret);

@@ -123,7 +123,7 @@ class CliIT {
                 """.formatted(demo.url()));
         assertThat(cli("apply", "-f", definition.toString()).exit()).isZero();
         System.setIn(new java.io.ByteArrayInputStream("demo-key\n".getBytes()));
-        assertThat(cli("credentials", "set", "demo-cred", "--type", "api_key").exit()).isZero();
+        assertThat(cli("credentials", "set", "demo-cred", "--type", "api_key", "--host", "127.0.0.1").exit()).isZero();
         Run created = cli("instances", "create", "demo", "--definition", "demo", "--version", "^1", "--credential", "demo-cred");
         assertThat(created.exit()).as(created.err()).isZero();
         assertThat(created.out()).contains("CONNECTED");

@@ -106,8 +106,8 @@ class RedactionIT {
                     String canary = "canary" + kind[0].replace("_", "") + i + "x" + UUID.randomUUID().toString().replace("-", "");
                     canaries.add(canary);
                     String id = kind[0].replace('_', '-') + "-" + i;
-                    String credential = kind[0].equals("basic") ? "{\"type\":\"basic\",\"username\":\"ada\",\"password\":\"" + canary + "\"}"
-                            : "{\"type\":\"" + (kind[0].equals("bearer") ? "bearer" : "api_key") + "\",\"" + kind[2] + "\":\"" + canary + "\"}";
+                    String credential = kind[0].equals("basic") ? "{\"hosts\":[\"127.0.0.1\"],\"type\":\"basic\",\"username\":\"ada\",\"password\":\"" + canary + "\"}"
+                            : "{\"hosts\":[\"127.0.0.1\"],\"type\":\"" + (kind[0].equals("bearer") ? "bearer" : "api_key") + "\",\"" + kind[2] + "\":\"" + canary + "\"}";
                     answers.add(call(api, "PUT", "/credentials/" + id, credential));
                     answers.add(call(api, "POST", "/instances", "{\"id\":\"" + id + "\",\"definition\":\"" + kind[0].replace('_', '-')
                             + "\",\"credentialId\":\"" + id + "\"}"));

@@ -42,15 +42,16 @@ public final class MongoCredentialRepository implements CredentialRepository {
             throw new CredentialException("credential '" + id + "': type is missing (expected: api_key, bearer or basic)");
         }
         Secret secret = codec.open(id, "secret", doc.getString("secret"));
+        java.util.Set<String> hosts = java.util.Set.copyOf(doc.getList("hosts", String.class, List.of()));
         return Optional.of(switch (type) {
-            case "api_key" -> new Credential.ApiKey(id, secret);
-            case "bearer" -> new Credential.Bearer(id, secret);
+            case "api_key" -> new Credential.ApiKey(id, secret, hosts);
+            case "bearer" -> new Credential.Bearer(id, secret, hosts);
             case "basic" -> {
                 String username = doc.getString("username");
                 if (username == null) {
                     throw new CredentialException("credential '" + id + "': username is missing (expected: a string for type basic)");
                 }
-                yield new Credential.Basic(id, username, secret);
+                yield new Credential.Basic(id, username, secret, hosts);
             }
             default -> throw new CredentialException("credential '" + id + "': type '" + type + "' (expected: api_key, bearer or basic)");
         });
@@ -106,6 +107,7 @@ public final class MongoCredentialRepository implements CredentialRepository {
                     .append("secret", codec.seal(b.id(), "secret", b.password()));
         };
         doc.put("_id", credential.id());
+        doc.put("hosts", credential.hosts().stream().sorted().toList());
         MongoCalls.run("save credential " + credential.id(),
                 () -> collection.replaceOne(eq("_id", credential.id()), doc, new ReplaceOptions().upsert(true)));
     }

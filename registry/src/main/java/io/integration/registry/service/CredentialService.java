@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 public final class CredentialService {
 
     private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
+    private static final Pattern HOST = Pattern.compile("^[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?$");
 
     private final CredentialRepository credentials;
 
@@ -34,9 +35,10 @@ public final class CredentialService {
     }
 
     /**
-     * A credential from the fields of a request body: {@code type} ({@code api_key}, {@code bearer}, {@code basic}) and
-     * its secret fields ({@code key}; {@code token}; {@code username} and {@code password}). Every missing field is
-     * reported; the error messages never repeat a value.
+     * A credential from the fields of a request body: {@code type} ({@code api_key}, {@code bearer}, {@code basic}), its
+     * secret fields ({@code key}; {@code token}; {@code username} and {@code password}) and {@code hosts}, the hosts it
+     * may be sent to (required: a credential is pinned where it belongs). Every missing field is reported; the error
+     * messages never repeat a value.
      */
     public static Credential fromFields(String id, Map<String, ?> fields) {
         List<Problem> problems = new ArrayList<>();
@@ -60,10 +62,22 @@ public final class CredentialService {
         if (id == null || id.isBlank()) {
             problems.add(0, new Problem("$.id", "missing (expected: a credential id)"));
         }
+        java.util.Set<String> hosts = new java.util.TreeSet<>();
+        if (!(fields.get("hosts") instanceof List<?> list) || list.isEmpty()) {
+            problems.add(new Problem("$.hosts", "missing (expected: the hosts this credential may be sent to, e.g. [\"api.github.com\"])"));
+        } else {
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i) instanceof String h && HOST.matcher(h).matches()) {
+                    hosts.add(h);
+                } else {
+                    problems.add(new Problem("$.hosts[" + i + "]", "not a host name (expected: e.g. api.github.com or 127.0.0.1)"));
+                }
+            }
+        }
         if (!problems.isEmpty()) {
             throw ManagementException.invalid("credential has " + problems.size() + " problem(s)", problems);
         }
-        return credential;
+        return credential.pinnedTo(hosts);
     }
 
     private static Secret secret(Map<String, ?> fields, String name, List<Problem> problems) {

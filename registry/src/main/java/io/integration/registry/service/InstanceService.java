@@ -193,6 +193,9 @@ public final class InstanceService {
             } else if (definition != null && !fits(definition.auth().type(), credential.get())) {
                 problems.add(new Problem("$.credentialId", "'" + spec.credentialId() + "' is a " + kind(credential.get())
                         + " credential; definition " + definition.key() + " authenticates with " + definition.auth().type().name().toLowerCase()));
+            } else if (definition != null && !credential.get().allows(definition.effectiveAllowedHosts())) {
+                problems.add(new Problem("$.credentialId", "'" + spec.credentialId() + "' may be sent to " + new java.util.TreeSet<>(credential.get().hosts())
+                        + " only; definition " + definition.key() + " calls " + new java.util.TreeSet<>(definition.effectiveAllowedHosts())));
             }
         }
         if (!problems.isEmpty()) {

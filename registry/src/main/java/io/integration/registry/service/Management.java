@@ -1,6 +1,7 @@
 package io.integration.registry.service;
 
 import com.mongodb.client.MongoDatabase;
+import io.integration.registry.IntegrationDefinition;
 import io.integration.registry.IntegrationInstance;
 import io.integration.registry.MongoDefinitionRepository;
 import io.integration.registry.MongoInstanceRepository;
@@ -76,7 +77,9 @@ public final class Management {
     public IntegrationInstance seed(String definitionText, Credential credential, InstanceService.Spec instance) {
         definitions.apply(definitionText);
         if (credential != null) {
-            credentials.put(credential);
+            // Pinned to the hosts of the definition it is seeded for, as the API requires of every credential.
+            IntegrationDefinition definition = io.integration.registry.DefinitionDocuments.parse(definitionText);
+            credentials.put(credential.hosts().isEmpty() ? credential.pinnedTo(definition.effectiveAllowedHosts()) : credential);
         }
         instances.put(instance);
         return instances.get(instance.id());

@@ -10,6 +10,7 @@ import io.integration.worker.adapter.Adapter;
 import io.integration.worker.adapter.AdapterCall;
 import io.integration.worker.adapter.AdapterResponse;
 import io.integration.worker.adapter.Adapters;
+import io.integration.registry.credentials.Credential;
 import io.integration.registry.credentials.CredentialException;
 import io.integration.registry.credentials.CredentialRepository;
 import io.integration.registry.AuthSpec;
@@ -191,7 +192,7 @@ public final class RequestExecutor {
                         + definition.methods().stream().map(MethodDefinition::name).toList() + ")"));
         JsonNode params = params(request, definition, method);
         Adapter adapter = adapter(definition);
-        AdapterCall.Auth auth = auth(instance, definition.auth());
+        AdapterCall.Auth auth = auth(instance, definition);
 
         Duration timeout = method.timeout() != null ? method.timeout()
                 : definition.defaults().timeout() != null ? definition.defaults().timeout() : settings.defaultTimeout();
@@ -324,17 +325,26 @@ public final class RequestExecutor {
         return params;
     }
 
-    private AdapterCall.Auth auth(IntegrationInstance instance, AuthSpec spec) {
+    private AdapterCall.Auth auth(IntegrationInstance instance, IntegrationDefinition definition) {
+        AuthSpec spec = definition.auth();
         if (spec.type() == AuthSpec.Type.NONE) {
             return AdapterCall.Auth.NONE;
         }
         String credentialId = instance.credentialId() != null ? instance.credentialId() : instance.id();
+        Credential credential;
         try {
-            return AuthResolver.resolve(spec, credentials.find(credentialId).orElseThrow(() -> fail(ErrorCode.CREDENTIALS_MISSING,
-                    "integration instance '" + instance.id() + "' has no credential '" + credentialId + "'")));
+            credential = credentials.find(credentialId).orElseThrow(() -> fail(ErrorCode.CREDENTIALS_MISSING,
+                    "integration instance '" + instance.id() + "' has no credential '" + credentialId + "'"));
         } catch (CredentialException e) {
             throw fail(ErrorCode.CREDENTIALS_MISSING, e.getMessage());
         }
+        // Checked on every call, not only when the instance was bound: a credential never leaves for a host it is not pinned to.
+        if (!credential.allows(definition.effectiveAllowedHosts())) {
+            throw fail(ErrorCode.CREDENTIALS_MISSING, "credential '" + credentialId + "' may be sent to "
+                    + new java.util.TreeSet<>(credential.hosts()) + " only; definition " + definition.key() + " calls "
+                    + new java.util.TreeSet<>(definition.effectiveAllowedHosts()));
+        }
+        return AuthResolver.resolve(spec, credential);
     }
 
     /** The data inline, or, above the claim-check threshold, kept in the data store with a reference in the result. */
