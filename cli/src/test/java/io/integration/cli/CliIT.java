@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -130,19 +129,8 @@ class CliIT {
         assertThat(cli("instances", "test", "demo").out()).contains("ok:").contains("true");
 
         infra.createTopics(3, List.of(REQUESTS, RESULTS, "cli.events." + SUFFIX, "cli.dlt." + SUFFIX, "cli.retry." + SUFFIX));
-        Map<String, String> settings = new HashMap<>();
-        settings.put("kafka.bootstrap.servers", infra.bootstrapServers());
-        settings.put("kafka.group.id", "cli-" + SUFFIX);
-        settings.put("schema.registry.url", infra.schemaRegistryUrl());
-        settings.put("mongo.uri", infra.mongoUri());
-        settings.put("mongo.database", DATABASE);
-        settings.put("topic.requests", REQUESTS);
-        settings.put("topic.results", RESULTS);
-        settings.put("topic.events", "cli.events." + SUFFIX);
-        settings.put("topic.dlt", "cli.dlt." + SUFFIX);
-        settings.put("topic.retry", "cli.retry." + SUFFIX);
-        settings.put("outbound.allow.private.networks", "true");
-        settings.put("credentials.master.key", MASTER_KEY);
+        Map<String, String> settings = TestWorker.settings(infra, DATABASE, "cli-" + SUFFIX, List.of(REQUESTS, RESULTS,
+                "cli.events." + SUFFIX, "cli.dlt." + SUFFIX, "cli.retry." + SUFFIX), MASTER_KEY);
         settings.put("registry.cache.ttl", "1s");
         try (WorkerApp worker = WorkerApp.start(WorkerConfig.from(settings), Clock.systemUTC())) {
             String[] kafka = {"--bootstrap-servers", infra.bootstrapServers(), "--requests-topic", REQUESTS, "--results-topic", RESULTS,

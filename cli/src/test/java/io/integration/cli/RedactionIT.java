@@ -32,7 +32,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -118,19 +117,7 @@ class RedactionIT {
             }
 
             // When: every flow, through a worker on a real broker
-            Map<String, String> settings = new HashMap<>();
-            settings.put("kafka.bootstrap.servers", infra.bootstrapServers());
-            settings.put("kafka.group.id", "red-" + SUFFIX);
-            settings.put("schema.registry.url", infra.schemaRegistryUrl());
-            settings.put("mongo.uri", infra.mongoUri());
-            settings.put("mongo.database", database);
-            settings.put("topic.requests", TOPICS.get(0));
-            settings.put("topic.results", TOPICS.get(1));
-            settings.put("topic.events", TOPICS.get(2));
-            settings.put("topic.dlt", TOPICS.get(3));
-            settings.put("topic.retry", TOPICS.get(4));
-            settings.put("outbound.allow.private.networks", "true");
-            settings.put("credentials.master.key", MASTER_KEY);
+            Map<String, String> settings = TestWorker.settings(infra, database, "red-" + SUFFIX, TOPICS, MASTER_KEY);
             settings.put("http.timeout", "1s");
             Set<String> expected = new java.util.HashSet<>();
             try (WorkerApp worker = WorkerApp.start(WorkerConfig.from(settings), Clock.systemUTC());

@@ -57,9 +57,9 @@ public final class DefinitionRoutes {
     }
 
     private Object apply(Call call) throws java.io.IOException {
-        Applied applied = definitions.apply(call.body());
-        IntegrationDefinition definition = DefinitionDocuments.parse(call.body());
-        IntegrationDefinition stored = definitions.get(definition.name(), definition.version());
+        DefinitionService.ApplyResult result = definitions.applyDocument(call.body());
+        Applied applied = result.outcome();
+        IntegrationDefinition stored = result.stored();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("outcome", applied);
         body.put("name", stored.name());

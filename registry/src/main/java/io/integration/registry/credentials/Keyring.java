@@ -137,6 +137,17 @@ public final class Keyring {
         return current;
     }
 
+    /** Whether the keyset in hand has the key {@code keyId} (no allocation: asked on every credential opened). */
+    public boolean hasKey(int keyId) {
+        KeysetHandle handle = current.handle();
+        for (int i = 0; i < handle.size(); i++) {
+            if (handle.getAt(i).getId() == keyId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public int primaryKeyId() {
         return current.handle().getPrimary().getId();
     }

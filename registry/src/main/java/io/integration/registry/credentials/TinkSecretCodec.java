@@ -36,7 +36,7 @@ public final class TinkSecretCodec implements SecretCodec {
             return Secret.of(stored.substring(PLAIN.length()));
         }
         int keyId = keyId(recordId, field, stored);
-        if (keyring.keys().stream().noneMatch(k -> k.id() == keyId)) {
+        if (!keyring.hasKey(keyId)) {
             keyring.reload();
         }
         byte[] ciphertext;

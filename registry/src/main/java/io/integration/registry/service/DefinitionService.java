@@ -48,13 +48,21 @@ public final class DefinitionService {
      * a different document for a published version → 409.
      */
     public Applied apply(String text) {
+        return applyDocument(text).outcome();
+    }
+
+    /** What {@link #applyDocument} did, and the version as stored afterwards. */
+    public record ApplyResult(Applied outcome, IntegrationDefinition stored) {
+    }
+
+    /** {@link #apply}, also giving the version as stored (what an API answer or a seeder needs, without reading it again). */
+    public ApplyResult applyDocument(String text) {
         JsonNode tree = parse(text);
         IntegrationDefinition definition = validated(tree);
         DefinitionStatus target = definition.status();
         Optional<IntegrationDefinition> stored = definitions.find(definition.name(), definition.version());
         if (stored.isEmpty()) {
-            store(definition);
-            return Applied.CREATED;
+            return new ApplyResult(Applied.CREATED, store(definition));
         }
         IntegrationDefinition current = stored.get();
         boolean sameDocument = sameDocument(current, definition);
@@ -62,7 +70,7 @@ public final class DefinitionService {
             throw immutable(current);
         }
         if (sameDocument && target.ordinal() <= current.status().ordinal()) {
-            return Applied.UNCHANGED;
+            return new ApplyResult(Applied.UNCHANGED, current);
         }
         if (target.ordinal() < current.status().ordinal()) {
             throw invalidTransition(current, target);
@@ -70,8 +78,7 @@ public final class DefinitionService {
         if (target == DefinitionStatus.RETIRED) {
             requireUnused(current);
         }
-        store(definition);
-        return Applied.UPDATED;
+        return new ApplyResult(Applied.UPDATED, store(definition));
     }
 
     /** Stores {@code text} as a DRAFT: new, or replacing a draft of the same version; a published version → 409. */

@@ -9,13 +9,7 @@ import io.integration.registry.credentials.Credential;
 import io.integration.registry.credentials.MongoCredentialRepository;
 import io.integration.registry.credentials.Keyring;
 import io.integration.registry.credentials.TinkSecretCodec;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -57,28 +51,14 @@ public final class Management {
                 new KeyRotation(keyring, credentialStore));
     }
 
-    /** Applies the definition document(s) at {@code path} (see {@link DefinitionFiles}), in name order. */
-    public Map<Path, Applied> applyDefinitions(Path path) {
-        Map<Path, Applied> applied = new LinkedHashMap<>();
-        for (Path file : DefinitionFiles.in(path)) {
-            try {
-                applied.put(file, definitions.apply(Files.readString(file, StandardCharsets.UTF_8)));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return applied;
-    }
-
     /**
      * Applies {@code definitionText}, stores {@code credential} (when not null) and creates or updates the instance
      * {@code instance}: the one seeding path of the embedded stack, the benchmark, the chaos suite and the tests.
      */
     public IntegrationInstance seed(String definitionText, Credential credential, InstanceService.Spec instance) {
-        definitions.apply(definitionText);
+        IntegrationDefinition definition = definitions.applyDocument(definitionText).stored();
         if (credential != null) {
             // Pinned to the hosts of the definition it is seeded for, as the API requires of every credential.
-            IntegrationDefinition definition = io.integration.registry.DefinitionDocuments.parse(definitionText);
             credentials.put(credential.hosts().isEmpty() ? credential.pinnedTo(definition.effectiveAllowedHosts()) : credential);
         }
         instances.put(instance);
