@@ -19,14 +19,53 @@ import java.util.Map;
  * @param masterKeyFile see {@code masterKey}
  * @param allowPrivateNetworks {@code API_OUTBOUND_ALLOW_PRIVATE_NETWORKS}, default false: whether connection tests may
  *        reach loopback and private addresses (the embedded demo API lives on loopback)
+ * @param publicUrl {@code API_PUBLIC_URL}: the API's URL as a browser reaches it; the OAuth redirect URI is this plus
+ *        {@code /oauth/callback} (default {@code http://localhost:<port>})
+ * @param kafkaBootstrapServers {@code API_KAFKA_BOOTSTRAP_SERVERS}: where {@code integration.connected} and
+ *        {@code integration.auth.failed} are published; unset: those events are logged only (the flows still work)
+ * @param schemaRegistryUrl {@code API_SCHEMA_REGISTRY_URL}, default {@code http://localhost:8081}: for Avro events
+ * @param eventsTopic {@code API_EVENTS_TOPIC}, default {@code integration.events}
+ * @param eventsFormat {@code API_EVENTS_FORMAT}: {@code avro} (default, as the workers) or {@code json}
  */
 public record ApiConfig(String mongoUri, String mongoDatabase, String host, int port, String bootstrapToken,
-                        String firstTokenFile, Secret masterKey, String masterKeyFile, boolean allowPrivateNetworks) {
+                        String firstTokenFile, Secret masterKey, String masterKeyFile, boolean allowPrivateNetworks,
+                        String publicUrl, String kafkaBootstrapServers, String schemaRegistryUrl, String eventsTopic, String eventsFormat) {
 
     public ApiConfig {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("API_PORT: " + port + " (expected: 0..65535)");
         }
+        if (publicUrl != null) {
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(publicUrl);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("API_PUBLIC_URL: '" + publicUrl + "' is not a URL (" + e.getReason() + ")");
+            }
+            if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
+                    || uri.getQuery() != null || uri.getFragment() != null) {
+                throw new IllegalArgumentException("API_PUBLIC_URL: '" + publicUrl + "' (expected: an absolute http(s) URL without query"
+                        + " or fragment, e.g. https://integrations.example.com)");
+            }
+            publicUrl = publicUrl.replaceAll("/+$", "");
+        }
+        eventsFormat = eventsFormat == null ? "avro" : eventsFormat;
+        if (!eventsFormat.equals("avro") && !eventsFormat.equals("json")) {
+            throw new IllegalArgumentException("API_EVENTS_FORMAT: '" + eventsFormat + "' (expected: avro or json)");
+        }
+    }
+
+    /** Settings without a public URL or an event destination (events are logged only). */
+    public ApiConfig(String mongoUri, String mongoDatabase, String host, int port, String bootstrapToken, String firstTokenFile,
+                     Secret masterKey, String masterKeyFile, boolean allowPrivateNetworks) {
+        this(mongoUri, mongoDatabase, host, port, bootstrapToken, firstTokenFile, masterKey, masterKeyFile, allowPrivateNetworks,
+                null, null, "http://localhost:8081", "integration.events", "avro");
+    }
+
+    /** These settings with events published to the cluster at {@code bootstrapServers}, through {@code registryUrl}. */
+    public ApiConfig withEvents(String bootstrapServers, String registryUrl, String topic, String format) {
+        return new ApiConfig(mongoUri, mongoDatabase, host, port, bootstrapToken, firstTokenFile, masterKey, masterKeyFile,
+                allowPrivateNetworks, publicUrl, bootstrapServers, registryUrl, topic, format);
     }
 
     public static ApiConfig from(Map<String, String> env) {
@@ -45,6 +84,12 @@ public record ApiConfig(String mongoUri, String mongoDatabase, String host, int 
                 env.getOrDefault("API_MONGO_DATABASE", "integration"), env.getOrDefault("API_HOST", "0.0.0.0"), parsed,
                 env.get("API_BOOTSTRAP_TOKEN"), env.getOrDefault("API_FIRST_TOKEN_FILE", "api-first-admin-token"),
                 env.get("API_CREDENTIALS_MASTER_KEY") == null ? null : Secret.of(env.get("API_CREDENTIALS_MASTER_KEY")),
-                env.get("API_CREDENTIALS_MASTER_KEY_FILE"), Boolean.parseBoolean(allow));
+                env.get("API_CREDENTIALS_MASTER_KEY_FILE"), Boolean.parseBoolean(allow), blankToNull(env.get("API_PUBLIC_URL")),
+                blankToNull(env.get("API_KAFKA_BOOTSTRAP_SERVERS")), env.getOrDefault("API_SCHEMA_REGISTRY_URL", "http://localhost:8081"),
+                env.getOrDefault("API_EVENTS_TOPIC", "integration.events"), env.getOrDefault("API_EVENTS_FORMAT", "avro").trim());
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
     }
 }

@@ -8,7 +8,20 @@ import io.integration.api.http.Route;
 import io.integration.api.routes.AdminRoutes;
 import io.integration.api.routes.DefinitionRoutes;
 import io.integration.api.routes.InstanceRoutes;
+import io.integration.api.routes.OAuthRoutes;
 import io.integration.api.routes.OpsRoutes;
+import io.integration.registry.MongoInstanceRepository;
+import io.integration.registry.credentials.MongoCredentialRepository;
+import io.integration.registry.credentials.TinkSecretCodec;
+import io.integration.wire.SchemaRegistryClient;
+import io.integration.worker.adapter.OutboundPolicy;
+import io.integration.worker.messaging.EventPublisher;
+import io.integration.worker.messaging.WireFormat;
+import io.integration.worker.oauth.AuthEvents;
+import io.integration.worker.oauth.AuthorizationFlow;
+import io.integration.worker.oauth.TokenEndpoint;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import io.integration.registry.credentials.Keyring;
 import io.integration.registry.credentials.MasterKey;
 import io.integration.registry.secret.Secret;
@@ -37,11 +50,13 @@ public final class ManagementApi implements AutoCloseable {
     private final MongoClient mongo;
     private final ApiServer server;
     private final Secret firstToken;
+    private final AutoCloseable events;
 
-    private ManagementApi(MongoClient mongo, ApiServer server, Secret firstToken) {
+    private ManagementApi(MongoClient mongo, ApiServer server, Secret firstToken, AutoCloseable events) {
         this.mongo = mongo;
         this.server = server;
         this.firstToken = firstToken;
+        this.events = events;
     }
 
     public static ManagementApi start(ApiConfig config, Clock clock) {
@@ -51,7 +66,19 @@ public final class ManagementApi implements AutoCloseable {
             // Fail closed, before listening: an API that cannot open credentials must not accept them.
             Keyring keyring = Keyring.open(db, MasterKey.load("API_CREDENTIALS_MASTER_KEY", config.masterKey() == null ? null : config.masterKey().reveal(),
                     "API_CREDENTIALS_MASTER_KEY_FILE", config.masterKeyFile()));
-            Management management = WorkerApp.management(db, keyring, config.allowPrivateNetworks(), clock);
+            EventPublisher publisher = config.kafkaBootstrapServers() == null ? null : EventPublisher.create(
+                    Map.of("bootstrap.servers", config.kafkaBootstrapServers()), SchemaRegistryClient.forUrl(config.schemaRegistryUrl()),
+                    config.eventsTopic(), WireFormat.valueOf(config.eventsFormat().toUpperCase(java.util.Locale.ROOT)), clock);
+            AuthEvents events = publisher != null ? publisher::publish
+                    : (type, instanceId, attributes) -> log.info("Event {} for instance {} (not published: API_KAFKA_BOOTSTRAP_SERVERS is not set)",
+                            type, instanceId);
+            Management management = WorkerApp.management(db, keyring, config.allowPrivateNetworks(), events, clock);
+            AtomicReference<ApiServer> listening = new AtomicReference<>();
+            AuthorizationFlow flow = new AuthorizationFlow(db, new TinkSecretCodec(keyring), new MongoInstanceRepository(db),
+                    management.instances()::definitionOf, new MongoCredentialRepository(db, new TinkSecretCodec(keyring)),
+                    new TokenEndpoint(new OutboundPolicy(config.allowPrivateNetworks()), java.time.Duration.ofSeconds(10), clock), events,
+                    () -> (config.publicUrl() != null ? config.publicUrl() : "http://localhost:" + listening.get().port())
+                            + AuthorizationFlow.callbackPath(), clock);
             Secret firstToken = bootstrap(management.tokens(), config.bootstrapToken());
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(meters);
@@ -60,9 +87,11 @@ public final class ManagementApi implements AutoCloseable {
             routes.addAll(new OpsRoutes(() -> db.runCommand(new org.bson.Document("ping", 1)), meters, () -> List.copyOf(routes), VERSION).routes());
             routes.addAll(new DefinitionRoutes(management.definitions()).routes());
             routes.addAll(new InstanceRoutes(management.instances()).routes());
+            routes.addAll(new OAuthRoutes(flow).routes());
             routes.addAll(new AdminRoutes(management.credentials(), management.tokens(), management.audit(), management.keys()).routes());
             ApiServer server = ApiServer.start(config.host(), config.port(), routes, management.tokens(), management.audit(), meters);
-            return new ManagementApi(mongo, server, firstToken);
+            listening.set(server);
+            return new ManagementApi(mongo, server, firstToken, publisher);
         } catch (RuntimeException e) {
             mongo.close();
             throw e;
@@ -96,6 +125,13 @@ public final class ManagementApi implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        if (events != null) {
+            try {
+                events.close();
+            } catch (Exception e) {
+                log.warn("Closing the event publisher: {}", e.toString());
+            }
+        }
         mongo.close();
     }
 }

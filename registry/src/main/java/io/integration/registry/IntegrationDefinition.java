@@ -88,6 +88,19 @@ public record IntegrationDefinition(
         return host == null ? Set.of() : Set.of(host);
     }
 
+    /**
+     * The hosts a credential of this definition's instances is sent to: the hosts calls go to and, for the OAuth2 types,
+     * the token endpoint's and issuer's hosts (where the client secret and refresh token go).
+     */
+    public Set<String> credentialDestinations() {
+        if (auth.type() != AuthSpec.Type.OAUTH2 && auth.type() != AuthSpec.Type.OAUTH2_CLIENT_CREDENTIALS) {
+            return effectiveAllowedHosts();
+        }
+        Set<String> hosts = new java.util.TreeSet<>(effectiveAllowedHosts());
+        hosts.addAll(OAuth2Settings.parse(auth.type(), auth.oauth2(), new java.util.ArrayList<>()).hosts());
+        return Set.copyOf(hosts);
+    }
+
     /** Adapter type and compatible version range, e.g. {@code http}, {@code ^1}. */
     public record AdapterRef(String type, String version) {
         public AdapterRef {

@@ -78,6 +78,9 @@ public final class ApiServer implements AutoCloseable {
         long started = System.nanoTime();
         ApiTokens.Token caller = null;
         String outcome = "ok";
+        // Nothing the API answers may be kept by a cache, and no answer's URL (an OAuth callback's code) leaves by Referer.
+        ctx.header("Cache-Control", "no-store");
+        ctx.header("Referrer-Policy", "no-referrer");
         try {
             if (route.scope() != null) {
                 Optional<ApiTokens.Token> token = tokens.authenticate(bearer(ctx));
@@ -106,6 +109,7 @@ public final class ApiServer implements AutoCloseable {
                 case INVALID -> 400;
                 case NOT_FOUND -> 404;
                 case CONFLICT -> 409;
+                case UPSTREAM -> 502;
             };
             error(ctx, status, e.code(), e.getMessage(), details);
         } catch (Call.BodyTooLarge e) {

@@ -1,6 +1,7 @@
 package io.integration.api.routes;
 
 import static io.integration.registry.service.ApiTokens.Scope.ADMIN;
+import static io.integration.registry.service.ApiTokens.Scope.READ;
 import static io.integration.registry.service.ApiTokens.Scope.WRITE;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,8 +37,11 @@ public final class AdminRoutes {
 
     public List<Route> routes() {
         return List.of(
+                Route.get("/credentials/{id}", READ, "credentials.show",
+                        "A credential's type, hosts and hasSecret; for oauth2 whether it is connected, the token's expiry and scopes; never a secret",
+                        call -> credentials.describe(call.path("id"))),
                 Route.put("/credentials/{id}", WRITE, "credentials.put",
-                        "Create or replace a credential (api_key, bearer, basic); write-only: the answer never holds a secret",
+                        "Create or replace a credential (api_key, bearer, basic, oauth2, oauth2_client_credentials); write-only: the answer never holds a secret",
                         "JSON {type, key | token | username + password}", this::putCredential),
                 Route.get("/tokens", ADMIN, "tokens.list", "Every API token (never its value)", call -> call.page(tokens.list())),
                 Route.post("/tokens", ADMIN, "tokens.create", "Create a token; its value is in this answer and nowhere else",

@@ -86,4 +86,61 @@ public sealed interface Credential {
             return new Basic(id, username, password, to);
         }
     }
+
+    /**
+     * An OAuth2 authorization-code client and, once connected, its tokens. The client id and secret are the operator's
+     * (stored with the credential); the tokens come from the authorization flow and from refreshes.
+     *
+     * @param clientSecret null for a public client (PKCE only)
+     * @param tokens null until the instance is connected
+     * @param version the fencing version: every token write is a compare-and-set on it
+     * @param needsReauth the refresh token was refused ({@code invalid_grant}): no refresh is tried until a new flow
+     */
+    record OAuth2(String id, String clientId, Secret clientSecret, OAuthTokens tokens, Set<String> hosts, long version,
+                  boolean needsReauth) implements Credential {
+        public OAuth2 {
+            requireNonNull(id, "id");
+            requireNonNull(clientId, "clientId");
+            hosts = normalized(hosts);
+        }
+
+        public OAuth2(String id, String clientId, Secret clientSecret) {
+            this(id, clientId, clientSecret, null, Set.of(), 0, false);
+        }
+
+        @Override
+        public OAuth2 pinnedTo(Set<String> to) {
+            return new OAuth2(id, clientId, clientSecret, tokens, to, version, needsReauth);
+        }
+    }
+
+    /** An OAuth2 client-credentials client; its access tokens are fetched when needed and cached by each worker. */
+    record ClientCredentials(String id, String clientId, Secret clientSecret, Set<String> hosts) implements Credential {
+        public ClientCredentials {
+            requireNonNull(id, "id");
+            requireNonNull(clientId, "clientId");
+            requireNonNull(clientSecret, "clientSecret");
+            hosts = normalized(hosts);
+        }
+
+        public ClientCredentials(String id, String clientId, Secret clientSecret) {
+            this(id, clientId, clientSecret, Set.of());
+        }
+
+        @Override
+        public ClientCredentials pinnedTo(Set<String> to) {
+            return new ClientCredentials(id, clientId, clientSecret, to);
+        }
+    }
+
+    /** The type name used in documents, the API and messages. */
+    static String typeName(Credential credential) {
+        return switch (credential) {
+            case ApiKey k -> "api_key";
+            case Bearer b -> "bearer";
+            case Basic b -> "basic";
+            case OAuth2 o -> "oauth2";
+            case ClientCredentials c -> "oauth2_client_credentials";
+        };
+    }
 }

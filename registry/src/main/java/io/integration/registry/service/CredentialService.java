@@ -56,8 +56,23 @@ public final class CredentialService {
                     credential = new Credential.Basic(id, u, password);
                 }
             }
+            case "oauth2" -> {
+                // The tokens come from the authorization flow (POST /instances/{id}/oauth/start); a public client has no secret.
+                String clientId = clientId(fields, problems);
+                Secret clientSecret = fields.get("clientSecret") == null ? null : secret(fields, "clientSecret", problems);
+                if (clientId != null && problems.isEmpty()) {
+                    credential = new Credential.OAuth2(id, clientId, clientSecret);
+                }
+            }
+            case "oauth2_client_credentials" -> {
+                String clientId = clientId(fields, problems);
+                Secret clientSecret = secret(fields, "clientSecret", problems);
+                if (clientId != null && clientSecret != null) {
+                    credential = new Credential.ClientCredentials(id, clientId, clientSecret);
+                }
+            }
             default -> problems.add(new Problem("$.type", (type == null ? "missing" : "'" + type + "'")
-                    + " (expected: api_key, bearer or basic; OAuth2 credentials come from the OAuth flow)"));
+                    + " (expected: api_key, bearer, basic, oauth2 or oauth2_client_credentials)"));
         }
         if (id == null || id.isBlank()) {
             problems.add(0, new Problem("$.id", "missing (expected: a credential id)"));
@@ -78,6 +93,47 @@ public final class CredentialService {
             throw ManagementException.invalid("credential has " + problems.size() + " problem(s)", problems);
         }
         return credential.pinnedTo(hosts);
+    }
+
+    /**
+     * What the API shows of credential {@code id}: its type, hosts and whether it holds a secret; for OAuth2 the client id,
+     * whether it is connected, the access token's expiry and the granted scopes. Never a secret.
+     */
+    public Map<String, Object> describe(String id) {
+        Credential credential = credentials.find(id).orElseThrow(() -> ManagementException.notFound("credential '" + id + "' not found"));
+        Map<String, Object> view = new java.util.LinkedHashMap<>();
+        view.put("id", id);
+        view.put("type", Credential.typeName(credential));
+        view.put("hosts", new java.util.TreeSet<>(credential.hosts()));
+        switch (credential) {
+            case Credential.OAuth2 o -> {
+                view.put("clientId", o.clientId());
+                view.put("hasSecret", o.clientSecret() != null);
+                view.put("connected", o.tokens() != null && !o.needsReauth());
+                view.put("needsReauth", o.needsReauth());
+                view.put("hasRefreshToken", o.tokens() != null && o.tokens().refreshToken() != null);
+                view.put("expiresAt", o.tokens() == null || o.tokens().expiresAt() == null ? null : o.tokens().expiresAt().toString());
+                view.put("scopes", o.tokens() == null ? List.of() : o.tokens().scopes());
+            }
+            case Credential.ClientCredentials c -> {
+                view.put("clientId", c.clientId());
+                view.put("hasSecret", true);
+            }
+            case Credential.Basic b -> {
+                view.put("username", b.username());
+                view.put("hasSecret", true);
+            }
+            default -> view.put("hasSecret", true);
+        }
+        return view;
+    }
+
+    private static String clientId(Map<String, ?> fields, List<Problem> problems) {
+        if (fields.get("clientId") instanceof String c && !c.isBlank()) {
+            return c;
+        }
+        problems.add(new Problem("$.clientId", "missing (expected: the client id the provider issued)"));
+        return null;
     }
 
     private static Secret secret(Map<String, ?> fields, String name, List<Problem> problems) {

@@ -150,6 +150,12 @@ public final class InstanceService {
      * Runs the definition's {@code testMethod} against the external system and reports the outcome. A success lifts
      * {@code AUTH_ERROR}; an authentication failure sets it (a test is how an operator learns the key was revoked).
      */
+    /** The definition version instance {@code id} uses now (404 when the instance does not exist, 409 when none is usable). */
+    public IntegrationDefinition definitionOf(String id) {
+        IntegrationInstance instance = get(id);
+        return resolve(instance.definitionName(), instance.definitionVersion(), null);
+    }
+
     public ConnectionTester.TestOutcome test(String id) {
         IntegrationInstance instance = get(id);
         if (instance.status() == InstanceStatus.DISABLED) {
@@ -193,9 +199,9 @@ public final class InstanceService {
             } else if (definition != null && !fits(definition.auth().type(), credential.get())) {
                 problems.add(new Problem("$.credentialId", "'" + spec.credentialId() + "' is a " + kind(credential.get())
                         + " credential; definition " + definition.key() + " authenticates with " + definition.auth().type().name().toLowerCase()));
-            } else if (definition != null && !credential.get().allows(definition.effectiveAllowedHosts())) {
+            } else if (definition != null && !credential.get().allows(definition.credentialDestinations())) {
                 problems.add(new Problem("$.credentialId", "'" + spec.credentialId() + "' may be sent to " + new java.util.TreeSet<>(credential.get().hosts())
-                        + " only; definition " + definition.key() + " calls " + new java.util.TreeSet<>(definition.effectiveAllowedHosts())));
+                        + " only; definition " + definition.key() + " sends it to " + new java.util.TreeSet<>(definition.credentialDestinations())));
             }
         }
         if (!problems.isEmpty()) {
@@ -272,19 +278,30 @@ public final class InstanceService {
             case NONE -> true;
             case API_KEY -> credential instanceof Credential.ApiKey;
             case BASIC -> credential instanceof Credential.Basic;
-            case BEARER, OAUTH2, OAUTH2_CLIENT_CREDENTIALS -> credential instanceof Credential.Bearer;
+            case BEARER -> credential instanceof Credential.Bearer;
+            // A stored bearer token (e.g. a provider's personal or private-app token) works where OAuth2 would give one.
+            case OAUTH2 -> credential instanceof Credential.OAuth2 || credential instanceof Credential.Bearer;
+            case OAUTH2_CLIENT_CREDENTIALS -> credential instanceof Credential.ClientCredentials || credential instanceof Credential.Bearer;
         };
     }
 
     private static String kind(Credential credential) {
-        return switch (credential) {
-            case Credential.ApiKey k -> "api_key";
-            case Credential.Bearer b -> "bearer";
-            case Credential.Basic b -> "basic";
-        };
+        return Credential.typeName(credential);
     }
 
-    private static InstanceStatus bound(IntegrationDefinition definition, String credentialId) {
-        return definition.auth().type() == AuthSpec.Type.NONE || credentialId != null ? InstanceStatus.CONNECTED : InstanceStatus.PENDING_AUTH;
+    /**
+     * The status of a newly bound instance: CONNECTED when it can make calls; PENDING_AUTH when it has no credential or
+     * an OAuth2 credential not yet connected; NEEDS_REAUTH when the credential's refresh token was refused.
+     */
+    private InstanceStatus bound(IntegrationDefinition definition, String credentialId) {
+        if (definition.auth().type() == AuthSpec.Type.NONE) {
+            return InstanceStatus.CONNECTED;
+        }
+        if (credentialId == null) {
+            return InstanceStatus.PENDING_AUTH;
+        }
+        return credentials.find(credentialId).map(c -> c instanceof Credential.OAuth2 o
+                ? o.needsReauth() ? InstanceStatus.NEEDS_REAUTH : o.tokens() == null ? InstanceStatus.PENDING_AUTH : InstanceStatus.CONNECTED
+                : InstanceStatus.CONNECTED).orElse(InstanceStatus.PENDING_AUTH);
     }
 }

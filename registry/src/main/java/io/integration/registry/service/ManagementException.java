@@ -18,7 +18,9 @@ public final class ManagementException extends RuntimeException {
         /** What the action names does not exist: 404. */
         NOT_FOUND,
         /** The action contradicts the current state (an immutable version, an instance in use): 409. */
-        CONFLICT
+        CONFLICT,
+        /** A system the action depends on (an authorization server) failed or refused: 502. */
+        UPSTREAM
     }
 
     private final Kind kind;
@@ -50,6 +52,10 @@ public final class ManagementException extends RuntimeException {
 
     public static ManagementException conflict(String code, String message, Map<String, Object> details) {
         return new ManagementException(Kind.CONFLICT, code, message, List.of(), details);
+    }
+
+    public static ManagementException upstream(String code, String message) {
+        return new ManagementException(Kind.UPSTREAM, code, message, List.of(), Map.of());
     }
 
     public Kind kind() {

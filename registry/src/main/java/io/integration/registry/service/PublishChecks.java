@@ -43,6 +43,10 @@ final class PublishChecks {
         List<Problem> problems = new ArrayList<>();
         adapter(definition, problems);
         baseUrl(definition, problems);
+        if (definition.auth().type() == io.integration.registry.AuthSpec.Type.OAUTH2
+                || definition.auth().type() == io.integration.registry.AuthSpec.Type.OAUTH2_CLIENT_CREDENTIALS) {
+            io.integration.registry.OAuth2Settings.parse(definition.auth().type(), definition.auth().oauth2(), problems);
+        }
         if (definition.instanceConfigSchema() != null) {
             problems.addAll(JsonSchemas.checkSchema("$.instanceConfigSchema", definition.instanceConfigSchema()));
         }

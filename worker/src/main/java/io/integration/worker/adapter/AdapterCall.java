@@ -61,6 +61,12 @@ public record AdapterCall(
                 maxResponseBytes);
     }
 
+    /** This call with other auth decorations (a token refreshed after the API refused the old one). */
+    public AdapterCall withAuth(Auth newAuth) {
+        return new AdapterCall(requestId, methodName, baseUrl, allowedHosts, binding, params, config, newAuth, idempotent, timeout,
+                maxResponseBytes);
+    }
+
     /** Secret request decorations derived from the definition's auth type and the instance's credential. */
     public record Auth(Map<String, Secret> headers, Map<String, Secret> queryParameters) {
         public static final Auth NONE = new Auth(Map.of(), Map.of());

@@ -28,6 +28,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.integration.worker.oauth.AccessTokens;
+import io.integration.worker.oauth.AuthEvents;
+import io.integration.worker.oauth.TokenEndpoint;
 import java.util.UUID;
 
 /**
@@ -46,14 +49,19 @@ public final class ConnectionProbe implements ConnectionTester {
     private final Keyring keyring;
     private final Adapters adapters;
     private final Clock clock;
+    private final AccessTokens tokens;
 
-    public ConnectionProbe(MongoDatabase db, Keyring keyring, boolean allowPrivateNetworks, Clock clock) {
+    /** {@code events}: where a refresh or a refused refresh token during a test is told. */
+    public ConnectionProbe(MongoDatabase db, Keyring keyring, boolean allowPrivateNetworks, AuthEvents events, Clock clock) {
         this.db = db;
         this.keyring = keyring;
         this.instances = new MongoInstanceRepository(db);
         this.adapters = Adapters.load(new AdapterContext(new OutboundPolicy(allowPrivateNetworks), clock,
                 new ByteBudget(64L * 1024 * 1024)));
         this.clock = clock;
+        this.tokens = new AccessTokens(new MongoCredentialRepository(db, new TinkSecretCodec(keyring)), instances,
+                new TokenEndpoint(new OutboundPolicy(allowPrivateNetworks), Duration.ofSeconds(10), clock), events, clock,
+                Duration.ofMinutes(5));
     }
 
     @Override
@@ -63,7 +71,7 @@ public final class ConnectionProbe implements ConnectionTester {
                 (id, data) -> {
                     throw new IllegalStateException("no claim check for a connection test");
                 }, ExecutionSettings.DEFAULTS, CallGuard.standard(clock, BreakerListener.NONE, Duration.ofSeconds(5), Duration.ofSeconds(5)),
-                InstanceUsage.discarding(), clock);
+                InstanceUsage.discarding(), tokens, clock);
         ExecutionRequest request = new ExecutionRequest("connection-test-" + UUID.randomUUID(), null, instanceId, method, "{}", null, null,
                 clock.instant().plus(TIMEOUT), null, Map.of(), clock.instant());
         return switch (executor.execute(request)) {

@@ -17,6 +17,9 @@ import io.integration.registry.credentials.Keyring;
 import io.integration.registry.credentials.MasterKey;
 import io.integration.registry.credentials.TinkSecretCodec;
 import io.integration.worker.execution.RequestExecutor;
+import io.integration.worker.oauth.AccessTokens;
+import io.integration.worker.oauth.AuthEvents;
+import io.integration.worker.oauth.TokenEndpoint;
 import io.integration.worker.idempotency.MongoResultDataStore;
 import io.integration.worker.idempotency.MongoResultLog;
 import io.integration.worker.messaging.KafkaMessaging;
@@ -82,15 +85,22 @@ public final class WorkerApp implements AutoCloseable {
                 new ByteBudget(config.maxInFlightBytes())));
         MongoInstanceRepository instanceStore = new MongoInstanceRepository(db);
         InstanceUsage usage = new InstanceUsage(instanceStore, USAGE_FLUSH, clock);
+        MongoCredentialRepository credentials = new MongoCredentialRepository(db, new TinkSecretCodec(keyring));
+        // Like the breakers: auth events reach the worker's producer once the worker exists.
+        AtomicReference<AuthEvents> authEvents = new AtomicReference<>(AuthEvents.NONE);
+        AccessTokens tokens = new AccessTokens(credentials, instanceStore,
+                new TokenEndpoint(new OutboundPolicy(config.allowPrivateNetworks()), config.oauthTokenTimeout(), clock),
+                (type, instanceId, attributes) -> authEvents.get().publish(type, instanceId, attributes), clock, config.oauthRefreshMargin());
         RequestExecutor executor = new RequestExecutor(
                 CachingRegistry.instances(instanceStore, config.registryCacheTtl(), clock),
                 CachingRegistry.definitions(new MongoDefinitionRepository(db), config.registryCacheTtl(), clock),
-                new MongoCredentialRepository(db, new TinkSecretCodec(keyring)), adapters, new MongoResultLog(db),
+                credentials, adapters, new MongoResultLog(db),
                 new MongoResultDataStore(db),
                 config.execution(), CallGuard.standard(clock, (scope, open) -> circuitEvents.get().changed(scope, open),
-                        config.maxHold(), config.execution().maxRetryAfter()), usage, clock);
+                        config.maxHold(), config.execution().maxRetryAfter()), usage, tokens, clock);
         RequestWorker worker = KafkaMessaging.worker(messaging(config.messaging()), registry, executor, clock);
         circuitEvents.set(worker::circuitChanged);
+        authEvents.set(worker::authEvent);
         WorkerApp app = new WorkerApp(config, mongo, registry, worker, usage);
         app.loop.start();
         log.info("Worker started: requests from '{}', adapters {}, Kafka {}, registry {}, MongoDB database '{}'",
@@ -105,7 +115,12 @@ public final class WorkerApp implements AutoCloseable {
      * chaos suite, tests) use, so that nothing writes registry documents by hand.
      */
     public static Management management(MongoDatabase db, Keyring keyring, boolean allowPrivateNetworks, Clock clock) {
-        return Management.onMongo(db, keyring, Adapters.installed(), new ConnectionProbe(db, keyring, allowPrivateNetworks, clock), clock);
+        return management(db, keyring, allowPrivateNetworks, AuthEvents.NONE, clock);
+    }
+
+    /** {@link #management(MongoDatabase, Keyring, boolean, Clock)} publishing the auth events of connection tests to {@code events}. */
+    public static Management management(MongoDatabase db, Keyring keyring, boolean allowPrivateNetworks, AuthEvents events, Clock clock) {
+        return Management.onMongo(db, keyring, Adapters.installed(), new ConnectionProbe(db, keyring, allowPrivateNetworks, events, clock), clock);
     }
 
     /** {@link #management(MongoDatabase, Keyring, boolean, Clock)} with the keyring opened by {@code masterKey} (base64). */

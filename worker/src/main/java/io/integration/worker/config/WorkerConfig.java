@@ -32,7 +32,9 @@ public record WorkerConfig(
         Duration maxHold,
         long maxInFlightBytes,
         Secret masterKey,
-        String masterKeyFile) {
+        String masterKeyFile,
+        Duration oauthRefreshMargin,
+        Duration oauthTokenTimeout) {
 
     private static final Set<String> OWN_KEYS = Set.of("schema.registry.url", "mongo.uri", "mongo.database", "topic.requests",
             "topic.results", "topic.events", "topic.dlt", "topic.retry", "results.format", "events.format", "worker.max.in.flight",
@@ -40,7 +42,8 @@ public record WorkerConfig(
             "worker.max.in.flight.per.partition", "worker.revoke.timeout", "registry.cache.ttl", "worker.max.hold",
             "worker.drain.timeout", "worker.reply.topics", "worker.max.publish.attempts", "worker.max.retry.after",
             "worker.max.in.flight.bytes", "results.claim.check.bytes", "request.max.id.chars", "request.max.attributes",
-            "request.max.attributes.bytes", "request.max.params.bytes", "credentials.master.key", "credentials.master.key.file");
+            "request.max.attributes.bytes", "request.max.params.bytes", "credentials.master.key", "credentials.master.key.file",
+            "oauth.refresh.margin", "oauth.token.timeout");
 
     public WorkerConfig {
         requireNonNull(messaging, "messaging");
@@ -122,7 +125,9 @@ public record WorkerConfig(
                 positiveLong(settings, "worker.max.in.flight.bytes", defaultInFlightBytes()),
                 settings.get("credentials.master.key") == null || settings.get("credentials.master.key").isBlank() ? null
                         : Secret.of(settings.get("credentials.master.key").strip()),
-                settings.get("credentials.master.key.file"));
+                settings.get("credentials.master.key.file"),
+                duration(settings, "oauth.refresh.margin", Duration.ofMinutes(5)),
+                duration(settings, "oauth.token.timeout", Duration.ofSeconds(10)));
     }
 
     /** A quarter of the heap for response bodies in flight, at most 256 MiB. */

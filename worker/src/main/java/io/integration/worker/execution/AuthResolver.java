@@ -23,6 +23,7 @@ final class AuthResolver {
         return switch (spec.type()) {
             case NONE -> AdapterCall.Auth.NONE;
             case API_KEY -> apiKey(spec.apiKey(), expect(Credential.ApiKey.class, credential, spec).key());
+            // OAuth2 credentials are resolved by the executor (their tokens are fetched and refreshed); a bearer works for all three.
             case BEARER, OAUTH2, OAUTH2_CLIENT_CREDENTIALS -> bearer(expect(Credential.Bearer.class, credential, spec).token());
             case BASIC -> basic(expect(Credential.Basic.class, credential, spec));
         };
@@ -36,7 +37,7 @@ final class AuthResolver {
         };
     }
 
-    private static AdapterCall.Auth bearer(Secret token) {
+    static AdapterCall.Auth bearer(Secret token) {
         return new AdapterCall.Auth(Map.of("Authorization", Secret.of("Bearer " + token.reveal())), Map.of());
     }
 
@@ -56,7 +57,7 @@ final class AuthResolver {
     }
 
     private static String kind(Credential credential) {
-        return kind(credential.getClass());
+        return Credential.typeName(credential);
     }
 
     private static String kind(Class<?> type) {

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.integration.worker.adapter.Adapter;
 import io.integration.worker.adapter.AdapterCall;
+import io.integration.worker.adapter.AdapterException;
+import io.integration.worker.oauth.AccessTokens;
+import io.integration.registry.OAuth2Settings;
 import io.integration.worker.adapter.AdapterResponse;
 import io.integration.worker.adapter.Adapters;
 import io.integration.registry.credentials.Credential;
@@ -68,6 +71,7 @@ public final class RequestExecutor {
     private final ParamValidator validator = new ParamValidator();
     private final Map<String, MethodPolicy> policies = new java.util.concurrent.ConcurrentHashMap<>();
     private final CallsInFlight calls = new CallsInFlight();
+    private final AccessTokens tokens;
 
     /**
      * {@code largeData}: where data above {@link ExecutionSettings#claimCheckBytes()} goes (unused when the claim check is off);
@@ -75,7 +79,8 @@ public final class RequestExecutor {
      */
     public RequestExecutor(InstanceRepository instances, DefinitionRepository definitions, CredentialRepository credentials,
                            Adapters adapters, ResultLog results, ResultDataStore largeData, ExecutionSettings settings, CallGuard guard,
-                           InstanceUsage usage, Clock clock) {
+                           InstanceUsage usage, AccessTokens tokens, Clock clock) {
+        this.tokens = tokens;
         this.largeData = largeData;
         this.usage = usage;
         this.instances = instances;
@@ -192,13 +197,13 @@ public final class RequestExecutor {
                         + definition.methods().stream().map(MethodDefinition::name).toList() + ")"));
         JsonNode params = params(request, definition, method);
         Adapter adapter = adapter(definition);
-        AdapterCall.Auth auth = auth(instance, definition);
+        RequestAuth auth = auth(instance, definition);
 
         Duration timeout = method.timeout() != null ? method.timeout()
                 : definition.defaults().timeout() != null ? definition.defaults().timeout() : settings.defaultTimeout();
         long maxBytes = definition.defaults().maxResponseBytes() != null ? definition.defaults().maxResponseBytes() : settings.maxResponseBytes();
         AdapterCall call = new AdapterCall(request.requestId(), method.name(), definition.baseUrl(), definition.effectiveAllowedHosts(),
-                method.binding(definition.adapter().type()), JSON.convertValue(params, MAP), instance.config(), auth,
+                method.binding(definition.adapter().type()), JSON.convertValue(params, MAP), instance.config(), auth.current,
                 method.idempotent(), timeout, maxBytes);
         Guarded guarded = guard.call(instance.id(), policy(instance.id(), definition, method), method.idempotent(), timeout, request.deadline(),
                 attemptTimeout -> {
@@ -207,11 +212,22 @@ public final class RequestExecutor {
                     }
                     calls.start();
                     try {
-                        return adapter.execute(call.withTimeout(attemptTimeout));
+                        try {
+                            return adapter.execute(call.withAuth(auth.current).withTimeout(attemptTimeout));
+                        } catch (AdapterException.UpstreamStatus refused) {
+                            // 401 to an OAuth2 token: one forced refresh and one more call, once per request.
+                            if (refused.status() != 401 || !auth.renewOnce()) {
+                                throw refused;
+                            }
+                            return adapter.execute(call.withAuth(auth.current).withTimeout(attemptTimeout));
+                        }
                     } finally {
                         calls.end();
                     }
                 });
+        if (auth.unusable != null) {
+            throw unusable(auth.unusable);
+        }
         progress.trail = guarded.trail().stream()
                 .map(a -> new AttemptRecord(a.attempt(), a.httpStatus(), a.outcome(), a.durationMs(), a.waitMs())).toList();
         return switch (guarded) {
@@ -325,10 +341,46 @@ public final class RequestExecutor {
         return params;
     }
 
-    private AdapterCall.Auth auth(IntegrationInstance instance, IntegrationDefinition definition) {
+    /**
+     * The auth of one request: the decorations to send and, for the OAuth2 types, how to get a newer token once after the
+     * API answered 401. Used by the attempts of one request, one at a time.
+     */
+    private static final class RequestAuth {
+        volatile AdapterCall.Auth current;
+        private final java.util.function.Supplier<AdapterCall.Auth> renewal;
+        private boolean renewed;
+        volatile AccessTokens.Unusable unusable;
+
+        RequestAuth(AdapterCall.Auth current, java.util.function.Supplier<AdapterCall.Auth> renewal) {
+            this.current = current;
+            this.renewal = renewal;
+        }
+
+        /** Renews the token if this request has not yet; false when it cannot (the 401 then stands). */
+        synchronized boolean renewOnce() {
+            if (renewal == null || renewed) {
+                return false;
+            }
+            renewed = true;
+            try {
+                current = renewal.get();
+                return true;
+            } catch (AccessTokens.Unusable e) {
+                unusable = e;
+                return false;
+            }
+        }
+    }
+
+    private static ExecutionFailure unusable(AccessTokens.Unusable e) {
+        return new ExecutionFailure(new Outcome.Failure(e.needsReauth() ? ErrorCode.NEEDS_REAUTH : ErrorCode.AUTH_FAILED, e.getMessage(),
+                e.retryable(), null, null));
+    }
+
+    private RequestAuth auth(IntegrationInstance instance, IntegrationDefinition definition) {
         AuthSpec spec = definition.auth();
         if (spec.type() == AuthSpec.Type.NONE) {
-            return AdapterCall.Auth.NONE;
+            return new RequestAuth(AdapterCall.Auth.NONE, null);
         }
         String credentialId = instance.credentialId() != null ? instance.credentialId() : instance.id();
         Credential credential;
@@ -339,12 +391,37 @@ public final class RequestExecutor {
             throw fail(ErrorCode.CREDENTIALS_MISSING, e.getMessage());
         }
         // Checked on every call, not only when the instance was bound: a credential never leaves for a host it is not pinned to.
-        if (!credential.allows(definition.effectiveAllowedHosts())) {
+        if (!credential.allows(definition.credentialDestinations())) {
             throw fail(ErrorCode.CREDENTIALS_MISSING, "credential '" + credentialId + "' may be sent to "
-                    + new java.util.TreeSet<>(credential.hosts()) + " only; definition " + definition.key() + " calls "
-                    + new java.util.TreeSet<>(definition.effectiveAllowedHosts()));
+                    + new java.util.TreeSet<>(credential.hosts()) + " only; definition " + definition.key() + " sends it to "
+                    + new java.util.TreeSet<>(definition.credentialDestinations()));
         }
-        return AuthResolver.resolve(spec, credential);
+        try {
+            return switch (credential) {
+                case Credential.OAuth2 oauth when spec.type() == AuthSpec.Type.OAUTH2 -> {
+                    OAuth2Settings settings = oauthSettings(definition);
+                    AccessTokens.Token token = tokens.bearer(oauth, settings, instance.id(), -1);
+                    yield new RequestAuth(AuthResolver.bearer(token.value()),
+                            () -> AuthResolver.bearer(tokens.bearer(oauth, settings, instance.id(), token.version()).value()));
+                }
+                case Credential.ClientCredentials client when spec.type() == AuthSpec.Type.OAUTH2_CLIENT_CREDENTIALS -> {
+                    OAuth2Settings settings = oauthSettings(definition);
+                    yield new RequestAuth(AuthResolver.bearer(tokens.clientToken(client, settings, false)),
+                            () -> AuthResolver.bearer(tokens.clientToken(client, settings, true)));
+                }
+                default -> new RequestAuth(AuthResolver.resolve(spec, credential), null);
+            };
+        } catch (AccessTokens.Unusable e) {
+            throw unusable(e);
+        }
+    }
+
+    private static OAuth2Settings oauthSettings(IntegrationDefinition definition) {
+        try {
+            return OAuth2Settings.of(definition.auth());
+        } catch (IllegalArgumentException e) {
+            throw fail(ErrorCode.EXECUTION_ERROR, "definition " + definition.key() + ": " + e.getMessage());
+        }
     }
 
     /** The data inline, or, above the claim-check threshold, kept in the data store with a reference in the result. */

@@ -87,6 +87,18 @@ final class OutputEncoder {
         return eventRecord(topic, event);
     }
 
+    /** An event about an instance ({@code integration.connected}, {@code integration.auth.*}) with string details. */
+    ProducerRecord<byte[], byte[]> instanceEvent(String topic, String type, String instanceId, Map<String, String> attributes, Instant at) {
+        IntegrationEvent event = IntegrationEvent.newBuilder()
+                .setEventId(instanceId + "/" + type + "/" + at.toEpochMilli() + "/" + java.util.UUID.randomUUID())
+                .setType(type)
+                .setIntegrationInstanceId(instanceId)
+                .setOccurredAt(at)
+                .setAttributes(Map.copyOf(attributes))
+                .build();
+        return eventRecord(topic, event);
+    }
+
     /** An event keyed by its instance id, in the configured event encoding. */
     private ProducerRecord<byte[], byte[]> eventRecord(String topic, IntegrationEvent event) {
         byte[] value = eventFormat == WireFormat.JSON ? json(event) : events.encode(topic + "-value", event);

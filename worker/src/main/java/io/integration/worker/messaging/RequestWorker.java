@@ -150,6 +150,19 @@ public final class RequestWorker implements Runnable {
         }
     }
 
+    /** Publishes an auth event ({@code integration.connected|auth.failed|auth.refreshed}); any thread, does not block. */
+    public void authEvent(String type, String instanceId, Map<String, String> attributes) {
+        try {
+            producer.send(encoder.instanceEvent(topics.events(), type, instanceId, attributes, clock.instant()), (metadata, error) -> {
+                if (error != null) {
+                    failures.warn("auth-event", "Event {} for {} not published: {}", type, instanceId, error.toString());
+                }
+            });
+        } catch (RuntimeException e) {
+            failures.warn("auth-event", "Event {} for {} not published: {}", type, instanceId, e.toString());
+        }
+    }
+
     private void cycle() {
         collectFinished();
         startWaiting();
