@@ -5,7 +5,7 @@ import static io.integration.registry.service.ApiTokens.Scope.WRITE;
 import io.integration.api.http.Call;
 import io.integration.api.http.Reply;
 import io.integration.api.http.Route;
-import io.integration.worker.oauth.AuthorizationFlow;
+import io.integration.registry.service.AccountConnections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +17,9 @@ import java.util.Map;
  */
 public final class OAuthRoutes {
 
-    private final AuthorizationFlow flow;
+    private final AccountConnections flow;
 
-    public OAuthRoutes(AuthorizationFlow flow) {
+    public OAuthRoutes(AccountConnections flow) {
         this.flow = flow;
     }
 
@@ -28,13 +28,13 @@ public final class OAuthRoutes {
                 Route.post("/instances/{id}/oauth/start", WRITE, "instances.oauth.start",
                         "Start connecting an oauth2 instance: the authorization URL to open (PKCE S256, one-time state, 10 minutes)",
                         null, this::start),
-                Route.get(AuthorizationFlow.callbackPath(), null, "oauth.callback",
+                Route.get(AccountConnections.CALLBACK_PATH, null, "oauth.callback",
                         "Where the authorization server sends the browser back (public; register API_PUBLIC_URL/oauth/callback)",
                         this::callback));
     }
 
     private Object start(Call call) {
-        AuthorizationFlow.Started started = flow.start(call.path("id"));
+        AccountConnections.Started started = flow.start(call.path("id"));
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("authorizationUrl", started.authorizationUrl());
         view.put("expiresAt", started.expiresAt().toString());
@@ -49,7 +49,7 @@ public final class OAuthRoutes {
                 query.put(name, call.query(name));
             }
         }
-        AuthorizationFlow.Completed done = flow.complete(query);
+        AccountConnections.Completed done = flow.complete(query);
         String title = done.connected() ? "Connected" : "Not connected";
         String page = "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + title + "</title></head><body><h1>" + title
                 + "</h1><p>" + escape(done.message()) + (done.error() == null ? "" : " (" + escape(done.error()) + ")")

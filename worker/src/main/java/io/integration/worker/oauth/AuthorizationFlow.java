@@ -18,6 +18,7 @@ import io.integration.registry.credentials.MongoCredentialRepository;
 import io.integration.registry.credentials.OAuthTokens;
 import io.integration.registry.credentials.SecretCodec;
 import io.integration.registry.secret.Secret;
+import io.integration.registry.service.AccountConnections;
 import io.integration.registry.service.ManagementException;
 import io.integration.registry.store.MongoCalls;
 import java.net.URLEncoder;
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * {@code integration.connected}. A failure after the state was found sets {@code AUTH_ERROR} and publishes
  * {@code integration.auth.failed}. Nothing here returns or logs a code, a token or a state. Thread-safe.
  */
-public final class AuthorizationFlow {
+public final class AuthorizationFlow implements AccountConnections {
 
     private static final Logger log = LoggerFactory.getLogger(AuthorizationFlow.class);
     public static final String COLLECTION = "oauth_states";
@@ -90,15 +91,8 @@ public final class AuthorizationFlow {
                 new IndexOptions().expireAfter(0L, TimeUnit.SECONDS)));
     }
 
-    /** Where to send the user's browser, and until when that link works. */
-    public record Started(String authorizationUrl, Instant expiresAt, String redirectUri) {
-    }
-
-    /** What the callback did: {@code instanceId} null when the state was unknown. */
-    public record Completed(boolean connected, String instanceId, String error, String message) {
-    }
-
     /** Starts connecting instance {@code instanceId}: a fresh state and PKCE pair, and the URL to open. */
+    @Override
     public Started start(String instanceId) {
         IntegrationInstance instance = instances.find(instanceId)
                 .orElseThrow(() -> ManagementException.notFound("instance '" + instanceId + "' not found"));
@@ -158,6 +152,7 @@ public final class AuthorizationFlow {
      * Completes a flow from the callback's query parameters ({@code state}, {@code code}, {@code iss}, or {@code error}).
      * Never throws for bad input: the outcome says what happened, in words safe to show.
      */
+    @Override
     public Completed complete(Map<String, String> query) {
         String state = query.get("state");
         if (state == null || state.isEmpty() || state.length() > 512) {
@@ -299,6 +294,6 @@ public final class AuthorizationFlow {
 
     /** The callback path every provider is registered with. */
     public static String callbackPath() {
-        return "/oauth/callback";
+        return CALLBACK_PATH;
     }
 }

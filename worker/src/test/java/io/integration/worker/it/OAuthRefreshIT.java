@@ -119,7 +119,7 @@ class OAuthRefreshIT {
                 management.instances()::definitionOf, new MongoCredentialRepository(fixture.db, new TinkSecretCodec(keyring)),
                 new TokenEndpoint(new OutboundPolicy(true), Duration.ofSeconds(5), Clock.systemUTC()), AuthEvents.NONE, () -> REDIRECT,
                 Clock.systemUTC());
-        AuthorizationFlow.Completed done = flow.complete(browser(flow.start(instances.getFirst()).authorizationUrl()));
+        io.integration.registry.service.AccountConnections.Completed done = flow.complete(browser(flow.start(instances.getFirst()).authorizationUrl()));
         assertThat(done.connected()).as(done.message()).isTrue();
         for (String id : instances) {
             assertThat(management.instances().get(id).status()).as(id).isEqualTo(InstanceStatus.CONNECTED);
