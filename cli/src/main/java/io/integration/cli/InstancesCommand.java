@@ -74,6 +74,14 @@ final class InstancesCommand {
         return outcome.path("ok").asBoolean() ? ExitCodes.OK : ExitCodes.REFUSED;
     }
 
+    @Command(name = "connect", description = "Start connecting an oauth2 instance: prints the URL to open in a browser (valid 10 "
+            + "minutes); the provider sends the browser back to the API, which stores the tokens and sets the instance CONNECTED.")
+    int connect(@Parameters(paramLabel = "ID") String id) {
+        JsonNode started = cli.api().post("/instances/" + segment(id) + "/oauth/start", null, "application/json");
+        cli.output().object(started, List.of("authorizationUrl", "expiresAt", "redirectUri"));
+        return ExitCodes.OK;
+    }
+
     @Command(name = "disable", description = "Stop every request of the instance.")
     int disable(@Parameters(paramLabel = "ID") String id) {
         cli.output().object(cli.api().post("/instances/" + segment(id) + "/disable", null, "application/json"), FIELDS);

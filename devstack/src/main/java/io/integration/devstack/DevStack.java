@@ -73,7 +73,9 @@ public final class DevStack {
                 "API_PORT", String.valueOf(apiPort),
                 "API_BOOTSTRAP_TOKEN", token,
                 "API_CREDENTIALS_MASTER_KEY", masterKey,
-                "API_OUTBOUND_ALLOW_PRIVATE_NETWORKS", "true"));
+                "API_OUTBOUND_ALLOW_PRIVATE_NETWORKS", "true",
+                "API_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "API_SCHEMA_REGISTRY_URL", registry.url()));
         ChildProcess topology = ChildProcess.java("topology", "io.integration.topology.TopologyMain", Map.of(
                 "TOPOLOGY_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "TOPOLOGY_SCHEMA_REGISTRY_URL", registry.url()));

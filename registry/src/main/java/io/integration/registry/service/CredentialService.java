@@ -29,7 +29,14 @@ public final class CredentialService {
         if (!ID.matcher(credential.id()).matches()) {
             throw ManagementException.invalid("$.id", "'" + credential.id() + "' (expected: 1-128 of letters, digits, '.', '_', '-')");
         }
-        boolean existed = credentials.find(credential.id()).isPresent();
+        java.util.Optional<Credential> existing = credentials.find(credential.id());
+        // Storing an OAuth2 client again (e.g. a new client secret) keeps the account connected while the client id is the same.
+        if (credential instanceof Credential.OAuth2 next && existing.isPresent() && existing.get() instanceof Credential.OAuth2 before
+                && before.clientId().equals(next.clientId())) {
+            credential = new Credential.OAuth2(next.id(), next.clientId(), next.clientSecret(), before.tokens(), next.hosts(),
+                    before.version(), before.needsReauth());
+        }
+        boolean existed = existing.isPresent();
         credentials.save(credential);
         return existed ? Applied.UPDATED : Applied.CREATED;
     }

@@ -59,7 +59,7 @@ public final class Management {
         IntegrationDefinition definition = definitions.applyDocument(definitionText).stored();
         if (credential != null) {
             // Pinned to the hosts of the definition it is seeded for, as the API requires of every credential.
-            credentials.put(credential.hosts().isEmpty() ? credential.pinnedTo(definition.effectiveAllowedHosts()) : credential);
+            credentials.put(credential.hosts().isEmpty() ? credential.pinnedTo(definition.credentialDestinations()) : credential);
         }
         instances.put(instance);
         return instances.get(instance.id());

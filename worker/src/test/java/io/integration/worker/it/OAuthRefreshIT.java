@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
  * OAuth2 against a strict authorization server ({@link DemoAuthorizationServer}: PKCE, single-use codes, exact redirect
  * URI, refresh-token rotation that revokes the whole family when a used refresh token comes back), with real workers on
  * a real broker sharing one MongoDB. The account is connected through the authorization flow, then requests flow while
- * the access token expires every 2 seconds.
+ * the access token expires every 2 seconds. Every test ends by looking for each token the server issued, and the client
+ * secret, in the logs (at DEBUG), the topics and MongoDB.
  */
 class OAuthRefreshIT {
 
@@ -55,9 +56,26 @@ class OAuthRefreshIT {
     private WorkerFixture fixture;
     private DemoAuthorizationServer server;
     private final List<WorkerApp> workers = new ArrayList<>();
+    /** Every log line of the run, with the service's loggers at DEBUG: no token may appear in any. */
+    private final List<String> logLines = java.util.Collections.synchronizedList(new ArrayList<>());
+    private ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> capture;
+    private ch.qos.logback.classic.Level levelBefore;
 
     @BeforeEach
     void start() {
+        var logs = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        levelBefore = logs.getLogger("io.integration").getLevel();
+        logs.getLogger("io.integration").setLevel(ch.qos.logback.classic.Level.DEBUG);
+        capture = new ch.qos.logback.core.AppenderBase<>() {
+            @Override
+            protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
+                logLines.add(event.getFormattedMessage() + (event.getThrowableProxy() == null ? ""
+                        : ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(event.getThrowableProxy())));
+            }
+        };
+        capture.setContext(logs);
+        capture.start();
+        logs.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(capture);
         fixture = new WorkerFixture("oauth");
         server = DemoAuthorizationServer.start("the-client", CLIENT_SECRET, Set.of(REDIRECT), 2);
     }
@@ -67,6 +85,9 @@ class OAuthRefreshIT {
         workers.forEach(WorkerApp::close);
         server.close();
         fixture.close();
+        var logs = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        logs.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(capture);
+        logs.getLogger("io.integration").setLevel(levelBefore);
     }
 
     private String definition() {
@@ -253,9 +274,13 @@ class OAuthRefreshIT {
                 .map(r -> WorkerFixture.json(r.value())).toList();
     }
 
-    /** No issued token and not the client secret in any topic or outside the sealed fields of MongoDB. */
+    /** No issued token and not the client secret in any log line (DEBUG), topic, or outside the sealed fields of MongoDB. */
     private void assertNoTokenLeaked() {
         StringBuilder everything = new StringBuilder();
+        synchronized (logLines) {
+            assertThat(logLines).as("log lines captured").isNotEmpty();
+            logLines.forEach(everything::append);
+        }
         for (String topic : List.of(fixture.topics.results(), fixture.topics.events(), fixture.topics.deadLetter())) {
             fixture.read(topic, Integer.MAX_VALUE, Duration.ofSeconds(2)).forEach(r -> everything.append(new String(r.value(), StandardCharsets.UTF_8)));
         }
