@@ -45,6 +45,7 @@ class ManagementApiIT {
 
     private ManagementApi api;
     private MongoDatabase db;
+    private final OAuthFlowIT.MovableClock clock = new OAuthFlowIT.MovableClock();
 
     @BeforeAll
     static void infrastructure() {
@@ -64,7 +65,7 @@ class ManagementApiIT {
     void startApi() {
         String database = "api-" + UUID.randomUUID();
         db = client.getDatabase(database);
-        api = ManagementApi.start(new ApiConfig(mongo.connectionString(), database, "127.0.0.1", 0, ADMIN, null, io.integration.registry.secret.Secret.of(MASTER_KEY), null, true), Clock.systemUTC());
+        api = ManagementApi.start(new ApiConfig(mongo.connectionString(), database, "127.0.0.1", 0, ADMIN, null, io.integration.registry.secret.Secret.of(MASTER_KEY), null, true), clock);
     }
 
     @org.junit.jupiter.api.AfterEach
@@ -340,6 +341,10 @@ class ManagementApiIT {
                 .until(() -> !json(call("GET", "/keys", ADMIN, null)).at("/rewrap/running").asBoolean());
         JsonNode keys = json(call("GET", "/keys", ADMIN, null));
         assertThat(keys.at("/rewrap/resealed").asInt()).isEqualTo(1);
+        HttpResponse<String> early = call("DELETE", "/keys/" + oldKey, ADMIN, null);
+        assertThat(early.statusCode()).isEqualTo(409);
+        assertThat(json(early).get("code").asText()).isEqualTo("KEY_RECENTLY_PRIMARY");
+        clock.offset = io.integration.registry.service.KeyRotation.RETIRE_GRACE;
         assertThat(call("DELETE", "/keys/" + oldKey, ADMIN, null).statusCode()).isEqualTo(200);
 
         assertThat(json(call("POST", "/instances/acme/test", ADMIN, null)).get("ok").asBoolean()).isTrue();

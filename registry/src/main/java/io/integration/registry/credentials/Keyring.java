@@ -43,7 +43,10 @@ public final class Keyring {
     public record KeyInfo(int id, boolean primary, String status) {
     }
 
-    private record Loaded(KeysetHandle handle, Aead aead, long version, long loadedAtNanos, boolean acceptsPlain) {
+    private record Loaded(KeysetHandle handle, Aead aead, long version, long loadedAtNanos, boolean acceptsPlain, java.time.Instant promotedAt) {
+        Loaded refreshedNow() {
+            return new Loaded(handle, aead, version, System.nanoTime(), acceptsPlain, promotedAt);
+        }
     }
 
     /** A value sealed under one keyset snapshot: the key id is the one that actually sealed it. */
@@ -56,6 +59,8 @@ public final class Keyring {
     private final MongoCollection<Document> collection;
     private final Aead master;
     private volatile Loaded current;
+    /** The keyset read at start was written before its version was bound to it. */
+    private volatile boolean unbound;
 
     private Keyring(MongoDatabase db, Aead master) {
         this.collection = db.getCollection(COLLECTION);
@@ -76,8 +81,8 @@ public final class Keyring {
         Keyring keyring = new Keyring(db, master);
         if (MongoCalls.call("find keyset", () -> keyring.collection.find(eq("_id", ID)).first()) == null) {
             MongoCollection<Document> credentials = db.getCollection(MongoCredentialRepository.COLLECTION);
-            long sealed = MongoCalls.call("count sealed credentials",
-                    () -> credentials.countDocuments(com.mongodb.client.model.Filters.regex("secret", "^tink:")));
+            long sealed = MongoCalls.call("count sealed credentials", () -> credentials.countDocuments(com.mongodb.client.model.Filters.or(
+                    MongoCredentialRepository.SEALED.stream().map(f -> com.mongodb.client.model.Filters.regex(f, "^tink:")).toList())));
             if (sealed > 0) {
                 // A new keyset would open its own sentinel and every process would adopt it: these would never open again.
                 throw new CredentialException("the credentials keyset is missing while " + sealed + " credential(s) are sealed "
@@ -88,6 +93,11 @@ public final class Keyring {
             keyring.create(plain > 0);
         }
         keyring.reload();
+        if (keyring.unbound) {
+            // Rewrite it once with its version bound (a compare-and-set like any change; another process may win: fine).
+            keyring.change(handle -> handle, next -> 0);
+            keyring.unbound = false;
+        }
         return keyring;
     }
 
@@ -127,11 +137,11 @@ public final class Keyring {
             try {
                 reload();
             } catch (io.integration.registry.store.StoreUnavailableException e) {
-                current = new Loaded(loaded.handle(), loaded.aead(), loaded.version(), System.nanoTime(), loaded.acceptsPlain());
+                current = loaded.refreshedNow();
             } catch (CredentialException e) {
                 log.error("The stored credentials keyset no longer verifies ({}); keeping the one loaded at version {}", e.getMessage(),
                         loaded.version());
-                current = new Loaded(loaded.handle(), loaded.aead(), loaded.version(), System.nanoTime(), loaded.acceptsPlain());
+                current = loaded.refreshedNow();
             }
         }
         return current;
@@ -168,11 +178,23 @@ public final class Keyring {
         if (doc == null) {
             throw new CredentialException("the credentials keyset is missing from MongoDB collection " + COLLECTION);
         }
+        long version = doc.getLong("version");
         KeysetHandle handle;
         try {
-            handle = TinkJsonProtoKeysetFormat.parseEncryptedKeyset(doc.getString("keyset"), master, KEYSET_AD);
+            // The version is part of the associated data: a stored version that does not match its keyset does not open.
+            handle = TinkJsonProtoKeysetFormat.parseEncryptedKeyset(doc.getString("keyset"), master, keysetAd(version));
         } catch (GeneralSecurityException e) {
-            throw new CredentialException("the master key cannot open the credentials keyset (wrong master key, or a tampered keyset)");
+            try {
+                // A keyset written before the version was bound: opened once, at start, and rewritten bound by open().
+                handle = TinkJsonProtoKeysetFormat.parseEncryptedKeyset(doc.getString("keyset"), master, KEYSET_AD);
+            } catch (GeneralSecurityException legacy) {
+                throw new CredentialException("the master key cannot open the credentials keyset (wrong master key, or a tampered keyset)");
+            }
+            if (current != null && !unbound) {
+                throw new CredentialException("the stored credentials keyset is in the unbound format of an older release while this "
+                        + "process holds a bound one (a restored or replayed document)");
+            }
+            unbound = true;
         }
         Aead aead;
         try {
@@ -181,12 +203,18 @@ public final class Keyring {
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new CredentialException("the credentials keyset cannot open its sentinel (a tampered or truncated keyset)");
         }
-        long version = doc.getLong("version");
-        Loaded next = new Loaded(handle, aead, version, System.nanoTime(), Boolean.TRUE.equals(doc.getBoolean("acceptPlain")));
+        java.util.Date promoted = doc.getDate("promotedAt");
+        Loaded next = new Loaded(handle, aead, version, System.nanoTime(), Boolean.TRUE.equals(doc.getBoolean("acceptPlain")),
+                promoted == null ? null : promoted.toInstant());
         synchronized (this) {
-            // Two reloads racing: the newer version wins, never an older one read a moment earlier.
+            // Never backwards: a keyset document older than the one in hand (a restored backup, a replayed write) is not
+            // adopted by a running process; the newer version wins between two racing reloads.
             if (current == null || version >= current.version()) {
                 current = next;
+            } else {
+                log.error("The stored credentials keyset is at version {}, older than the version {} in hand; keeping the newer one",
+                        version, current.version());
+                current = current.refreshedNow();
             }
         }
     }
@@ -200,13 +228,18 @@ public final class Keyring {
         }, next -> next.getAt(next.size() - 1).getId());
     }
 
-    /** Makes {@code keyId} the key new secrets are sealed with. */
-    public void promote(int keyId) {
+    /** Makes {@code keyId} the key new secrets are sealed with, noting {@code at} (the previous primary's grace starts then). */
+    public void promote(int keyId, java.time.Instant at) {
         change(handle -> {
             KeysetHandle.Builder builder = KeysetHandle.newBuilder(handle);
             builder.getAt(index(handle, keyId)).setStatus(KeyStatus.ENABLED).makePrimary();
             return builder.build();
-        }, next -> keyId);
+        }, next -> keyId, at);
+    }
+
+    /** When the current primary was promoted (null: the keyset's first key, or a keyset from before this was noted). */
+    public java.time.Instant promotedAt() {
+        return current.promotedAt();
     }
 
     /**
@@ -233,8 +266,15 @@ public final class Keyring {
         int of(KeysetHandle next);
     }
 
-    /** Applies {@code change} to the stored keyset with compare-and-set on its version, retrying a lost race. */
     private int change(Change change, Result result) {
+        return change(change, result, null);
+    }
+
+    /**
+     * Applies {@code change} to the stored keyset with compare-and-set on its version, retrying a lost race;
+     * {@code promotedAt}: when a promotion happens now (else the stored time is kept).
+     */
+    private int change(Change change, Result result, java.time.Instant promotedAt) {
         for (int attempt = 0; attempt < 5; attempt++) {
             reload();
             Loaded before = current;
@@ -244,7 +284,9 @@ public final class Keyring {
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("the keyset change failed: " + e.getMessage(), e);
             }
-            Document update = stored(next, before.version() + 1).append("acceptPlain", before.acceptsPlain());
+            java.time.Instant promoted = promotedAt != null ? promotedAt : before.promotedAt();
+            Document update = stored(next, before.version() + 1).append("acceptPlain", before.acceptsPlain())
+                    .append("promotedAt", promoted == null ? null : java.util.Date.from(promoted));
             boolean won = MongoCalls.call("update keyset", () -> collection.replaceOne(
                     and(eq("_id", ID), eq("version", before.version())), update)).getModifiedCount() == 1;
             if (won) {
@@ -270,13 +312,18 @@ public final class Keyring {
     /** The stored form of {@code handle}: encrypted by the master key, with a sentinel sealed by its primary. */
     private Document stored(KeysetHandle handle, long version) {
         try {
-            String keyset = TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(handle, master, KEYSET_AD);
+            String keyset = TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(handle, master, keysetAd(version));
             byte[] sentinel = handle.getPrimitive(RegistryConfiguration.get(), Aead.class).encrypt(SENTINEL, SENTINEL);
             return new Document("_id", ID).append("keyset", keyset).append("sentinel", Base64.getEncoder().encodeToString(sentinel))
                     .append("version", version);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot store the keyset", e);
         }
+    }
+
+    /** The keyset's associated data: its purpose and its version, so neither can be swapped without the master key. */
+    private static byte[] keysetAd(long version) {
+        return ("integration.credentials.keyset/v" + version).getBytes(StandardCharsets.UTF_8);
     }
 
     private static int index(KeysetHandle handle, int keyId) {

@@ -30,13 +30,21 @@ public final class KeyRotation {
         static final Progress NONE = new Progress(false, 0, 0, 0, 0, List.of());
     }
 
+    /**
+     * How long after a promotion the previous primary may not be retired: every process rereads the keyset within a minute
+     * of using it, so until then one may still seal a secret under the old primary (checked by the usage count too late).
+     */
+    public static final java.time.Duration RETIRE_GRACE = java.time.Duration.ofMinutes(2);
+
     private final Keyring keyring;
     private final MongoCredentialRepository credentials;
+    private final java.time.Clock clock;
     private final AtomicReference<Progress> progress = new AtomicReference<>(Progress.NONE);
 
-    public KeyRotation(Keyring keyring, MongoCredentialRepository credentials) {
+    public KeyRotation(Keyring keyring, MongoCredentialRepository credentials, java.time.Clock clock) {
         this.keyring = keyring;
         this.credentials = credentials;
+        this.clock = clock;
     }
 
     /** The keys, with how many credentials each one seals ({@code usage}; key -1 = written before encryption). */
@@ -56,7 +64,7 @@ public final class KeyRotation {
 
     public void promote(int keyId) {
         try {
-            keyring.promote(keyId);
+            keyring.promote(keyId, clock.instant());
         } catch (IllegalArgumentException e) {
             throw ManagementException.notFound(e.getMessage());
         }
@@ -70,6 +78,12 @@ public final class KeyRotation {
         }
         if (keyring.primaryKeyId() == keyId) {
             throw ManagementException.conflict("KEY_IS_PRIMARY", "key " + keyId + " is the primary; promote another key first", Map.of());
+        }
+        java.time.Instant promoted = keyring.promotedAt();
+        if (promoted != null && clock.instant().isBefore(promoted.plus(RETIRE_GRACE))) {
+            java.time.Instant after = promoted.plus(RETIRE_GRACE);
+            throw ManagementException.conflict("KEY_RECENTLY_PRIMARY", "the primary changed at " + promoted + "; a process may still seal"
+                    + " with key " + keyId + " until every process has reread the keyset: retire it after " + after, Map.of("retireAfter", after.toString()));
         }
         long inUse = credentials.keyUsage().getOrDefault(keyId, 0L);
         if (inUse > 0) {

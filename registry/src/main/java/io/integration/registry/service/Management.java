@@ -48,7 +48,7 @@ public final class Management {
         return new Management(new DefinitionService(definitionStore, instanceStore, adapters),
                 new InstanceService(instanceStore, definitionStore, credentialStore, tester),
                 new CredentialService(credentialStore), new ApiTokens(db, clock), new AuditLog(db, clock),
-                new KeyRotation(keyring, credentialStore));
+                new KeyRotation(keyring, credentialStore, clock));
     }
 
     /**

@@ -122,7 +122,8 @@ class EncryptionAtRestTest {
             operatorStore.save(new Credential.Bearer("c" + i, Secret.of("token-" + i)));
         }
         int oldKey = operator.primaryKeyId();
-        KeyRotation rotation = new KeyRotation(operator, operatorStore);
+        io.integration.registry.TestClock clock = new io.integration.registry.TestClock(java.time.Instant.parse("2026-12-02T00:00:00Z"));
+        KeyRotation rotation = new KeyRotation(operator, operatorStore, clock);
 
         AtomicBoolean reading = new AtomicBoolean(true);
         AtomicInteger reads = new AtomicInteger();
@@ -145,9 +146,18 @@ class EncryptionAtRestTest {
         // When: add → promote → rewrap → retire, as the operator runs them
         int newKey = rotation.addKey();
         rotation.promote(newKey);
+        clock.advance(KeyRotation.RETIRE_GRACE.minusSeconds(1));
+        assertThatThrownBy(() -> rotation.retire(oldKey)).isInstanceOfSatisfying(ManagementException.class,
+                e -> assertThat(e.code()).isEqualTo("KEY_RECENTLY_PRIMARY"));
+        clock.advance(java.time.Duration.ofSeconds(1));
         assertThatThrownBy(() -> rotation.retire(oldKey)).isInstanceOfSatisfying(ManagementException.class,
                 e -> assertThat(e.code()).isEqualTo("KEY_IN_USE"));
+        clock.set(java.time.Instant.parse("2026-12-02T00:00:00Z"));
         KeyRotation.Progress done = rotation.rewrap();
+        // Within the grace after a promotion, a process that has not reread the keyset may still seal with the old key.
+        assertThatThrownBy(() -> rotation.retire(oldKey)).isInstanceOfSatisfying(ManagementException.class,
+                e -> assertThat(e.code()).isEqualTo("KEY_RECENTLY_PRIMARY"));
+        clock.advance(KeyRotation.RETIRE_GRACE);
         rotation.retire(oldKey);
         int readsAfterRetire = reads.get();
         while (reads.get() < readsAfterRetire + 200) {
@@ -170,5 +180,47 @@ class EncryptionAtRestTest {
         // And: with every value sealed, an unencrypted value can only be injected: it is refused
         db.getCollection(MongoCredentialRepository.COLLECTION).updateOne(Filters.eq("_id", "c1"), Updates.set("secret", "plain:attacker"));
         assertThatThrownBy(() -> operatorStore.find("c1")).isInstanceOf(CredentialException.class).hasMessageContaining("unencrypted");
+    }
+
+    @Test
+    void aRunningProcessNeverGoesBackToAnOlderKeysetAndAVersionCannotBeForged() {
+        Keyring keyring = keyring();
+        Document original = db.getCollection(Keyring.COLLECTION).find().first();
+        int added = keyring.addKey();
+        keyring.promote(added, java.time.Instant.now());
+        long version = db.getCollection(Keyring.COLLECTION).find().first().getLong("version");
+
+        // A restored backup (the older document, intact) is not adopted by a process that has seen a newer one.
+        db.getCollection(Keyring.COLLECTION).replaceOne(new Document(), original);
+        keyring.reload();
+        assertThat(keyring.primaryKeyId()).isEqualTo(added);
+
+        // The older keyset with a forged higher version does not open at all: the version is bound to it.
+        db.getCollection(Keyring.COLLECTION).replaceOne(new Document(), new Document(original).append("version", version + 5));
+        assertThatThrownBy(this::keyring).isInstanceOf(CredentialException.class).hasMessageContaining("master key cannot open");
+    }
+
+    @Test
+    void aKeysetFromBeforeTheVersionWasBoundIsRewrittenBoundAtStart() throws Exception {
+        com.google.crypto.tink.aead.AeadConfig.register();
+        com.google.crypto.tink.Aead master = MasterKey.load("key", masterKey, "file", null);
+        com.google.crypto.tink.KeysetHandle handle = com.google.crypto.tink.KeysetHandle.generateNew(
+                com.google.crypto.tink.aead.PredefinedAeadParameters.AES256_GCM);
+        byte[] sentinel = "integration.credentials.sentinel".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        db.getCollection(Keyring.COLLECTION).insertOne(new Document("_id", "credentials")
+                .append("keyset", com.google.crypto.tink.TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(handle, master,
+                        "integration.credentials.keyset".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .append("sentinel", Base64.getEncoder().encodeToString(handle.getPrimitive(
+                        com.google.crypto.tink.RegistryConfiguration.get(), com.google.crypto.tink.Aead.class).encrypt(sentinel, sentinel)))
+                .append("version", 1L).append("acceptPlain", false));
+        Document legacy = db.getCollection(Keyring.COLLECTION).find().first();
+
+        Keyring keyring = keyring();
+
+        assertThat(keyring.primaryKeyId()).isEqualTo(handle.getPrimary().getId());
+        assertThat(db.getCollection(Keyring.COLLECTION).find().first().getLong("version")).isEqualTo(2L);
+        // The unbound document, put back, is refused by a process holding the bound one.
+        db.getCollection(Keyring.COLLECTION).replaceOne(new Document(), legacy);
+        assertThatThrownBy(keyring::reload).isInstanceOf(CredentialException.class).hasMessageContaining("unbound format");
     }
 }
