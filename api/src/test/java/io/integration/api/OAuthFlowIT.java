@@ -49,6 +49,7 @@ class OAuthFlowIT {
     private static final Infrastructure infra = Infrastructure.shared();
 
     private final MovableClock clock = new MovableClock();
+    private io.integration.embedded.LogCapture logs;
     private ManagementApi api;
     private DemoAuthorizationServer server;
     private MongoClient mongo;
@@ -77,6 +78,7 @@ class OAuthFlowIT {
 
     @BeforeEach
     void start() throws Exception {
+        logs = io.integration.embedded.LogCapture.start();
         String database = "oauth-" + UUID.randomUUID();
         events = "oauth.events." + UUID.randomUUID().toString().substring(0, 8);
         infra.createTopics(1, List.of(events));
@@ -115,6 +117,7 @@ class OAuthFlowIT {
         api.close();
         server.close();
         mongo.close();
+        logs.close();
     }
 
     @Test
@@ -150,9 +153,11 @@ class OAuthFlowIT {
         assertThat(server.tokenCalls()).as("a replayed callback makes no token request").isEqualTo(tokenCalls);
 
         assertThat(eventTypes()).contains("crm-1:integration.connected");
-        String everything = stored() + shown + replay.body() + done.body() + call("GET", "/audit?limit=200", null).body();
+        String everything = stored() + shown + replay.body() + done.body() + call("GET", "/audit?limit=200", null).body()
+                + String.join("\n", logs.lines()) + String.join("\n", eventTypes());
         assertThat(server.issuedTokens().stream().filter(everything::contains).toList()).as("tokens in MongoDB or answers").isEmpty();
-        assertThat(everything).doesNotContain(CLIENT_SECRET).doesNotContain(back.get("code"));
+        assertThat(everything).doesNotContain(CLIENT_SECRET).doesNotContain(back.get("code")).doesNotContain(back.get("state"));
+        assertThat(logs.lines()).as("log lines captured at DEBUG").isNotEmpty();
     }
 
     @Test

@@ -3,12 +3,6 @@ package io.integration.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.AppenderBase;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
@@ -31,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,30 +56,12 @@ class RedactionIT {
     private static final String MASTER_KEY = MasterKey.generate();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    /** Captures every event of every logger while the test runs, formatted with its throwable. */
-    static final class Capture extends AppenderBase<ILoggingEvent> {
-        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
-
-        @Override
-        protected void append(ILoggingEvent event) {
-            lines.add(event.getFormattedMessage() + (event.getThrowableProxy() == null ? "" : "\n"
-                    + ThrowableProxyUtil.asString(event.getThrowableProxy())));
-        }
-    }
-
     @Test
     void noCanaryReachesALogATopicMongoOrAnApiAnswer() throws Exception {
         Infrastructure infra = Infrastructure.shared();
         String database = "red-" + SUFFIX;
         infra.createTopics(2, TOPICS);
-        LoggerContext logs = (LoggerContext) LoggerFactory.getILoggerFactory();
-        Logger service = logs.getLogger("io.integration");
-        Level before = service.getLevel();
-        service.setLevel(Level.DEBUG);
-        Capture capture = new Capture();
-        capture.setContext(logs);
-        capture.start();
-        logs.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(capture);
+        io.integration.embedded.LogCapture capture = io.integration.embedded.LogCapture.start();
         HttpServer upstream = hostileApi();
         List<String> answers = new ArrayList<>();
         List<String> canaries = new ArrayList<>();
@@ -143,9 +118,9 @@ class RedactionIT {
 
             // Then
             StringBuilder everything = new StringBuilder();
-            capture.lines.forEach(l -> everything.append(l).append('\n'));
-            assertThat(service.isDebugEnabled()).isTrue();
-            assertThat(capture.lines).as("the capture saw the worker's logs").anyMatch(l -> l.contains("Poison record"));
+            capture.lines().forEach(l -> everything.append(l).append('\n'));
+            assertThat(LoggerFactory.getLogger("io.integration.worker").isDebugEnabled()).isTrue();
+            assertThat(capture.lines()).as("the capture saw the worker's logs").anyMatch(l -> l.contains("Poison record"));
             for (String topic : TOPICS) {
                 everything.append(records(infra, topic));
             }
@@ -156,8 +131,7 @@ class RedactionIT {
             List<String> leaked = canaries.stream().filter(all::contains).toList();
             assertThat(leaked).as("canaries found in logs, topics, MongoDB or API answers").isEmpty();
         } finally {
-            logs.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(capture);
-            service.setLevel(before);
+            capture.close();
             upstream.stop(0);
         }
     }

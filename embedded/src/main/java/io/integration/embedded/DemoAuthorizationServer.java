@@ -36,6 +36,9 @@ public final class DemoAuthorizationServer extends LoopbackHttpServer {
     private final Set<String> redirectUris;
     private volatile long accessTokenSeconds;
     private final Map<String, Code> codes = new ConcurrentHashMap<>();
+    /** Codes already exchanged, with the token family each issued: a second use revokes that family (RFC 6749 §4.1.2). */
+    private final Map<String, String> usedCodes = new ConcurrentHashMap<>();
+    private final Set<String> issuedCodes = ConcurrentHashMap.newKeySet();
     private final Map<String, Access> accessTokens = new ConcurrentHashMap<>();
     private final Map<String, Refresh> refreshTokens = new ConcurrentHashMap<>();
     private final Set<String> revokedFamilies = ConcurrentHashMap.newKeySet();
@@ -112,10 +115,11 @@ public final class DemoAuthorizationServer extends LoopbackHttpServer {
         accessTokens.replaceAll((token, access) -> new Access(access.family(), 0));
     }
 
-    /** Every access and refresh token issued so far, to look for leaks. */
+    /** Every access token, refresh token and authorization code issued so far, to look for leaks. */
     public Set<String> issuedTokens() {
         Set<String> all = new java.util.HashSet<>(accessTokens.keySet());
         all.addAll(refreshTokens.keySet());
+        all.addAll(issuedCodes);
         return all;
     }
 
@@ -163,6 +167,7 @@ public final class DemoAuthorizationServer extends LoopbackHttpServer {
         } else {
             String code = random();
             codes.put(code, new Code(redirect, q.get("code_challenge"), q.getOrDefault("scope", ""), System.currentTimeMillis() + 60_000));
+            issuedCodes.add(code);
             location = redirect + "?code=" + enc(code) + "&state=" + enc(q.get("state")) + "&iss=" + enc(issuer());
         }
         exchange.getResponseHeaders().set("Location", location);
@@ -179,13 +184,20 @@ public final class DemoAuthorizationServer extends LoopbackHttpServer {
         }
         switch (f.getOrDefault("grant_type", "")) {
             case "authorization_code" -> {
-                Code code = codes.remove(f.getOrDefault("code", ""));
+                String presented = f.getOrDefault("code", "");
+                Code code = codes.remove(presented);
+                String reused = usedCodes.get(presented);
+                if (reused != null) {
+                    revokedFamilies.add(reused); // a code used twice: what it issued is revoked
+                }
                 if (code == null || code.expiresAtMs() < System.currentTimeMillis() || !code.redirectUri().equals(f.get("redirect_uri"))
                         || f.get("code_verifier") == null || !code.challenge().equals(s256(f.get("code_verifier")))) {
                     respond(exchange, 400, "{\"error\":\"invalid_grant\"}");
                     return;
                 }
-                respond(exchange, 200, issue(random(), code.scope(), true));
+                String family = random();
+                usedCodes.put(presented, family);
+                respond(exchange, 200, issue(family, code.scope(), true));
             }
             case "refresh_token" -> {
                 Refresh refresh = refreshTokens.get(f.getOrDefault("refresh_token", ""));

@@ -71,7 +71,8 @@ public final class MongoCredentialRepository implements CredentialRepository {
                 Secret access = optional(id, doc, "accessToken");
                 OAuthTokens tokens = access == null ? null : new OAuthTokens(access, optional(id, doc, "refreshToken"),
                         doc.getDate("expiresAt") == null ? null : doc.getDate("expiresAt").toInstant(),
-                        doc.getList("scopes", String.class, List.of()));
+                        doc.getList("scopes", String.class, List.of()),
+                        doc.getDate("issuedAt") == null ? null : doc.getDate("issuedAt").toInstant());
                 yield new Credential.OAuth2(id, text(id, doc, "clientId", type), optional(id, doc, "clientSecret"), tokens, hosts,
                         version(doc), Boolean.TRUE.equals(doc.getBoolean("needsReauth")));
             }
@@ -138,7 +139,18 @@ public final class MongoCredentialRepository implements CredentialRepository {
         fields.put("refreshToken", tokens.refreshToken() == null ? null : codec.seal(id, "refreshToken", tokens.refreshToken()));
         fields.put("expiresAt", tokens.expiresAt() == null ? null : Date.from(tokens.expiresAt()));
         fields.put("scopes", tokens.scopes());
+        fields.put("issuedAt", tokens.issuedAt() == null ? null : Date.from(tokens.issuedAt()));
         return fields;
+    }
+
+    @Override
+    public boolean updateClient(Credential.OAuth2 client) {
+        String id = client.id();
+        Bson secret = client.clientSecret() == null ? Updates.unset("clientSecret")
+                : Updates.set("clientSecret", codec.seal(id, "clientSecret", client.clientSecret()));
+        return MongoCalls.call("update client of credential " + id, () -> collection.updateOne(
+                and(eq("_id", id), eq("type", "oauth2"), eq("clientId", client.clientId())),
+                Updates.combine(secret, Updates.set("hosts", client.hosts().stream().sorted().toList()))).getMatchedCount()) == 1;
     }
 
     // ---- OAuth2 token lifecycle: compare-and-set on the fencing version --------------------------------------------

@@ -30,11 +30,14 @@ public final class CredentialService {
             throw ManagementException.invalid("$.id", "'" + credential.id() + "' (expected: 1-128 of letters, digits, '.', '_', '-')");
         }
         java.util.Optional<Credential> existing = credentials.find(credential.id());
-        // Storing an OAuth2 client again (e.g. a new client secret) keeps the account connected while the client id is the same.
-        if (credential instanceof Credential.OAuth2 next && existing.isPresent() && existing.get() instanceof Credential.OAuth2 before
-                && before.clientId().equals(next.clientId())) {
-            credential = new Credential.OAuth2(next.id(), next.clientId(), next.clientSecret(), before.tokens(), next.hosts(),
-                    before.version(), before.needsReauth());
+        if (credential instanceof Credential.OAuth2 next && existing.isPresent() && existing.get() instanceof Credential.OAuth2 before) {
+            // The same client again (e.g. a new client secret): only the client changes; tokens, version and lease stay, so a
+            // refresh running meanwhile is neither lost nor undone, and the account stays connected.
+            if (before.clientId().equals(next.clientId()) && credentials.updateClient(next)) {
+                return Applied.UPDATED;
+            }
+            // Another client: a new token history, at a version above the old one (a refresh still holding it cannot write).
+            credential = new Credential.OAuth2(next.id(), next.clientId(), next.clientSecret(), null, next.hosts(), before.version(), false);
         }
         boolean existed = existing.isPresent();
         credentials.save(credential);

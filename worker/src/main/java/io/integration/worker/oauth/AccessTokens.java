@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class AccessTokens {
 
     private static final Logger log = LoggerFactory.getLogger(AccessTokens.class);
-    /** How long a refresher holds the lease: well beyond the token endpoint's timeout, so a live holder never loses it. */
-    static final Duration LEASE = Duration.ofSeconds(30);
+    /** The shortest refresh lease; it is at least three times the token request's timeout, so a live holder never loses it. */
+    static final Duration MIN_LEASE = Duration.ofSeconds(30);
     private static final Duration WAIT_STEP = Duration.ofMillis(50);
 
     private final MongoCredentialRepository credentials;
@@ -50,6 +50,7 @@ public final class AccessTokens {
     private final Clock clock;
     private final Duration margin;
     private final String owner = "worker-" + UUID.randomUUID();
+    private final Duration lease;
     private final Map<String, CompletableFuture<Credential.OAuth2>> refreshing = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<OAuthTokens>> fetched = new ConcurrentHashMap<>();
 
@@ -62,6 +63,8 @@ public final class AccessTokens {
         this.events = events;
         this.clock = clock;
         this.margin = margin;
+        Duration three = endpoint.timeout().multipliedBy(3);
+        this.lease = three.compareTo(MIN_LEASE) > 0 ? three : MIN_LEASE;
     }
 
     /** Why no token can be given; carries the result's error code. */
@@ -111,8 +114,10 @@ public final class AccessTokens {
             if (!forced && !tokens.expired(clock.instant())) {
                 return new Token(tokens.accessToken(), credential.version());
             }
-            throw new Unusable("the access token of credential '" + credential.id() + "' " + (forced ? "was refused" : "expired")
-                    + " and there is no refresh token; connect the account again", true, false);
+            String why = "the access token of credential '" + credential.id() + "' " + (forced ? "was refused" : "expired")
+                    + " and there is no refresh token; connect the account again";
+            refused(credential, instanceId, forced ? "token_refused" : "token_expired", why);
+            throw new Unusable(why, true, false);
         }
         try {
             Credential.OAuth2 fresh = refreshOnce(credential, settings, instanceId, forced ? rejectedVersion : credential.version(), forced);
@@ -158,14 +163,17 @@ public final class AccessTokens {
                     TokenEndpoint.Client client = new TokenEndpoint.Client(credential.clientId(), credential.clientSecret(),
                             settings.clientAuth(), credential.hosts());
                     mine.complete(endpoint.clientCredentials(endpoint.endpoints(settings, credential.hosts()), client, settings));
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
                     mine.completeExceptionally(e);
                     fetched.remove(key, mine);
+                    if (e instanceof Error error) {
+                        throw error;
+                    }
                 }
                 winner = mine;
             }
             try {
-                return winner.join().accessToken();
+                return await(winner).accessToken();
             } catch (CompletionException e) {
                 if (e.getCause() instanceof TokenException t) {
                     throw new Unusable(t.getMessage(), false, t.kind() == TokenException.Kind.UNAVAILABLE);
@@ -182,15 +190,18 @@ public final class AccessTokens {
         if (running == null) {
             try {
                 mine.complete(refreshAcrossWorkers(seen, settings, instanceId, staleVersion, forced));
-            } catch (RuntimeException e) {
-                mine.completeExceptionally(e);
+            } catch (Throwable e) {
+                mine.completeExceptionally(e); // an Error too: the callers waiting on this refresh must not wait forever
+                if (e instanceof Error error) {
+                    throw error;
+                }
             } finally {
                 refreshing.remove(seen.id(), mine);
             }
             running = mine;
         }
         try {
-            Credential.OAuth2 result = running.join();
+            Credential.OAuth2 result = await(running);
             if (result.version() > staleVersion || running == mine) {
                 return result;
             }
@@ -204,6 +215,20 @@ public final class AccessTokens {
         }
     }
 
+    /** The outcome of a refresh another caller runs, waited for at most as long as that refresh may take. */
+    private <T> T await(CompletableFuture<T> running) {
+        try {
+            return running.get(lease.multipliedBy(3).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new TokenException(TokenException.Kind.UNAVAILABLE, "a refresh of this credential did not finish within " + lease.multipliedBy(3));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TokenException(TokenException.Kind.UNAVAILABLE, "interrupted while waiting for a refresh");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new CompletionException(e.getCause());
+        }
+    }
+
     /**
      * Refreshes through the credential's lease: reads the record afresh; uses a token another worker stored meanwhile;
      * otherwise takes the lease at the version read, refreshes, and stores by compare-and-set. While another process holds
@@ -211,7 +236,9 @@ public final class AccessTokens {
      */
     private Credential.OAuth2 refreshAcrossWorkers(Credential.OAuth2 seen, OAuth2Settings settings, String instanceId, long staleVersion,
                                                    boolean forced) {
-        Instant giveUpAt = clock.instant().plus(LEASE).plus(LEASE);
+        Instant giveUpAt = clock.instant().plus(lease).plus(lease);
+        // Before the lease: discovery must not eat into the time the lease gives the token request.
+        Endpoints endpoints = endpoint.endpoints(settings, seen.hosts());
         while (true) {
             Credential.OAuth2 current = read(seen.id());
             Instant now = clock.instant();
@@ -226,29 +253,29 @@ public final class AccessTokens {
             if (newer && (forced || !current.tokens().due(now, margin))) {
                 return current;
             }
-            if (credentials.tryLease(current.id(), current.version(), owner, now, now.plus(LEASE))) {
-                return refreshHolding(current, settings, instanceId);
+            if (credentials.tryLease(current.id(), current.version(), owner, now, now.plus(lease))) {
+                return refreshHolding(current, settings, endpoints, instanceId);
             }
             if (!forced && !current.tokens().expired(now)) {
                 return current;
             }
             if (now.isAfter(giveUpAt)) {
                 throw new TokenException(TokenException.Kind.UNAVAILABLE, "credential '" + current.id()
-                        + "': another worker's refresh did not finish within " + LEASE.multipliedBy(2));
+                        + "': another worker's refresh did not finish within " + lease.multipliedBy(2));
             }
             sleep(WAIT_STEP);
         }
     }
 
-    private Credential.OAuth2 refreshHolding(Credential.OAuth2 current, OAuth2Settings settings, String instanceId) {
+    private Credential.OAuth2 refreshHolding(Credential.OAuth2 current, OAuth2Settings settings, Endpoints endpoints, String instanceId) {
         OAuthTokens answered;
         try {
             TokenEndpoint.Client client = new TokenEndpoint.Client(current.clientId(), current.clientSecret(), settings.clientAuth(),
                     current.hosts());
-            answered = endpoint.refresh(endpoint.endpoints(settings, current.hosts()), client, current.tokens().refreshToken());
+            answered = endpoint.refresh(endpoints, client, current.tokens().refreshToken());
         } catch (TokenException e) {
             if (e.kind() == TokenException.Kind.INVALID_GRANT) {
-                refused(current, instanceId, e);
+                refused(current, instanceId, "invalid_grant", e.getMessage());
             } else {
                 credentials.releaseLease(current.id(), owner);
             }
@@ -261,7 +288,7 @@ public final class AccessTokens {
         if (!storePatiently(current, next)) {
             // Only a lease lost to expiry gets here: the server may have rotated the refresh token we could not store.
             log.error("Refreshed tokens of credential '{}' not stored: the lease was lost (refresh slower than {}); the next refresh"
-                    + " may need the account to be connected again", current.id(), LEASE);
+                    + " may need the account to be connected again", current.id(), lease);
             throw new TokenException(TokenException.Kind.UNAVAILABLE, "credential '" + current.id() + "': refreshed tokens not stored (lease lost)");
         }
         log.info("Credential '{}' refreshed (version {}), expires at {}", current.id(), current.version() + 1, next.expiresAt());
@@ -273,7 +300,7 @@ public final class AccessTokens {
 
     /** Stores refreshed tokens, waiting out a MongoDB outage while the lease lasts: the old refresh token may be spent already. */
     private boolean storePatiently(Credential.OAuth2 current, OAuthTokens next) {
-        Instant until = clock.instant().plus(LEASE);
+        Instant until = clock.instant().plus(lease);
         while (true) {
             try {
                 return credentials.storeTokens(current.id(), current.version(), owner, next);
@@ -286,16 +313,22 @@ public final class AccessTokens {
         }
     }
 
-    private void refused(Credential.OAuth2 current, String instanceId, TokenException e) {
+    /**
+     * The credential's grant is gone: marks it (no refresh is tried again), sets every instance using it that is not
+     * disabled to {@code NEEDS_REAUTH}, and publishes one {@code integration.auth.failed} per instance this changed.
+     * Only the caller whose mark won does this (a refresh or another marking meanwhile makes the mark lose: nothing to do).
+     */
+    private void refused(Credential.OAuth2 current, String instanceId, String reason, String message) {
         if (!credentials.markNeedsReauth(current.id(), current.version())) {
             return;
         }
-        log.warn("Credential '{}' needs to be connected again: {}", current.id(), e.getMessage());
+        log.warn("Credential '{}' needs to be connected again: {}", current.id(), message);
         for (IntegrationInstance instance : instances.all()) {
             String uses = instance.credentialId() != null ? instance.credentialId() : instance.id();
-            if (uses.equals(current.id()) && instance.status() == InstanceStatus.CONNECTED
-                    && instances.compareAndSetStatus(instance.id(), InstanceStatus.CONNECTED, InstanceStatus.NEEDS_REAUTH)) {
-                events.publish(AuthEvents.AUTH_FAILED, instance.id(), Map.of("credentialId", current.id(), "reason", "invalid_grant",
+            InstanceStatus status = instance.status();
+            if (uses.equals(current.id()) && status != InstanceStatus.DISABLED && status != InstanceStatus.NEEDS_REAUTH
+                    && instances.compareAndSetStatus(instance.id(), status, InstanceStatus.NEEDS_REAUTH)) {
+                events.publish(AuthEvents.AUTH_FAILED, instance.id(), Map.of("credentialId", current.id(), "reason", reason,
                         "status", InstanceStatus.NEEDS_REAUTH.name()));
             }
         }

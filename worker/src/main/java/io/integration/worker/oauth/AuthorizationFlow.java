@@ -124,7 +124,7 @@ public final class AuthorizationFlow implements AccountConnections {
         MongoCalls.run("sweep oauth states", () -> states.deleteMany(lt("expiresAt", Date.from(now))));
         String redirect = redirectUri.get();
         Document doc = new Document("_id", stateHash).append("instanceId", instanceId).append("credentialId", credential.id())
-                .append("issuer", endpoints.issuer()).append("redirectUri", redirect)
+                .append("issuer", endpoints.issuer()).append("issRequired", endpoints.issRequired()).append("redirectUri", redirect)
                 .append("verifier", settings.pkce() ? codec.seal("oauth_state/" + stateHash, "verifier", verifier) : null)
                 .append("createdAt", Date.from(now)).append("expiresAt", Date.from(expiresAt));
         MongoCalls.run("store oauth state", () -> states.insertOne(doc));
@@ -170,6 +170,11 @@ public final class AuthorizationFlow implements AccountConnections {
         }
         String issuer = doc.getString("issuer");
         String iss = query.get("iss");
+        if (iss == null && Boolean.TRUE.equals(doc.getBoolean("issRequired"))) {
+            // RFC 9207 §2.4: a server that says it sends iss and a response without it is a mix-up attempt.
+            return failed(instanceId, doc.getString("credentialId"), "ISSUER_MISSING",
+                    "the authorization server sends iss (RFC 9207) and this callback has none");
+        }
         if (issuer != null && iss != null && !issuer.equals(iss)) {
             return failed(instanceId, doc.getString("credentialId"), "ISSUER_MISMATCH",
                     "the callback came from issuer '" + safe(iss) + "' (expected: '" + issuer + "')");
@@ -231,12 +236,17 @@ public final class AuthorizationFlow implements AccountConnections {
         throw ManagementException.conflict("CREDENTIAL_BUSY", "credential '" + credential.id() + "' kept changing; try again", Map.of());
     }
 
+    /**
+     * A flow that failed after its state was found: an instance not connected yet becomes {@code AUTH_ERROR}; one that
+     * is connected (a re-consent the user declined) or needs re-authorization keeps its status and its working tokens.
+     * The event is published either way.
+     */
     private Completed failed(String instanceId, String credentialId, String error, String message) {
         instances.find(instanceId).ifPresent(instance -> {
+            if (instance.status() == InstanceStatus.PENDING_AUTH) {
+                instances.compareAndSetStatus(instanceId, InstanceStatus.PENDING_AUTH, InstanceStatus.AUTH_ERROR);
+            }
             if (instance.status() != InstanceStatus.DISABLED) {
-                if (instance.status() != InstanceStatus.AUTH_ERROR) {
-                    instances.compareAndSetStatus(instanceId, instance.status(), InstanceStatus.AUTH_ERROR);
-                }
                 events.publish(AuthEvents.AUTH_FAILED, instanceId, Map.of("credentialId", String.valueOf(credentialId), "reason", error));
             }
         });

@@ -7,6 +7,8 @@ import java.net.URI;
  *
  * @param authorization null for client credentials
  * @param issuer null when the definition names none (then a callback's {@code iss} is not checked)
+ * @param issRequired the server's metadata says it sends {@code iss} in authorization responses (RFC 9207): a callback
+ *        without it is refused
  */
-public record Endpoints(URI authorization, URI token, String issuer) {
+public record Endpoints(URI authorization, URI token, String issuer, boolean issRequired) {
 }

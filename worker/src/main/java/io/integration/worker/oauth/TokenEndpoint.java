@@ -68,11 +68,11 @@ public final class TokenEndpoint {
     public Endpoints endpoints(OAuth2Settings settings, Set<String> hosts) {
         if (settings.tokenUrl() != null && (settings.authorizationUrl() != null || settings.issuer() == null)) {
             return new Endpoints(settings.authorizationUrl() == null ? null : URI.create(settings.authorizationUrl()),
-                    URI.create(settings.tokenUrl()), settings.issuer());
+                    URI.create(settings.tokenUrl()), settings.issuer(), false);
         }
         Endpoints metadata = discovered.computeIfAbsent(settings.issuer(), issuer -> discover(issuer, hosts));
         return new Endpoints(settings.authorizationUrl() != null ? URI.create(settings.authorizationUrl()) : metadata.authorization(),
-                settings.tokenUrl() != null ? URI.create(settings.tokenUrl()) : metadata.token(), settings.issuer());
+                settings.tokenUrl() != null ? URI.create(settings.tokenUrl()) : metadata.token(), settings.issuer(), metadata.issRequired());
     }
 
     private Endpoints discover(String issuer, Set<String> hosts) {
@@ -93,7 +93,8 @@ public final class TokenEndpoint {
                     throw new TokenException(TokenException.Kind.REJECTED, "metadata at " + candidate + " has no token_endpoint");
                 }
                 String authorization = meta.path("authorization_endpoint").asText(null);
-                return new Endpoints(authorization == null ? null : URI.create(authorization), URI.create(token), issuer);
+                return new Endpoints(authorization == null ? null : URI.create(authorization), URI.create(token), issuer,
+                        meta.path("authorization_response_iss_parameter_supported").asBoolean(false));
             } catch (TokenException e) {
                 last = e;
             }
@@ -170,7 +171,7 @@ public final class TokenEndpoint {
         String refresh = json.path("refresh_token").asText(null);
         String scope = json.path("scope").asText(null);
         List<String> scopes = scope == null ? askedScopes : Arrays.stream(scope.split("[ ,]+")).filter(s -> !s.isEmpty()).toList();
-        return new OAuthTokens(Secret.of(access), refresh == null || refresh.isEmpty() ? null : Secret.of(refresh), expiresAt, scopes);
+        return new OAuthTokens(Secret.of(access), refresh == null || refresh.isEmpty() ? null : Secret.of(refresh), expiresAt, scopes, sentAt);
     }
 
     private static TokenException refused(URI endpoint, String grant, int status, String error) {
@@ -211,11 +212,19 @@ public final class TokenEndpoint {
             throw new TokenException(TokenException.Kind.UNAVAILABLE, what + ": " + e.getMessage());
         }
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            byte[] bytes;
-            try (InputStream in = response.body()) {
-                bytes = in.readNBytes(MAX_ANSWER_BYTES + 1);
+            // The request timeout covers the wait for the headers only: the whole answer, body included, is bounded here.
+            long deadline = System.nanoTime() + timeout.toNanos();
+            java.util.concurrent.CompletableFuture<HttpResponse<InputStream>> pending = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response;
+            try {
+                response = pending.get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                pending.cancel(true);
+                throw new java.net.http.HttpTimeoutException("no answer");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
             }
+            byte[] bytes = readBounded(response.body(), deadline);
             if (bytes.length > MAX_ANSWER_BYTES) {
                 throw new TokenException(TokenException.Kind.UNAVAILABLE, what + " at " + request.uri().getHost()
                         + ": answer larger than " + MAX_ANSWER_BYTES + " bytes");
@@ -236,6 +245,32 @@ public final class TokenEndpoint {
             Thread.currentThread().interrupt();
             throw new TokenException(TokenException.Kind.UNAVAILABLE, what + " at " + request.uri().getHost() + ": interrupted");
         }
+    }
+
+    /** At most {@link #MAX_ANSWER_BYTES} + 1 bytes of {@code in}, before {@code deadlineNanos}; the stream is closed either way. */
+    private static byte[] readBounded(InputStream in, long deadlineNanos) throws IOException, InterruptedException {
+        java.util.concurrent.CompletableFuture<byte[]> read = new java.util.concurrent.CompletableFuture<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (in) {
+                read.complete(in.readNBytes(MAX_ANSWER_BYTES + 1));
+            } catch (IOException | RuntimeException e) {
+                read.completeExceptionally(e);
+            }
+        });
+        try {
+            return read.get(Math.max(0, deadlineNanos - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            in.close(); // ends the blocked read
+            reader.interrupt();
+            throw new java.net.http.HttpTimeoutException("answer not complete in time");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+    }
+
+    /** The whole time a token request may take: a refresh lease must outlast it. */
+    public Duration timeout() {
+        return timeout;
     }
 
     private static String encode(String value) {

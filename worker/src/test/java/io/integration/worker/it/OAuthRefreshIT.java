@@ -57,25 +57,11 @@ class OAuthRefreshIT {
     private DemoAuthorizationServer server;
     private final List<WorkerApp> workers = new ArrayList<>();
     /** Every log line of the run, with the service's loggers at DEBUG: no token may appear in any. */
-    private final List<String> logLines = java.util.Collections.synchronizedList(new ArrayList<>());
-    private ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> capture;
-    private ch.qos.logback.classic.Level levelBefore;
+    private io.integration.embedded.LogCapture logs;
 
     @BeforeEach
     void start() {
-        var logs = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
-        levelBefore = logs.getLogger("io.integration").getLevel();
-        logs.getLogger("io.integration").setLevel(ch.qos.logback.classic.Level.DEBUG);
-        capture = new ch.qos.logback.core.AppenderBase<>() {
-            @Override
-            protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
-                logLines.add(event.getFormattedMessage() + (event.getThrowableProxy() == null ? ""
-                        : ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(event.getThrowableProxy())));
-            }
-        };
-        capture.setContext(logs);
-        capture.start();
-        logs.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(capture);
+        logs = io.integration.embedded.LogCapture.start();
         fixture = new WorkerFixture("oauth");
         server = DemoAuthorizationServer.start("the-client", CLIENT_SECRET, Set.of(REDIRECT), 2);
     }
@@ -85,9 +71,7 @@ class OAuthRefreshIT {
         workers.forEach(WorkerApp::close);
         server.close();
         fixture.close();
-        var logs = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
-        logs.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(capture);
-        logs.getLogger("io.integration").setLevel(levelBefore);
+        logs.close();
     }
 
     private String definition() {
@@ -231,6 +215,13 @@ class OAuthRefreshIT {
         Map<String, JsonNode> laterResults = fixture.results(later, Duration.ofSeconds(30));
         assertThat(later).allSatisfy(id -> assertThat(laterResults.get(id).at("/error/code").asText()).as(id).isEqualTo("NEEDS_REAUTH"));
         assertThat(server.tokenCalls()).as("no refresh is tried after invalid_grant").isEqualTo(tokenCalls);
+        // The credential itself refuses to refresh, whatever an instance's status says: set one back to CONNECTED by hand.
+        assertThat(store.compareAndSetStatus(instance, InstanceStatus.NEEDS_REAUTH, InstanceStatus.CONNECTED)).isTrue();
+        Thread.sleep(500); // the worker's registry cache (200 ms) sees CONNECTED
+        fixture.sendJson(instance, WorkerFixture.request("forced-connected", instance, "me", "{}"));
+        JsonNode stillRefused = fixture.results(Set.of("forced-connected"), Duration.ofSeconds(30)).get("forced-connected");
+        assertThat(stillRefused.at("/error/code").asText()).as(stillRefused.toString()).isEqualTo("NEEDS_REAUTH");
+        assertThat(server.tokenCalls()).as("no refresh is tried for a credential marked by invalid_grant").isEqualTo(tokenCalls);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events().stream()
                 .filter(e -> e.get("type").asText().equals(AuthEvents.AUTH_FAILED)).map(e -> e.get("integrationInstanceId").asText()).toList())
                 .containsExactlyInAnyOrderElementsOf(instances));
@@ -277,10 +268,8 @@ class OAuthRefreshIT {
     /** No issued token and not the client secret in any log line (DEBUG), topic, or outside the sealed fields of MongoDB. */
     private void assertNoTokenLeaked() {
         StringBuilder everything = new StringBuilder();
-        synchronized (logLines) {
-            assertThat(logLines).as("log lines captured").isNotEmpty();
-            logLines.forEach(everything::append);
-        }
+        assertThat(logs.lines()).as("log lines captured").isNotEmpty();
+        logs.lines().forEach(everything::append);
         for (String topic : List.of(fixture.topics.results(), fixture.topics.events(), fixture.topics.deadLetter())) {
             fixture.read(topic, Integer.MAX_VALUE, Duration.ofSeconds(2)).forEach(r -> everything.append(new String(r.value(), StandardCharsets.UTF_8)));
         }

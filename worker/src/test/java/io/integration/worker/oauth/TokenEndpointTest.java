@@ -71,7 +71,7 @@ class TokenEndpointTest {
     void aHostTheCredentialIsNotPinnedToGetsNoRequest() {
         OAuth2Settings settings = settings("client_secret_post");
         long before = server.tokenCalls();
-        Endpoints endpoints = new Endpoints(null, java.net.URI.create(server.url() + "/token"), null);
+        Endpoints endpoints = new Endpoints(null, java.net.URI.create(server.url() + "/token"), null, false);
 
         assertThatThrownBy(() -> endpoint.clientCredentials(endpoints,
                 new TokenEndpoint.Client("client", Secret.of(SECRET), settings.clientAuth(), Set.of("api.example.com")), settings))
