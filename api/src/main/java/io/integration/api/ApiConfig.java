@@ -1,6 +1,7 @@
 package io.integration.api;
 
 import io.integration.registry.secret.Secret;
+import io.integration.worker.config.OutboundText;
 import java.util.Map;
 
 /**
@@ -26,10 +27,15 @@ import java.util.Map;
  * @param schemaRegistryUrl {@code API_SCHEMA_REGISTRY_URL}, default {@code http://localhost:8081}: for Avro events
  * @param eventsTopic {@code API_EVENTS_TOPIC}, default {@code integration.events}
  * @param eventsFormat {@code API_EVENTS_FORMAT}: {@code avro} (default, as the workers) or {@code json}
+ * @param outboundAllowRanges {@code API_OUTBOUND_ALLOW_RANGES}, {@code API_OUTBOUND_ALLOW_PORTS}, {@code API_OUTBOUND_HOSTS}:
+ *        the workers' {@code outbound.allow.ranges}, {@code outbound.allow.ports} and {@code outbound.hosts}, for the
+ *        connection tests and token requests the API makes
  */
 public record ApiConfig(String mongoUri, String mongoDatabase, String host, int port, String bootstrapToken,
                         String firstTokenFile, Secret masterKey, String masterKeyFile, boolean allowPrivateNetworks,
-                        String publicUrl, String kafkaBootstrapServers, String schemaRegistryUrl, String eventsTopic, String eventsFormat) {
+                        String publicUrl, String kafkaBootstrapServers, String schemaRegistryUrl, String eventsTopic, String eventsFormat,
+                        java.util.List<String> outboundAllowRanges, java.util.Set<Integer> outboundAllowPorts,
+                        Map<String, String> outboundHosts) {
 
     public ApiConfig {
         if (port < 0 || port > 65535) {
@@ -50,6 +56,9 @@ public record ApiConfig(String mongoUri, String mongoDatabase, String host, int 
             publicUrl = publicUrl.replaceAll("/+$", "");
         }
         eventsFormat = eventsFormat == null ? "avro" : eventsFormat;
+        outboundAllowRanges = outboundAllowRanges == null ? java.util.List.of() : java.util.List.copyOf(outboundAllowRanges);
+        outboundAllowPorts = outboundAllowPorts == null ? java.util.Set.of() : java.util.Set.copyOf(outboundAllowPorts);
+        outboundHosts = outboundHosts == null ? Map.of() : Map.copyOf(outboundHosts);
         if (!eventsFormat.equals("avro") && !eventsFormat.equals("json")) {
             throw new IllegalArgumentException("API_EVENTS_FORMAT: '" + eventsFormat + "' (expected: avro or json)");
         }
@@ -59,13 +68,14 @@ public record ApiConfig(String mongoUri, String mongoDatabase, String host, int 
     public ApiConfig(String mongoUri, String mongoDatabase, String host, int port, String bootstrapToken, String firstTokenFile,
                      Secret masterKey, String masterKeyFile, boolean allowPrivateNetworks) {
         this(mongoUri, mongoDatabase, host, port, bootstrapToken, firstTokenFile, masterKey, masterKeyFile, allowPrivateNetworks,
-                null, null, "http://localhost:8081", "integration.events", "avro");
+                null, null, "http://localhost:8081", "integration.events", "avro", null, null, null);
     }
 
     /** These settings with events published to the cluster at {@code bootstrapServers}, through {@code registryUrl}. */
     public ApiConfig withEvents(String bootstrapServers, String registryUrl, String topic, String format) {
         return new ApiConfig(mongoUri, mongoDatabase, host, port, bootstrapToken, firstTokenFile, masterKey, masterKeyFile,
-                allowPrivateNetworks, publicUrl, bootstrapServers, registryUrl, topic, format);
+                allowPrivateNetworks, publicUrl, bootstrapServers, registryUrl, topic, format, outboundAllowRanges, outboundAllowPorts,
+                outboundHosts);
     }
 
     public static ApiConfig from(Map<String, String> env) {
@@ -86,7 +96,10 @@ public record ApiConfig(String mongoUri, String mongoDatabase, String host, int 
                 env.get("API_CREDENTIALS_MASTER_KEY") == null ? null : Secret.of(env.get("API_CREDENTIALS_MASTER_KEY")),
                 env.get("API_CREDENTIALS_MASTER_KEY_FILE"), Boolean.parseBoolean(allow), blankToNull(env.get("API_PUBLIC_URL")),
                 blankToNull(env.get("API_KAFKA_BOOTSTRAP_SERVERS")), env.getOrDefault("API_SCHEMA_REGISTRY_URL", "http://localhost:8081"),
-                env.getOrDefault("API_EVENTS_TOPIC", "integration.events"), env.getOrDefault("API_EVENTS_FORMAT", "avro").trim());
+                env.getOrDefault("API_EVENTS_TOPIC", "integration.events"), env.getOrDefault("API_EVENTS_FORMAT", "avro").trim(),
+                OutboundText.ranges("API_OUTBOUND_ALLOW_RANGES", env.get("API_OUTBOUND_ALLOW_RANGES")),
+                OutboundText.ports("API_OUTBOUND_ALLOW_PORTS", env.get("API_OUTBOUND_ALLOW_PORTS")),
+                OutboundText.hosts("API_OUTBOUND_HOSTS", env.get("API_OUTBOUND_HOSTS")));
     }
 
     private static String blankToNull(String value) {

@@ -72,11 +72,13 @@ public final class ManagementApi implements AutoCloseable {
             AuthEvents events = publisher != null ? publisher::publish
                     : (type, instanceId, attributes) -> log.info("Event {} for instance {} (not published: API_KAFKA_BOOTSTRAP_SERVERS is not set)",
                             type, instanceId);
-            Management management = WorkerApp.management(db, keyring, config.allowPrivateNetworks(), events, clock);
+            OutboundPolicy outbound = new OutboundPolicy(config.allowPrivateNetworks(), config.outboundAllowRanges(),
+                    config.outboundAllowPorts(), config.outboundHosts());
+            Management management = WorkerApp.management(db, keyring, outbound, events, clock);
             AtomicReference<ApiServer> listening = new AtomicReference<>();
             AuthorizationFlow flow = new AuthorizationFlow(db, new TinkSecretCodec(keyring), new MongoInstanceRepository(db),
                     management.instances()::definitionOf, new MongoCredentialRepository(db, new TinkSecretCodec(keyring)),
-                    new TokenEndpoint(new OutboundPolicy(config.allowPrivateNetworks()), java.time.Duration.ofSeconds(10), clock), events,
+                    new TokenEndpoint(outbound, java.time.Duration.ofSeconds(10), clock), events,
                     () -> (config.publicUrl() != null ? config.publicUrl() : "http://localhost:" + listening.get().port())
                             + AuthorizationFlow.callbackPath(), clock);
             Secret firstToken = bootstrap(management.tokens(), config.bootstrapToken());

@@ -52,15 +52,15 @@ public final class ConnectionProbe implements ConnectionTester {
     private final AccessTokens tokens;
 
     /** {@code events}: where a refresh or a refused refresh token during a test is told. */
-    public ConnectionProbe(MongoDatabase db, Keyring keyring, boolean allowPrivateNetworks, AuthEvents events, Clock clock) {
+    public ConnectionProbe(MongoDatabase db, Keyring keyring, OutboundPolicy outbound, AuthEvents events, Clock clock) {
         this.db = db;
         this.keyring = keyring;
         this.instances = new MongoInstanceRepository(db);
-        this.adapters = Adapters.load(new AdapterContext(new OutboundPolicy(allowPrivateNetworks), clock,
+        this.adapters = Adapters.load(new AdapterContext(outbound, clock,
                 new ByteBudget(64L * 1024 * 1024)));
         this.clock = clock;
         this.tokens = new AccessTokens(new MongoCredentialRepository(db, new TinkSecretCodec(keyring)), instances,
-                new TokenEndpoint(new OutboundPolicy(allowPrivateNetworks), Duration.ofSeconds(10), clock), events, clock,
+                new TokenEndpoint(outbound, Duration.ofSeconds(10), clock), events, clock,
                 Duration.ofMinutes(5));
     }
 

@@ -68,6 +68,11 @@ public final class WorkerApp implements AutoCloseable {
 
     /** Builds and starts a worker. */
     public static WorkerApp start(WorkerConfig config, Clock clock) {
+        OutboundPolicy outbound = outboundPolicy(config);
+        if (!OutboundPolicy.pinsAddresses()) {
+            log.warn("The outbound resolver is not installed (META-INF/services/java.net.spi.InetAddressResolverProvider not on the"
+                    + " class path at start): a host is checked, then resolved again to connect (DNS rebinding is not prevented)");
+        }
         MongoClient mongo = MongoClients.create(mongoSettings(config.mongoUri()));
         MongoDatabase db = mongo.getDatabase(config.mongoDatabase());
         Keyring keyring;
@@ -81,7 +86,7 @@ public final class WorkerApp implements AutoCloseable {
         SchemaRegistryClient registry = SchemaRegistryClient.forUrl(config.schemaRegistryUrl());
         // The breakers live in the executor, which the worker needs; circuit events reach the worker once it exists.
         AtomicReference<BreakerListener> circuitEvents = new AtomicReference<>(BreakerListener.NONE);
-        Adapters adapters = Adapters.load(new AdapterContext(new OutboundPolicy(config.allowPrivateNetworks()), clock,
+        Adapters adapters = Adapters.load(new AdapterContext(outbound, clock,
                 new ByteBudget(config.maxInFlightBytes())));
         MongoInstanceRepository instanceStore = new MongoInstanceRepository(db);
         InstanceUsage usage = new InstanceUsage(instanceStore, USAGE_FLUSH, clock);
@@ -89,7 +94,7 @@ public final class WorkerApp implements AutoCloseable {
         // Like the breakers: auth events reach the worker's producer once the worker exists.
         AtomicReference<AuthEvents> authEvents = new AtomicReference<>(AuthEvents.NONE);
         AccessTokens tokens = new AccessTokens(credentials, instanceStore,
-                new TokenEndpoint(new OutboundPolicy(config.allowPrivateNetworks()), config.oauthTokenTimeout(), clock),
+                new TokenEndpoint(outbound, config.oauthTokenTimeout(), clock),
                 (type, instanceId, attributes) -> authEvents.get().publish(type, instanceId, attributes), clock, config.oauthRefreshMargin());
         RequestExecutor executor = new RequestExecutor(
                 CachingRegistry.instances(instanceStore, config.registryCacheTtl(), clock),
@@ -120,7 +125,18 @@ public final class WorkerApp implements AutoCloseable {
 
     /** {@link #management(MongoDatabase, Keyring, boolean, Clock)} publishing the auth events of connection tests to {@code events}. */
     public static Management management(MongoDatabase db, Keyring keyring, boolean allowPrivateNetworks, AuthEvents events, Clock clock) {
-        return Management.onMongo(db, keyring, Adapters.installed(), new ConnectionProbe(db, keyring, allowPrivateNetworks, events, clock), clock);
+        return management(db, keyring, new OutboundPolicy(allowPrivateNetworks), events, clock);
+    }
+
+    /** The management service layer whose connection tests and token requests follow {@code outbound}. */
+    public static Management management(MongoDatabase db, Keyring keyring, OutboundPolicy outbound, AuthEvents events, Clock clock) {
+        return Management.onMongo(db, keyring, Adapters.installed(), new ConnectionProbe(db, keyring, outbound, events, clock), clock);
+    }
+
+    /** The outbound rules of {@code config}. */
+    static OutboundPolicy outboundPolicy(WorkerConfig config) {
+        return new OutboundPolicy(config.allowPrivateNetworks(), config.outboundAllowRanges(), config.outboundAllowPorts(),
+                config.outboundHosts());
     }
 
     /** {@link #management(MongoDatabase, Keyring, boolean, Clock)} with the keyring opened by {@code masterKey} (base64). */

@@ -34,7 +34,10 @@ public record WorkerConfig(
         Secret masterKey,
         String masterKeyFile,
         Duration oauthRefreshMargin,
-        Duration oauthTokenTimeout) {
+        Duration oauthTokenTimeout,
+        List<String> outboundAllowRanges,
+        Set<Integer> outboundAllowPorts,
+        Map<String, String> outboundHosts) {
 
     private static final Set<String> OWN_KEYS = Set.of("schema.registry.url", "mongo.uri", "mongo.database", "topic.requests",
             "topic.results", "topic.events", "topic.dlt", "topic.retry", "results.format", "events.format", "worker.max.in.flight",
@@ -43,7 +46,7 @@ public record WorkerConfig(
             "worker.drain.timeout", "worker.reply.topics", "worker.max.publish.attempts", "worker.max.retry.after",
             "worker.max.in.flight.bytes", "results.claim.check.bytes", "request.max.id.chars", "request.max.attributes",
             "request.max.attributes.bytes", "request.max.params.bytes", "credentials.master.key", "credentials.master.key.file",
-            "oauth.refresh.margin", "oauth.token.timeout");
+            "oauth.refresh.margin", "oauth.token.timeout", "outbound.allow.ranges", "outbound.allow.ports", "outbound.hosts");
 
     public WorkerConfig {
         requireNonNull(messaging, "messaging");
@@ -127,7 +130,10 @@ public record WorkerConfig(
                         : Secret.of(settings.get("credentials.master.key").strip()),
                 settings.get("credentials.master.key.file"),
                 duration(settings, "oauth.refresh.margin", Duration.ofMinutes(5)),
-                duration(settings, "oauth.token.timeout", Duration.ofSeconds(10)));
+                duration(settings, "oauth.token.timeout", Duration.ofSeconds(10)),
+                OutboundText.ranges("outbound.allow.ranges", settings.get("outbound.allow.ranges")),
+                OutboundText.ports("outbound.allow.ports", settings.get("outbound.allow.ports")),
+                OutboundText.hosts("outbound.hosts", settings.get("outbound.hosts")));
     }
 
     /** A quarter of the heap for response bodies in flight, at most 256 MiB. */

@@ -55,8 +55,24 @@ final class OutputEncoder {
 
     /** The {@code integration.method.executed|failed} event, keyed by instance id. */
     ProducerRecord<byte[], byte[]> event(String topic, ExecutionResult result, Map<String, String> attributes) {
-        String type = result.succeeded() ? EXECUTED : FAILED;
-        IntegrationEvent event = IntegrationEvent.newBuilder()
+        IntegrationEvent event = requestEvent(result, result.succeeded() ? EXECUTED : FAILED, attributes)
+                .setDurationMs(result.durationMs())
+                .setAttempts(result.attempts())
+                .build();
+        return eventRecord(topic, event);
+    }
+
+    static final String DESTINATION_REFUSED = "integration.security.destination_refused";
+
+    /** The security event of a call refused by the outbound rules: which instance, method and rule (never a secret). */
+    ProducerRecord<byte[], byte[]> securityEvent(String topic, ExecutionResult result) {
+        String reason = result.outcome() instanceof Outcome.Failure f ? f.message() : "";
+        return eventRecord(topic, requestEvent(result, DESTINATION_REFUSED, Map.of("reason", reason)).build());
+    }
+
+    /** An event about one request's result, with an id derived from the request and the type (a repeat is identical). */
+    private static IntegrationEvent.Builder requestEvent(ExecutionResult result, String type, Map<String, String> attributes) {
+        return IntegrationEvent.newBuilder()
                 .setEventId(result.requestId() + "/" + type)
                 .setType(type)
                 .setIntegrationInstanceId(nullToEmpty(result.instanceId()))
@@ -67,11 +83,7 @@ final class OutputEncoder {
                 .setDefinitionName(result.definitionName())
                 .setDefinitionVersion(result.definitionVersion())
                 .setErrorCode(result.outcome() instanceof Outcome.Failure f ? f.code().name() : null)
-                .setDurationMs(result.durationMs())
-                .setAttempts(result.attempts())
-                .setAttributes(Map.copyOf(attributes))
-                .build();
-        return eventRecord(topic, event);
+                .setAttributes(Map.copyOf(attributes));
     }
 
     /** An {@code integration.circuit.opened|closed} event, keyed by instance id; names the method of a per-method breaker. */

@@ -152,7 +152,12 @@ final class OutputPlanner {
                         + "max.request.size " + maxRecordBytes + " (raise it with the topic's max.message.bytes, or set "
                         + "results.claim.check.bytes)", "{\"recordBytes\":" + bytes + "}");
             }
-            return new Plan.Publish(answer, List.of(record, encoder.event(topics.events(), result, attributes)));
+            List<ProducerRecord<byte[], byte[]>> records = new java.util.ArrayList<>(List.of(record, encoder.event(topics.events(), result, attributes)));
+            if (result.outcome() instanceof Outcome.Failure f && f.code() == ErrorCode.DESTINATION_NOT_ALLOWED) {
+                // One security event per refused request, derived from the recorded result (a repeat is identical).
+                records.add(encoder.securityEvent(topics.events(), result));
+            }
+            return new Plan.Publish(answer, List.copyOf(records));
         } catch (RuntimeException e) {
             if (SendFailures.transientWhilePlanning(e) || resultTopic.equals(topics.results())) {
                 throw e;

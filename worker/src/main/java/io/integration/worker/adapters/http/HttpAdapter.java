@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -64,28 +65,32 @@ public final class HttpAdapter implements Adapter {
         String path = Template.expandPath(binding.path(), call.params(), call.config());
         URI uri = uri(call, path, binding);
         policy.check(uri, call.allowedHosts());
-        HttpRequest request = request(call, binding, uri);
         String what = binding.verb() + " " + path;
-
         long deadlineNanos = System.nanoTime() + call.timeout().toNanos();
-        Body body = new Body();
-        CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request,
-                info -> body.create(call.maxResponseBytes(), budget, deadlineNanos));
+        URI origin = uri;
+        AdapterCall hop = call;
+        String verb = binding.verb();
+        boolean withBody = binding.sendParamsAsBody();
+        Body body;
         HttpResponse<byte[]> response;
-        try {
-            response = future.get(call.timeout().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
+        for (int redirects = 0; ; redirects++) {
+            body = new Body();
+            response = send(request(hop, binding, uri, verb, withBody), body, deadlineNanos, what, hop);
+            int status = response.statusCode();
+            if (!REDIRECTS.contains(status) || redirects >= binding.followRedirects()) {
+                break;
+            }
             body.abandon();
-            throw new AdapterException.Timeout(what + " did not complete within " + call.timeout().toMillis() + " ms");
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            body.abandon();
-            Thread.currentThread().interrupt();
-            throw new AdapterException.Timeout(what + " was interrupted (worker shutting down)");
-        } catch (ExecutionException e) {
-            body.abandon();
-            throw translate(what, e.getCause(), call);
+            URI next = redirectTarget(uri, response, what);
+            policy.check(next, call.allowedHosts()); // every hop: allowed host, scheme, port, addresses
+            if (!sameOrigin(origin, next)) {
+                hop = hop.withAuth(AdapterCall.Auth.NONE); // secrets never follow a cross-origin redirect
+            }
+            if (status == 303 || (status == 301 || status == 302) && verb.equals("POST")) {
+                verb = "GET";
+                withBody = false;
+            }
+            uri = next;
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
@@ -116,6 +121,56 @@ public final class HttpAdapter implements Adapter {
             wait = RetryAfter.fromReset(response.headers().firstValue("x-ratelimit-reset").orElse(null), clock);
         }
         throw new AdapterException.UpstreamStatus(what + " answered " + status + call.auth().redact(snippet(response.body())), status, wait);
+    }
+
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+
+    /** Sends one request and waits for its answer within what is left of the call's deadline. */
+    private HttpResponse<byte[]> send(HttpRequest request, Body body, long deadlineNanos, String what, AdapterCall call) throws AdapterException {
+        long left = deadlineNanos - System.nanoTime();
+        CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request,
+                info -> body.create(call.maxResponseBytes(), budget, deadlineNanos));
+        try {
+            return future.get(Math.max(left, 0), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            body.abandon();
+            throw new AdapterException.Timeout(what + " did not complete within " + call.timeout().toMillis() + " ms");
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            body.abandon();
+            Thread.currentThread().interrupt();
+            throw new AdapterException.Timeout(what + " was interrupted (worker shutting down)");
+        } catch (ExecutionException e) {
+            body.abandon();
+            throw translate(what, e.getCause(), call);
+        }
+    }
+
+    /** Where a redirect points, resolved against the request's URL; never from https to http. */
+    private static URI redirectTarget(URI from, HttpResponse<byte[]> response, String what) throws AdapterException {
+        String location = response.headers().firstValue("location").orElse(null);
+        if (location == null) {
+            throw new AdapterException.UpstreamStatus(what + " answered " + response.statusCode() + " without a Location", response.statusCode(), null);
+        }
+        URI next;
+        try {
+            next = from.resolve(new URI(location.trim()));
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            throw new AdapterException.DestinationNotAllowed(what + " redirected to a Location that is not a URL");
+        }
+        if ("https".equalsIgnoreCase(from.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())) {
+            throw new AdapterException.DestinationNotAllowed(what + " redirected from https to " + next.getScheme() + " (never downgraded)");
+        }
+        return next;
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     /**
@@ -165,11 +220,12 @@ public final class HttpAdapter implements Adapter {
         }
     }
 
-    private static HttpRequest request(AdapterCall call, HttpBinding binding, URI uri) throws AdapterException.InvalidCall {
+    private static HttpRequest request(AdapterCall call, HttpBinding binding, URI uri, String verb, boolean withBody)
+            throws AdapterException.InvalidCall {
         HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(call.timeout()).header("Accept", "application/json")
                 .header("Accept-Encoding", "gzip");
-        if (binding.sendParamsAsBody()) {
+        if (withBody) {
             try {
                 body = HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(call.params()));
             } catch (JsonProcessingException e) {
@@ -186,7 +242,7 @@ public final class HttpAdapter implements Adapter {
         for (Map.Entry<String, Secret> h : call.auth().headers().entrySet()) {
             header(builder, h.getKey(), h.getValue().reveal());
         }
-        return builder.method(binding.verb(), body).build();
+        return builder.method(verb, body).build();
     }
 
     /**

@@ -11,7 +11,11 @@ import java.util.Set;
  * {@code headers} templates, and {@code body} ({@code params} — the default for POST, PUT and PATCH — or
  * {@code none}).
  */
-record HttpBinding(String verb, String path, Map<String, String> query, Map<String, String> headers, boolean sendParamsAsBody) {
+record HttpBinding(String verb, String path, Map<String, String> query, Map<String, String> headers, boolean sendParamsAsBody,
+                   int followRedirects) {
+
+    /** The most redirects a method may follow. */
+    static final int MAX_REDIRECTS = 10;
 
     private static final Set<String> VERBS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
 
@@ -29,7 +33,13 @@ record HttpBinding(String verb, String path, Map<String, String> query, Map<Stri
         if (!"params".equals(body) && !"none".equals(body)) {
             throw new AdapterException.InvalidCall("method '" + methodName + "': http.body is '" + body + "' (expected: params or none)");
         }
-        return new HttpBinding(verb, path, strings(binding.get("query")), strings(binding.get("headers")), "params".equals(body));
+        Object redirects = binding.getOrDefault("followRedirects", 0);
+        if (!(redirects instanceof Number n) || n.intValue() < 0 || n.intValue() > MAX_REDIRECTS || n.doubleValue() != n.intValue()) {
+            throw new AdapterException.InvalidCall("method '" + methodName + "': http.followRedirects is '" + redirects
+                    + "' (expected: an integer 0.." + MAX_REDIRECTS + "; 0, the default, follows none)");
+        }
+        return new HttpBinding(verb, path, strings(binding.get("query")), strings(binding.get("headers")), "params".equals(body),
+                ((Number) redirects).intValue());
     }
 
     private static Map<String, String> strings(Object value) {

@@ -179,7 +179,7 @@ class HttpAdapterTest {
             assertThatThrownBy(() -> strict.check(java.net.URI.create("http://" + host + "/"), Set.of(host.replace("[", "").replace("]", ""))))
                     .as(host)
                     .isInstanceOf(AdapterException.DestinationNotAllowed.class)
-                    .hasMessageContaining("loopback, private or link-local");
+                    .hasMessageContaining("which calls may not reach");
         }
     }
 
