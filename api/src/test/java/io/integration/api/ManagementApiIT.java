@@ -143,7 +143,7 @@ class ManagementApiIT {
                     paramSchema: { type: 5 }
                   - name: b
                     http: { method: GET, path: /b }
-                    requestTransform: "$.x"
+                    requestTransform: "{ 'unclosed': "
                     cache: { ttl: 10s }
                 """;
 

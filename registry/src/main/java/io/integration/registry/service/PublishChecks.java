@@ -18,16 +18,12 @@ import java.util.Map;
  * field is set that this version would accept and then ignore.
  *
  * <p>Refused until the issue implementing them lands (a field the worker ignores is a silent lie): per method
- * {@code requestTransform}, {@code responseTransform}, {@code responseSchema}, {@code graphql}, {@code cache},
- * {@code fallback}.
+ * {@code graphql}, {@code cache}, {@code fallback}.
  */
 final class PublishChecks {
 
     /** Method fields the document schema admits but this version does not honour yet, and what to do instead. */
     private static final Map<String, String> NOT_YET = Map.of(
-            "requestTransform", "not supported yet: the request body is the params object (remove the field)",
-            "responseTransform", "not supported yet: the result data is the response body (remove the field)",
-            "responseSchema", "not supported yet: responses are not validated (remove the field)",
             "graphql", "not supported yet: no graphql adapter is installed (use an http binding)",
             "cache", "not supported yet: results are not cached (remove the field)",
             "fallback", "not supported yet: there are no fallback methods (remove the field)");
@@ -68,11 +64,36 @@ final class PublishChecks {
             if (method.paramSchema() != null) {
                 problems.addAll(JsonSchemas.checkSchema(at + ".paramSchema", method.paramSchema()));
             }
+            if (method.responseSchema() != null) {
+                problems.addAll(JsonSchemas.checkSchema(at + ".responseSchema", method.responseSchema()));
+            }
+            transform(at + ".requestTransform", method.requestTransform(), problems);
+            transform(at + ".responseTransform", method.responseTransform(), problems);
+            if (method.requestTransform() != null && "http".equals(definition.adapter().type()) && !sendsBody(method)) {
+                problems.add(new Problem(at + ".requestTransform", "the method sends no body (expected: http.body: params, or a"
+                        + " POST/PUT/PATCH method, for the transform to produce it)"));
+            }
             if ("http".equals(definition.adapter().type()) && method.http().isEmpty()) {
                 problems.add(new Problem(at + ".http", "missing (expected: {method, path} for the http adapter)"));
             }
         }
         return problems;
+    }
+
+    private static void transform(String path, String expression, List<Problem> problems) {
+        if (expression != null) {
+            io.integration.registry.transform.Transforms.problem(expression).ifPresent(p -> problems.add(new Problem(path, p)));
+        }
+    }
+
+    /** Whether the http binding sends a body (the http adapter's rule: explicit body, else by verb). */
+    private static boolean sendsBody(MethodDefinition method) {
+        Object body = method.http().get("body");
+        if (body != null) {
+            return "params".equals(body);
+        }
+        Object verb = method.http().get("method");
+        return verb != null && java.util.Set.of("POST", "PUT", "PATCH").contains(verb.toString().toUpperCase(java.util.Locale.ROOT));
     }
 
     private void adapter(IntegrationDefinition definition, List<Problem> problems) {

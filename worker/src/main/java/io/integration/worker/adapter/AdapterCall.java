@@ -24,6 +24,8 @@ import java.util.Set;
  * @param idempotent whether to send {@code Idempotency-Key: <requestId>}
  * @param timeout deadline for the whole exchange, body included
  * @param maxResponseBytes cap on the response body
+ * @param body the request body the method's request transform produced (JSON as maps, lists and values), or null: the
+ *        params are the body when the binding sends one
  */
 public record AdapterCall(
         String requestId,
@@ -36,7 +38,8 @@ public record AdapterCall(
         Auth auth,
         boolean idempotent,
         Duration timeout,
-        long maxResponseBytes) {
+        long maxResponseBytes,
+        Object body) {
 
     public AdapterCall {
         requireNonNull(requestId, "requestId");
@@ -55,16 +58,29 @@ public record AdapterCall(
         }
     }
 
+    /** A call whose body, when the binding sends one, is the params object. */
+    public AdapterCall(String requestId, String methodName, String baseUrl, Set<String> allowedHosts, Map<String, Object> binding,
+                       Map<String, Object> params, Map<String, Object> config, Auth auth, boolean idempotent, Duration timeout,
+                       long maxResponseBytes) {
+        this(requestId, methodName, baseUrl, allowedHosts, binding, params, config, auth, idempotent, timeout, maxResponseBytes, null);
+    }
+
     /** This call with another timeout (a retry gets what is left before the request's deadline). */
     public AdapterCall withTimeout(Duration newTimeout) {
         return new AdapterCall(requestId, methodName, baseUrl, allowedHosts, binding, params, config, auth, idempotent, newTimeout,
-                maxResponseBytes);
+                maxResponseBytes, body);
+    }
+
+    /** The body to send (a JSON value as maps, lists, strings, numbers, booleans), or null to send the params. */
+    public AdapterCall withBody(Object newBody) {
+        return new AdapterCall(requestId, methodName, baseUrl, allowedHosts, binding, params, config, auth, idempotent, timeout,
+                maxResponseBytes, newBody);
     }
 
     /** This call with other auth decorations (a token refreshed after the API refused the old one). */
     public AdapterCall withAuth(Auth newAuth) {
         return new AdapterCall(requestId, methodName, baseUrl, allowedHosts, binding, params, config, newAuth, idempotent, timeout,
-                maxResponseBytes);
+                maxResponseBytes, body);
     }
 
     /** Secret request decorations derived from the definition's auth type and the instance's credential. */

@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
 public record OutboundPolicy(boolean allowPrivateNetworks, List<String> allowedRanges, Set<Integer> allowedPorts, Map<String, String> hosts) {
 
     private static final Pattern NUMERIC_PART = Pattern.compile("^(0x[0-9a-f]*|[0-9]+)$");
+    private static final Pattern CANONICAL_V4 = Pattern.compile(
+            "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$");
 
     public OutboundPolicy {
         allowedRanges = allowedRanges == null ? List.of() : List.copyOf(allowedRanges);
@@ -43,7 +45,7 @@ public record OutboundPolicy(boolean allowPrivateNetworks, List<String> allowedR
         allowedRanges.forEach(r -> AddressBlock.parse(r, "allowed", "outbound.allow.ranges", true));
         hosts.forEach((name, address) -> AddressBlock.parse(address, "vouched", "outbound.hosts", true));
         // Pinned at once: the vouched address is the only one the name resolves to for outbound calls.
-        hosts.forEach((name, address) -> PinningResolverProvider.pin(normalize(name), List.of(literal(name, address))));
+        hosts.forEach((name, address) -> PinningResolverProvider.vouch(normalize(name), literal(name, address)));
     }
 
     public OutboundPolicy(boolean allowPrivateNetworks) {
@@ -55,18 +57,42 @@ public record OutboundPolicy(boolean allowPrivateNetworks, List<String> allowedR
         return PinningResolverProvider.installed();
     }
 
+    /**
+     * Refuses to run the strict policy without the pinning resolver (the JDK skips resolver providers when
+     * {@code jdk.net.hosts.file} is set, say): a check would then not be what the connection uses.
+     *
+     * @throws IllegalStateException naming the cause
+     */
+    public void requirePinning() {
+        if (!allowPrivateNetworks && !pinsAddresses()) {
+            throw new IllegalStateException("the outbound resolver (java.net.spi.InetAddressResolverProvider "
+                    + PinningResolverProvider.class.getName() + ") is not in use, so a checked host could connect elsewhere;"
+                    + " put the worker's jar on the class path and do not set jdk.net.hosts.file");
+        }
+    }
+
     /** The production default: public addresses of allowed hosts, ports 80 and 443 only. */
     public static OutboundPolicy strict() {
         return new OutboundPolicy(false);
     }
 
+    /** A host's pin, held while a call to it is in flight; closing it lets the pin go (it never throws). */
+    @FunctionalInterface
+    public interface Hold extends AutoCloseable {
+        Hold NONE = () -> { };
+
+        @Override
+        void close();
+    }
+
     /**
-     * Checks {@code target} against {@code allowedHosts} and the rules above, and pins the host to the addresses checked.
+     * Checks {@code target} against {@code allowedHosts} and the rules above, and pins the host to the addresses checked
+     * until the returned hold is closed: close it when the exchange is over.
      *
      * @throws AdapterException.DestinationNotAllowed naming the rule (and the address, never a secret)
      * @throws AdapterException.Unreachable when the host does not resolve
      */
-    public void check(URI target, Set<String> allowedHosts) throws AdapterException.DestinationNotAllowed, AdapterException.Unreachable {
+    public Hold check(URI target, Set<String> allowedHosts) throws AdapterException.DestinationNotAllowed, AdapterException.Unreachable {
         String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new AdapterException.DestinationNotAllowed("scheme '" + scheme + "' (expected: http or https)");
@@ -88,7 +114,7 @@ public record OutboundPolicy(boolean allowPrivateNetworks, List<String> allowedR
             throw new AdapterException.DestinationNotAllowed("host '" + rawHost + "' is not in the definition's allowedHosts " + allowedHosts);
         }
         if (allowPrivateNetworks) {
-            return;
+            return Hold.NONE;
         }
         int port = target.getPort() >= 0 ? target.getPort() : scheme.equals("https") ? 443 : 80;
         if (port != 80 && port != 443 && !allowedPorts.contains(port)) {
@@ -96,8 +122,7 @@ public record OutboundPolicy(boolean allowPrivateNetworks, List<String> allowedR
                     + "' (expected: 80 or 443; allow others with outbound.allow.ports)");
         }
         if (hosts.containsKey(host)) {
-            PinningResolverProvider.pin(host, List.of(literal(host, hosts.get(host))));
-            return;
+            return Hold.NONE; // vouched: always resolved to the operator's address
         }
         List<InetAddress> addresses = addresses(host, rawHost);
         for (InetAddress address : addresses) {
@@ -107,22 +132,16 @@ public record OutboundPolicy(boolean allowPrivateNetworks, List<String> allowedR
                         + ", in " + refusing.get() + ", which calls may not reach (allow a range with outbound.allow.ranges)");
             }
         }
-        if (!isLiteral(host)) {
-            PinningResolverProvider.pin(host, addresses);
-        }
+        return isLiteral(host) ? Hold.NONE : PinningResolverProvider.pin(host, addresses);
     }
 
     private List<InetAddress> addresses(String host, String rawHost) throws AdapterException.DestinationNotAllowed, AdapterException.Unreachable {
-        if (host.chars().allMatch(c -> c == '.' || Character.isLetterOrDigit(c)) && isNumericForm(host)) {
+        if (isNumericForm(host) && !CANONICAL_V4.matcher(host).matches()) {
+            // Parsers disagree on these (inet_aton reads 0127 as octal, the JDK as decimal): never guess which one connects.
             byte[] v4 = inetAton(host);
-            if (v4 == null) {
-                throw new AdapterException.DestinationNotAllowed("host '" + rawHost + "' is a malformed numeric address");
-            }
-            try {
-                return List.of(InetAddress.getByAddress(v4));
-            } catch (UnknownHostException e) {
-                throw new AdapterException.DestinationNotAllowed("host '" + rawHost + "' is a malformed numeric address");
-            }
+            String reading = v4 == null ? "no address" : (v4[0] & 0xff) + "." + (v4[1] & 0xff) + "." + (v4[2] & 0xff) + "." + (v4[3] & 0xff);
+            throw new AdapterException.DestinationNotAllowed("host '" + rawHost + "' is a numeric address in a non-canonical spelling"
+                    + " (inet_aton reads " + reading + "; write an address as four decimal numbers without leading zeros)");
         }
         try {
             return isLiteral(host) ? List.of(InetAddress.getByName(host)) : PinningResolverProvider.resolveFresh(host);

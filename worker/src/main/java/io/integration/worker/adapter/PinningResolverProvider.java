@@ -5,8 +5,6 @@ import java.net.UnknownHostException;
 import java.net.spi.InetAddressResolver;
 import java.net.spi.InetAddressResolverProvider;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,13 +23,24 @@ import java.util.stream.Stream;
 public final class PinningResolverProvider extends InetAddressResolverProvider {
 
     private static volatile InetAddressResolver builtin;
-    /** Checked answers, by lower-case host name; bounded (least recently pinned dropped first). */
-    private static final Map<String, List<InetAddress>> PINNED = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, List<InetAddress>> eldest) {
-            return size() > 10_000;
+    /**
+     * Checked answers of the hosts with a call in flight, by normalized host name: a pin lives while some call holds it
+     * (so it cannot be evicted between a check and its connect) and is dropped when the last one lets go, so no pin
+     * freezes a name for the rest of the JVM.
+     */
+    private static final Map<String, Pin> PINNED = new ConcurrentHashMap<>();
+    /** Names the operator vouched for (outbound.hosts): pinned for the life of the process. */
+    private static final Map<String, List<InetAddress>> VOUCHED = new ConcurrentHashMap<>();
+
+    private static final class Pin {
+        volatile List<InetAddress> addresses;
+        int holders;
+
+        Pin(List<InetAddress> addresses) {
+            this.addresses = addresses;
         }
-    });
+    }
+
     private static final Map<String, List<InetAddress>> SIMULATED = new ConcurrentHashMap<>();
 
     @Override
@@ -40,9 +49,12 @@ public final class PinningResolverProvider extends InetAddressResolverProvider {
         return new InetAddressResolver() {
             @Override
             public Stream<InetAddress> lookupByName(String host, LookupPolicy policy) throws UnknownHostException {
-                List<InetAddress> pinned = PINNED.get(host.toLowerCase(java.util.Locale.ROOT));
+                // The client asks with the URL's spelling ("Api.Example.com."): the same normalization as the check.
+                String key = OutboundPolicy.normalize(host);
+                Pin pin = PINNED.get(key);
+                List<InetAddress> pinned = pin != null ? pin.addresses : VOUCHED.get(key);
                 if (pinned == null) {
-                    pinned = SIMULATED.get(host.toLowerCase(java.util.Locale.ROOT));
+                    pinned = SIMULATED.get(key);
                 }
                 if (pinned == null) {
                     return builtin.lookupByName(host, policy);
@@ -64,17 +76,19 @@ public final class PinningResolverProvider extends InetAddressResolverProvider {
 
     /** Whether the JVM uses this resolver (it does when the worker's jar is on the class path at start). */
     static boolean installed() {
-        try {
-            InetAddress.getByName("127.0.0.1"); // a literal: initialises the resolver without a lookup
-        } catch (UnknownHostException ignored) {
-            // cannot happen for a literal
+        if (builtin == null) {
+            try {
+                InetAddress.getAllByName("localhost"); // a name (a literal never reaches a resolver): makes the JVM load it
+            } catch (UnknownHostException ignored) {
+                // the resolver is loaded either way
+            }
         }
         return builtin != null;
     }
 
     /** Every address of {@code host}, asked of DNS now (never a pinned answer). */
     static List<InetAddress> resolveFresh(String host) throws UnknownHostException {
-        List<InetAddress> simulated = SIMULATED.get(host.toLowerCase(java.util.Locale.ROOT));
+        List<InetAddress> simulated = SIMULATED.get(OutboundPolicy.normalize(host));
         if (simulated != null) {
             return simulated;
         }
@@ -85,15 +99,32 @@ public final class PinningResolverProvider extends InetAddressResolverProvider {
         return Arrays.asList(InetAddress.getAllByName(host));
     }
 
-    /** Pins {@code host} to {@code addresses}, which the caller checked. */
-    static void pin(String host, List<InetAddress> addresses) {
-        PINNED.put(host, List.copyOf(addresses));
+    /** Pins {@code host} to {@code addresses}, which the caller checked, until the returned hold is closed. */
+    static OutboundPolicy.Hold pin(String host, List<InetAddress> addresses) {
+        List<InetAddress> checked = List.copyOf(addresses);
+        PINNED.compute(host, (k, pin) -> {
+            Pin p = pin == null ? new Pin(checked) : pin;
+            p.addresses = checked; // both answers were checked; the latest serves new connections
+            p.holders++;
+            return p;
+        });
+        return () -> PINNED.computeIfPresent(host, (k, pin) -> --pin.holders == 0 ? null : pin);
+    }
+
+    /** Pins a name the operator vouched for, for the life of the process. */
+    static void vouch(String host, InetAddress address) {
+        VOUCHED.put(host, List.of(address));
+    }
+
+    /** The number of hosts pinned by calls in flight (a finished call leaves none); for tests and diagnostics. */
+    public static int pinnedCount() {
+        return PINNED.size();
     }
 
     /** For tests: DNS answers {@code addresses} for {@code host} (checked like any answer); no addresses removes it. */
     public static void simulate(String host, String... addresses) {
-        String key = host.toLowerCase(java.util.Locale.ROOT);
-        // A pin stays until the next check replaces it: a changed answer is only seen by a check, never by a connect.
+        String key = OutboundPolicy.normalize(host);
+        // A pin stays while a call holds it: a changed answer is only seen by the next check, never by a connect.
         if (addresses.length == 0) {
             SIMULATED.remove(key);
             return;

@@ -25,6 +25,9 @@ public final class SpecialAddresses {
     private static final AddressBlock NAT64 = AddressBlock.parse("64:ff9b::/96", "NAT64", "RFC 6052", true);
     private static final AddressBlock NAT64_LOCAL = AddressBlock.parse("64:ff9b:1::/48", "NAT64 local", "RFC 8215", false);
     private static final AddressBlock SIX_TO_FOUR = AddressBlock.parse("2002::/16", "6to4", "RFC 3056", false);
+    private static final AddressBlock COMPATIBLE = AddressBlock.parse("::/96", "IPv4-compatible (deprecated)", "RFC 4291", false);
+    /** Global unicast: IANA has allocated nothing for the Internet outside it; anything else is special or unassigned. */
+    private static final AddressBlock GLOBAL_UNICAST = AddressBlock.parse("2000::/3", "Global Unicast", "RFC 4291", true);
 
     private final List<AddressBlock> v4;
     private final List<AddressBlock> v6;
@@ -59,13 +62,17 @@ public final class SpecialAddresses {
                 best = block;
             }
         }
+        if (best == null && bytes.length == 16 && !GLOBAL_UNICAST.contains(bytes)) {
+            return Optional.of(COMPATIBLE.contains(bytes) ? COMPATIBLE
+                    : new AddressBlock(new byte[16], 0, "outside Global Unicast 2000::/3 (unassigned)", "RFC 4291", false));
+        }
         return best == null || best.globallyReachable() ? Optional.empty() : Optional.of(best);
     }
 
     /** The IPv4 address an IPv6 address carries (IPv4-mapped, NAT64, 6to4), or null. */
     private static byte[] embeddedIpv4(byte[] v6) {
         byte[] v4 = new byte[4];
-        if (MAPPED.contains(v6) || NAT64.contains(v6) || NAT64_LOCAL.contains(v6)) {
+        if (MAPPED.contains(v6) || NAT64.contains(v6) || NAT64_LOCAL.contains(v6) || COMPATIBLE.contains(v6)) {
             System.arraycopy(v6, 12, v4, 0, 4);
             return v4;
         }

@@ -69,10 +69,7 @@ public final class WorkerApp implements AutoCloseable {
     /** Builds and starts a worker. */
     public static WorkerApp start(WorkerConfig config, Clock clock) {
         OutboundPolicy outbound = outboundPolicy(config);
-        if (!OutboundPolicy.pinsAddresses()) {
-            log.warn("The outbound resolver is not installed (META-INF/services/java.net.spi.InetAddressResolverProvider not on the"
-                    + " class path at start): a host is checked, then resolved again to connect (DNS rebinding is not prevented)");
-        }
+        outbound.requirePinning(); // fail closed, before consuming
         MongoClient mongo = MongoClients.create(mongoSettings(config.mongoUri()));
         MongoDatabase db = mongo.getDatabase(config.mongoDatabase());
         Keyring keyring;

@@ -38,8 +38,8 @@ public final class WorkerMain {
         WorkerApp app;
         try {
             app = WorkerApp.start(config, Clock.systemUTC());
-        } catch (IllegalArgumentException | CredentialException e) {
-            // A missing master key, or one that cannot open the keyset: stop before consuming anything.
+        } catch (IllegalArgumentException | IllegalStateException | CredentialException e) {
+            // A missing master key, one that cannot open the keyset, or no outbound resolver: stop before consuming anything.
             System.err.println("error: cannot start: " + e.getMessage());
             System.exit(2);
             return;

@@ -11,6 +11,8 @@ import io.integration.worker.adapter.AdapterCall;
 import io.integration.worker.adapter.AdapterException;
 import io.integration.worker.oauth.AccessTokens;
 import io.integration.registry.OAuth2Settings;
+import io.integration.registry.transform.TransformException;
+import io.integration.registry.transform.Transforms;
 import io.integration.worker.adapter.AdapterResponse;
 import io.integration.worker.adapter.Adapters;
 import io.integration.registry.credentials.Credential;
@@ -72,6 +74,7 @@ public final class RequestExecutor {
     private final Map<String, MethodPolicy> policies = new java.util.concurrent.ConcurrentHashMap<>();
     private final CallsInFlight calls = new CallsInFlight();
     private final AccessTokens tokens;
+    private final Transforms transforms = Transforms.defaults();
 
     /**
      * {@code largeData}: where data above {@link ExecutionSettings#claimCheckBytes()} goes (unused when the claim check is off);
@@ -204,7 +207,7 @@ public final class RequestExecutor {
         long maxBytes = definition.defaults().maxResponseBytes() != null ? definition.defaults().maxResponseBytes() : settings.maxResponseBytes();
         AdapterCall call = new AdapterCall(request.requestId(), method.name(), definition.baseUrl(), definition.effectiveAllowedHosts(),
                 method.binding(definition.adapter().type()), JSON.convertValue(params, MAP), instance.config(), auth.current,
-                method.idempotent(), timeout, maxBytes);
+                method.idempotent(), timeout, maxBytes, requestBody(definition, method, params, instance));
         Guarded guarded = guard.call(instance.id(), policy(instance.id(), definition, method), method.idempotent(), timeout, request.deadline(),
                 attemptTimeout -> {
                     if (!ownership.confirmed()) {
@@ -233,7 +236,7 @@ public final class RequestExecutor {
         return switch (guarded) {
             case Guarded.Answered a -> {
                 progress.response = a.response();
-                yield success(request.requestId(), data(a.response(), method));
+                yield success(request.requestId(), data(a.response(), definition, method));
             }
             case Guarded.Failed f -> AdapterFailures.toFailure(f.failure(), f.deadlineBound());
             case Guarded.RateLimited r when mayDefer(request, r.retryAfter()) -> throw new DeferSignal(new Execution.Deferred(
@@ -458,15 +461,57 @@ public final class RequestExecutor {
         }
     }
 
-    private static String data(AdapterResponse response, MethodDefinition method) {
-        if (response.body().length == 0) {
+    /**
+     * The result data: the response body, through the method's {@code responseTransform} (with {@code $status}), checked
+     * against its {@code responseSchema}; null for an empty body the transform does not replace.
+     */
+    private String data(AdapterResponse response, IntegrationDefinition definition, MethodDefinition method) {
+        JsonNode body = null;
+        if (response.body().length > 0) {
+            try {
+                body = JSON.readTree(response.body());
+            } catch (java.io.IOException e) {
+                throw fail(ErrorCode.INVALID_RESPONSE, "method '" + method.name() + "' answered " + response.status()
+                        + " with a body that is not JSON (" + response.body().length + " bytes)");
+            }
+        }
+        JsonNode data = body;
+        if (method.responseTransform() != null) {
+            data = transform(definition, method, "responseTransform", method.responseTransform(),
+                    body == null ? JSON.nullNode() : body, Map.of("status", JSON.getNodeFactory().numberNode(response.status())));
+        }
+        if (method.responseSchema() != null) {
+            List<ParamValidator.Violation> violations = validator.validate(definition.key() + "#" + method.name() + "#response",
+                    method.responseSchema(), data == null ? JSON.nullNode() : data);
+            if (!violations.isEmpty()) {
+                String where = violations.stream().map(v -> v.field().replaceFirst("^params", "data") + ": " + v.message())
+                        .reduce((x, y) -> x + "; " + y).orElseThrow();
+                throw fail(ErrorCode.INVALID_RESPONSE, "method '" + method.name() + "' answered data that does not match its responseSchema: " + where);
+            }
+        }
+        return data == null ? null : data.toString();
+    }
+
+    /** The body the method's {@code requestTransform} makes of the params (with {@code $config}), or null: the params. */
+    private Object requestBody(IntegrationDefinition definition, MethodDefinition method, JsonNode params, IntegrationInstance instance) {
+        if (method.requestTransform() == null) {
             return null;
         }
+        JsonNode body = transform(definition, method, "requestTransform", method.requestTransform(), params,
+                Map.of("config", JSON.valueToTree(instance.config())));
+        if (body == null) {
+            throw fail(ErrorCode.TRANSFORM_ERROR, "definition " + definition.key() + " method '" + method.name()
+                    + "' requestTransform produced nothing (expected: the request body)");
+        }
+        return JSON.convertValue(body, Object.class);
+    }
+
+    private JsonNode transform(IntegrationDefinition definition, MethodDefinition method, String which, String expression, JsonNode input,
+                               Map<String, JsonNode> bindings) {
         try {
-            return JSON.readTree(response.body()).toString();
-        } catch (java.io.IOException e) {
-            throw fail(ErrorCode.INVALID_RESPONSE, "method '" + method.name() + "' answered " + response.status()
-                    + " with a body that is not JSON (" + response.body().length + " bytes)");
+            return transforms.apply("definition " + definition.key() + " method '" + method.name() + "' " + which, expression, input, bindings);
+        } catch (TransformException e) {
+            throw fail(ErrorCode.TRANSFORM_ERROR, e.getMessage());
         }
     }
 

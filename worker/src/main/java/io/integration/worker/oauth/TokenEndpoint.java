@@ -53,7 +53,8 @@ public final class TokenEndpoint {
         this.outbound = outbound;
         this.timeout = timeout;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
+                .proxy(HttpClient.Builder.NO_PROXY).build();
     }
 
     /** Who the client is: id, secret (null for a public client) and how it authenticates. */
@@ -203,15 +204,16 @@ public final class TokenEndpoint {
     }
 
     private Answer send(HttpRequest request, Set<String> hosts, String what) {
+        OutboundPolicy.Hold hold;
         try {
-            outbound.check(request.uri(), hosts);
+            hold = outbound.check(request.uri(), hosts);
         } catch (AdapterException.DestinationNotAllowed e) {
             throw new TokenException(TokenException.Kind.REJECTED, what + ": " + e.getMessage()
                     + " (a credential goes only to the hosts it is pinned to)");
         } catch (AdapterException.Unreachable e) {
             throw new TokenException(TokenException.Kind.UNAVAILABLE, what + ": " + e.getMessage());
         }
-        try {
+        try (hold) {
             // The request timeout covers the wait for the headers only: the whole answer, body included, is bounded here.
             long deadline = System.nanoTime() + timeout.toNanos();
             java.util.concurrent.CompletableFuture<HttpResponse<InputStream>> pending = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());

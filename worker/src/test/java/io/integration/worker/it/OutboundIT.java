@@ -3,19 +3,14 @@ package io.integration.worker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import io.integration.registry.service.InstanceService;
 import io.integration.registry.service.Management;
 import io.integration.worker.app.WorkerApp;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,23 +23,13 @@ import org.junit.jupiter.api.Test;
 class OutboundIT {
 
     private WorkerFixture fixture;
-    private HttpServer upstream;
-    private final AtomicInteger calls = new AtomicInteger();
+    private RecordingUpstream upstream;
     private WorkerApp worker;
 
     @BeforeEach
     void start() throws Exception {
         fixture = new WorkerFixture("outbound");
-        upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        upstream.createContext("/", exchange -> {
-            calls.incrementAndGet();
-            byte[] body = "{\"pong\":true}".getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        upstream.start();
+        upstream = RecordingUpstream.start(200, path -> "{\"pong\":true}");
     }
 
     @AfterEach
@@ -52,7 +37,7 @@ class OutboundIT {
         if (worker != null) {
             worker.close();
         }
-        upstream.stop(0);
+        upstream.close();
         fixture.close();
     }
 
@@ -75,7 +60,7 @@ class OutboundIT {
 
     @Test
     void theStrictPolicyReachesAVouchedNameAndRefusesLoopbackWithOneSecurityEvent() {
-        int port = upstream.getAddress().getPort();
+        int port = upstream.port();
         Management management = WorkerApp.management(fixture.db, fixture.masterKey, true, Clock.systemUTC());
         management.seed(definition("partner", "http://api.partner.test:" + port, "api.partner.test"), null,
                 new InstanceService.Spec("partner-1", "acme", "partner", null, Map.of(), null));
@@ -91,7 +76,7 @@ class OutboundIT {
         assertThat(results.get("fine").get("status").asText()).as(results.get("fine").toString()).isEqualTo("SUCCESS");
         assertThat(results.get("refused").at("/error/code").asText()).isEqualTo("DESTINATION_NOT_ALLOWED");
         assertThat(results.get("refused").at("/error/message").asText()).contains("127.0.0.1").contains("Loopback");
-        assertThat(calls.get()).as("only the vouched call reached the upstream").isEqualTo(1);
+        assertThat(upstream.received.size()).as("only the vouched call reached the upstream").isEqualTo(1);
         List<JsonNode> security = fixture.read(fixture.topics.events(), Integer.MAX_VALUE, Duration.ofSeconds(3)).stream()
                 .map(r -> WorkerFixture.json(r.value())).filter(e -> e.get("type").asText().equals("integration.security.destination_refused"))
                 .toList();

@@ -19,6 +19,8 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
@@ -33,9 +35,10 @@ import java.util.concurrent.TimeoutException;
  * binding (verb, path template, query and header templates, params as JSON body).
  *
  * <p>The call's timeout covers the whole exchange including the body (the JDK client's own request
- * timeout stops at the headers), and the body is capped. Redirects are not followed: a 3xx is an
- * upstream answer like any other, so no hop can escape the allowed hosts. 5xx, 408 and 429 are
- * retriable; other statuses are not.
+ * timeout stops at the headers), and the body is capped. Redirects are followed only when the method sets
+ * {@code http.followRedirects}: each hop is checked by the outbound policy again, never from https to http, and a hop to
+ * another origin carries neither the credential nor the definition's headers (a 307/308 with a body to another origin is
+ * refused). Otherwise a 3xx is an upstream answer like any other. 5xx, 408 and 429 are retriable; other statuses are not.
  */
 public final class HttpAdapter implements Adapter {
 
@@ -64,33 +67,46 @@ public final class HttpAdapter implements Adapter {
         HttpBinding binding = HttpBinding.from(call.methodName(), call.binding());
         String path = Template.expandPath(binding.path(), call.params(), call.config());
         URI uri = uri(call, path, binding);
-        policy.check(uri, call.allowedHosts());
         String what = binding.verb() + " " + path;
         long deadlineNanos = System.nanoTime() + call.timeout().toNanos();
         URI origin = uri;
         AdapterCall hop = call;
         String verb = binding.verb();
         boolean withBody = binding.sendParamsAsBody();
+        boolean crossOrigin = false;
         Body body;
         HttpResponse<byte[]> response;
-        for (int redirects = 0; ; redirects++) {
-            body = new Body();
-            response = send(request(hop, binding, uri, verb, withBody), body, deadlineNanos, what, hop);
-            int status = response.statusCode();
-            if (!REDIRECTS.contains(status) || redirects >= binding.followRedirects()) {
-                break;
+        // Each host's pin is held until the exchange is over: the connection goes to the addresses its check saw.
+        List<OutboundPolicy.Hold> holds = new ArrayList<>();
+        try {
+            holds.add(policy.check(uri, call.allowedHosts()));
+            for (int redirects = 0; ; redirects++) {
+                body = new Body();
+                response = send(request(hop, binding, uri, verb, withBody, !crossOrigin), body, deadlineNanos, what, hop);
+                int status = response.statusCode();
+                if (!REDIRECTS.contains(status) || redirects >= binding.followRedirects()) {
+                    break;
+                }
+                body.abandon();
+                URI next = redirectTarget(uri, response, what);
+                holds.add(policy.check(next, call.allowedHosts())); // every hop: allowed host, scheme, port, addresses
+                if (!sameOrigin(origin, next)) {
+                    if (withBody && (status == 307 || status == 308)) {
+                        throw new AdapterException.DestinationNotAllowed(what + " redirected with " + status + " to another origin ("
+                                + next.getHost() + "), which would receive the request body again");
+                    }
+                    // Nothing of the call's own goes to another origin: no credential, no header from the definition.
+                    hop = hop.withAuth(AdapterCall.Auth.NONE);
+                    crossOrigin = true;
+                }
+                if (status == 303 && !verb.equals("HEAD") || (status == 301 || status == 302) && verb.equals("POST")) {
+                    verb = "GET";
+                    withBody = false;
+                }
+                uri = next;
             }
-            body.abandon();
-            URI next = redirectTarget(uri, response, what);
-            policy.check(next, call.allowedHosts()); // every hop: allowed host, scheme, port, addresses
-            if (!sameOrigin(origin, next)) {
-                hop = hop.withAuth(AdapterCall.Auth.NONE); // secrets never follow a cross-origin redirect
-            }
-            if (status == 303 || (status == 301 || status == 302) && verb.equals("POST")) {
-                verb = "GET";
-                withBody = false;
-            }
-            uri = next;
+        } finally {
+            holds.forEach(OutboundPolicy.Hold::close);
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
@@ -220,21 +236,29 @@ public final class HttpAdapter implements Adapter {
         }
     }
 
-    private static HttpRequest request(AdapterCall call, HttpBinding binding, URI uri, String verb, boolean withBody)
-            throws AdapterException.InvalidCall {
+    private static HttpRequest request(AdapterCall call, HttpBinding binding, URI uri, String verb, boolean withBody,
+                                       boolean withBindingHeaders) throws AdapterException {
         HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(call.timeout()).header("Accept", "application/json")
-                .header("Accept-Encoding", "gzip");
+        HttpRequest.Builder builder;
+        try {
+            builder = HttpRequest.newBuilder(uri);
+        } catch (IllegalArgumentException e) {
+            throw new AdapterException.DestinationNotAllowed("'" + uri.getScheme() + "://" + uri.getRawAuthority()
+                    + "' is not a URL the HTTP client can call");
+        }
+        builder.timeout(call.timeout()).header("Accept", "application/json").header("Accept-Encoding", "gzip");
         if (withBody) {
             try {
-                body = HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(call.params()));
+                body = HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(call.body() != null ? call.body() : call.params()));
             } catch (JsonProcessingException e) {
                 throw new AdapterException.InvalidCall("params cannot be written as JSON: " + e.getOriginalMessage());
             }
             builder.header("Content-Type", "application/json");
         }
-        for (Map.Entry<String, String> h : binding.headers().entrySet()) {
-            header(builder, h.getKey(), Template.expand(h.getValue(), call.params(), call.config(), v -> v));
+        if (withBindingHeaders) {
+            for (Map.Entry<String, String> h : binding.headers().entrySet()) {
+                header(builder, h.getKey(), Template.expand(h.getValue(), call.params(), call.config(), v -> v));
+            }
         }
         if (call.idempotent()) {
             header(builder, "Idempotency-Key", call.requestId());
@@ -294,6 +318,7 @@ public final class HttpAdapter implements Adapter {
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
+                .proxy(HttpClient.Builder.NO_PROXY) // a proxy would resolve the name itself: the check would not hold
                 .connectTimeout(connectTimeout)
                 .build();
     }

@@ -85,6 +85,7 @@ class OutboundSafetyTest {
     @Test
     void everyUrlOfTheCorpusIsRefusedAndNoConnectionReachesTheCanary() {
         List<String> corpus = List.of("http://127.0.0.1:%d", "http://127.1:%d", "http://0:%d", "http://0.0.0.0:%d", "http://2130706433:%d",
+                "http://0127.0.0.1:%d", "http://02130706433:%d", "http://[::7f00:1]:%d", "http://[64:ff9b::7f00:1]:%d",
                 "http://0x7f000001:%d", "http://0177.0.0.1:%d", "http://[::1]:%d", "http://[::ffff:127.0.0.1]:%d",
                 "http://169.254.169.254:%d/latest", "http://metadata.google.internal:%d", "http://localhost.:%d", "http://LOCALHOST:%d",
                 "http://user@127.0.0.1:%d", "http://internal.example.test:%d", "http://dual.example.test:%d",
@@ -93,12 +94,15 @@ class OutboundSafetyTest {
         for (String template : corpus) {
             String base = template.formatted(port);
             URI uri = URI.create(base);
-            String host = uri.getHost() != null ? uri.getHost().replaceAll("^\\[(.*)]$", "$1") : "127.0.0.1";
+            // The definition allows the very host of the URL: each refusal must come from the rules past allowedHosts.
+            String host = uri.getHost() != null ? uri.getHost() : uri.getRawAuthority() == null ? "127.0.0.1"
+                    : uri.getRawAuthority().replaceAll(":\\d*$", "").replaceAll("^.*@", "");
+            host = host.replaceAll("^\\[(.*)]$", "$1");
             try {
                 adapter.execute(call(base, host.endsWith(".") ? host.substring(0, host.length() - 1) : host, "/x", 0));
                 notRefused.add(base + ": answered");
             } catch (AdapterException.DestinationNotAllowed refused) {
-                assertThat(refused.getMessage()).doesNotContain("never-leaves");
+                assertThat(refused.getMessage()).as(base).doesNotContain("never-leaves").doesNotContain("allowedHosts");
             } catch (AdapterException other) {
                 notRefused.add(base + ": " + other.getClass().getSimpleName() + " " + other.getMessage());
             }
@@ -106,6 +110,7 @@ class OutboundSafetyTest {
 
         assertThat(notRefused).isEmpty();
         assertThat(canaryConnections.get()).as("connections that reached the canary").isZero();
+        assertThat(PinningResolverProvider.pinnedCount()).as("pins left by finished calls").isZero();
     }
 
     @Test
@@ -130,14 +135,50 @@ class OutboundSafetyTest {
     void theAddressCheckedIsTheAddressConnectedToEvenWhenDnsChangesItsAnswer() throws Exception {
         OutboundPolicy allowOne = new OutboundPolicy(false, List.of("198.51.100.7/32"), Set.of(port), Map.of());
         PinningResolverProvider.simulate("rebind.example.test", "198.51.100.7");
-        allowOne.check(URI.create("http://rebind.example.test:" + port), Set.of("rebind.example.test"));
+        // The URL spells the host with a trailing dot and capitals: the pin must answer the client's spelling too.
+        OutboundPolicy.Hold hold = allowOne.check(URI.create("http://Rebind.Example.Test.:" + port), Set.of("rebind.example.test"));
 
         PinningResolverProvider.simulate("rebind.example.test", "127.0.0.1"); // the attacker's DNS changes its answer
 
-        assertThat(InetAddress.getAllByName("rebind.example.test")).extracting(InetAddress::getHostAddress).containsExactly("198.51.100.7");
+        assertThat(InetAddress.getAllByName("Rebind.Example.Test.")).extracting(InetAddress::getHostAddress).containsExactly("198.51.100.7");
+        hold.close();
         assertThatThrownBy(() -> allowOne.check(URI.create("http://rebind.example.test:" + port), Set.of("rebind.example.test")))
                 .isInstanceOf(AdapterException.DestinationNotAllowed.class).hasMessageContaining("127.0.0.1");
         assertThat(OutboundPolicy.pinsAddresses()).isTrue();
+    }
+
+    @Test
+    void aCrossOriginHopCarriesNeitherTheCredentialNorTheDefinitionsHeaders() throws Exception {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer other = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        other.createContext("/", exchange -> {
+            seen.add(exchange.getRequestHeaders().getFirst("Authorization") + "|" + exchange.getRequestHeaders().getFirst("X-Tenant"));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        other.start();
+        HttpServer hop = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        hop.createContext("/", exchange -> {
+            exchange.getResponseHeaders().set("Location", "http://other.example.test:" + other.getAddress().getPort() + "/landing");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        hop.start();
+        try {
+            OutboundPolicy policy = new OutboundPolicy(false, List.of(), Set.of(hop.getAddress().getPort(), other.getAddress().getPort()),
+                    Map.of("hop.example.test", "127.0.0.1", "other.example.test", "127.0.0.1"));
+            HttpAdapter strict = new HttpAdapter(HttpAdapter.defaultClient(Duration.ofSeconds(2)), policy, Clock.systemUTC());
+            AdapterCall call = new AdapterCall("req-3", "m", "http://hop.example.test:" + hop.getAddress().getPort(),
+                    Set.of("hop.example.test", "other.example.test"), Map.of("method", "GET", "path", "/start", "followRedirects", 1,
+                    "headers", Map.of("X-Tenant", "{config.tenant}")), Map.of(), Map.of("tenant", "acme-internal"),
+                    new AdapterCall.Auth(Map.of("Authorization", Secret.of("Bearer never-leaves")), Map.of()), true, Duration.ofSeconds(2), 10_000);
+
+            assertThat(strict.execute(call).status()).isEqualTo(200);
+            assertThat(seen).containsExactly("null|null");
+        } finally {
+            hop.stop(0);
+            other.stop(0);
+        }
     }
 
     @Test
@@ -146,9 +187,11 @@ class OutboundSafetyTest {
         assertThatThrownBy(() -> strict.check(URI.create("https://api.example.com:8443/x"), Set.of("api.example.com")))
                 .isInstanceOf(AdapterException.DestinationNotAllowed.class).hasMessageContaining("port 8443");
         assertThatThrownBy(() -> strict.check(URI.create("http://0x7f.1/"), Set.of("0x7f.1")))
-                .isInstanceOf(AdapterException.DestinationNotAllowed.class).hasMessageContaining("127.0.0.1");
+                .isInstanceOf(AdapterException.DestinationNotAllowed.class).hasMessageContaining("reads 127.0.0.1");
+        assertThatThrownBy(() -> strict.check(URI.create("http://0127.0.0.1/"), Set.of("0127.0.0.1")))
+                .isInstanceOf(AdapterException.DestinationNotAllowed.class).hasMessageContaining("non-canonical");
         PinningResolverProvider.simulate("public.example.test", "93.184.216.34");
         org.assertj.core.api.Assertions.assertThatCode(() -> strict.check(URI.create("https://public.example.test/x"),
-                Set.of("*.example.test"))).doesNotThrowAnyException();
+                Set.of("*.example.test")).close()).doesNotThrowAnyException();
     }
 }

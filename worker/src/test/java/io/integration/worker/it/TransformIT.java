@@ -1,0 +1,93 @@
+package io.integration.worker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.integration.registry.service.InstanceService;
+import io.integration.worker.app.WorkerApp;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Request and response transforms (JSONata) and the response schema, end to end on a real broker: the API receives the
+ * body the request transform made, the requester gets the data the response transform made; a transform that fails
+ * and an answer outside the response schema are errors naming the method, the transform and the path.
+ */
+class TransformIT {
+
+    private WorkerFixture fixture;
+    private RecordingUpstream upstream;
+    private WorkerApp worker;
+
+    @BeforeEach
+    void start() throws Exception {
+        fixture = new WorkerFixture("transform");
+        upstream = RecordingUpstream.start(201, path -> path.equals("/odd") ? "{\"contact\":{\"id\":\"not-a-number\"}}"
+                : "{\"contact\":{\"id\":42,\"properties\":{\"email\":\"ada@example.com\",\"firstname\":\"Ada\"}}}");
+        String definition = """
+                name: crm
+                version: 1.0.0
+                status: PUBLISHED
+                adapter: { type: http }
+                baseUrl: http://127.0.0.1:%d
+                allowedHosts: [127.0.0.1]
+                auth: { type: none }
+                methods:
+                  - name: createContact
+                    http: { method: POST, path: /contacts }
+                    paramSchema: { type: object, required: [email], properties: { email: { type: string }, name: { type: string } } }
+                    requestTransform: "{ 'properties': { 'email': email, 'firstname': name, 'source': $config.source } }"
+                    responseTransform: "{ 'id': contact.id, 'email': contact.properties.email, 'status': $status }"
+                    responseSchema: { type: object, required: [id], properties: { id: { type: integer } } }
+                  - name: oddAnswer
+                    http: { method: POST, path: /odd }
+                    responseTransform: "{ 'id': contact.id }"
+                    responseSchema: { type: object, required: [id], properties: { id: { type: integer } } }
+                  - name: brokenTransform
+                    http: { method: POST, path: /contacts }
+                    requestTransform: "$number(email)"
+                """.formatted(upstream.port());
+        WorkerApp.management(fixture.db, fixture.masterKey, true, Clock.systemUTC()).seed(definition, null,
+                new InstanceService.Spec("crm-1", "acme", "crm", null, Map.of("source", "integration-service"), null));
+        worker = fixture.startWorker();
+    }
+
+    @AfterEach
+    void stop() {
+        worker.close();
+        upstream.close();
+        fixture.close();
+    }
+
+    @Test
+    void theApiGetsTheTransformedBodyAndTheRequesterTheTransformedAnswer() {
+        fixture.sendJson("crm-1", WorkerFixture.request("t-1", "crm-1", "createContact", "{\"email\":\"ada@example.com\",\"name\":\"Ada\"}"));
+        fixture.sendJson("crm-1", WorkerFixture.request("t-2", "crm-1", "oddAnswer", "{}"));
+        fixture.sendJson("crm-1", WorkerFixture.request("t-3", "crm-1", "brokenTransform", "{\"email\":\"not a number\"}"));
+        Map<String, JsonNode> results = fixture.results(Set.of("t-1", "t-2", "t-3"), Duration.ofSeconds(60));
+
+        JsonNode ok = results.get("t-1");
+        assertThat(ok.get("status").asText()).as(ok.toString()).isEqualTo("SUCCESS");
+        assertThat(WorkerFixture.json(ok.get("data").asText().getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(WorkerFixture.json("{\"id\":42,\"email\":\"ada@example.com\",\"status\":201}".getBytes(StandardCharsets.UTF_8)));
+        String contact = upstream.received.stream().filter(r -> r.startsWith("/contacts ")).findFirst().orElseThrow().substring("/contacts ".length());
+        assertThat(WorkerFixture.json(contact.getBytes(StandardCharsets.UTF_8))).isEqualTo(WorkerFixture.json(
+                "{\"properties\":{\"email\":\"ada@example.com\",\"firstname\":\"Ada\",\"source\":\"integration-service\"}}"
+                        .getBytes(StandardCharsets.UTF_8)));
+
+        JsonNode odd = results.get("t-2");
+        assertThat(odd.at("/error/code").asText()).isEqualTo("INVALID_RESPONSE");
+        assertThat(odd.at("/error/message").asText()).contains("oddAnswer").contains("responseSchema").contains("data.id");
+
+        JsonNode broken = results.get("t-3");
+        assertThat(broken.at("/error/code").asText()).isEqualTo("TRANSFORM_ERROR");
+        assertThat(broken.at("/error/message").asText()).contains("crm@1.0.0").contains("brokenTransform").contains("requestTransform");
+        assertThat(upstream.received).as("a failed request transform calls nothing").hasSize(2);
+    }
+}
