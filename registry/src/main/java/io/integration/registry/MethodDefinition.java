@@ -1,5 +1,7 @@
 package io.integration.registry;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,8 +21,9 @@ import java.util.Map;
 public record MethodDefinition(
         String name,
         String description,
-        Map<String, Object> http,
-        Map<String, Object> graphql,
+        // Written back only when present: an empty binding is "none", not a binding missing its required fields.
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> http,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> graphql,
         boolean idempotent,
         JsonNode paramSchema,
         String requestTransform,

@@ -18,13 +18,12 @@ import java.util.Map;
  * field is set that this version would accept and then ignore.
  *
  * <p>Refused until the issue implementing them lands (a field the worker ignores is a silent lie): per method
- * {@code graphql}, {@code cache}, {@code fallback}.
+ * {@code cache}, {@code fallback}.
  */
 final class PublishChecks {
 
     /** Method fields the document schema admits but this version does not honour yet, and what to do instead. */
     private static final Map<String, String> NOT_YET = Map.of(
-            "graphql", "not supported yet: no graphql adapter is installed (use an http binding)",
             "cache", "not supported yet: results are not cached (remove the field)",
             "fallback", "not supported yet: there are no fallback methods (remove the field)");
 
@@ -75,6 +74,18 @@ final class PublishChecks {
             }
             if ("http".equals(definition.adapter().type()) && method.http().isEmpty()) {
                 problems.add(new Problem(at + ".http", "missing (expected: {method, path} for the http adapter)"));
+            }
+            if ("graphql".equals(definition.adapter().type()) && !(method.graphql().get("query") instanceof String q && !q.isBlank())) {
+                problems.add(new Problem(at + ".graphql.query", "missing (expected: the GraphQL document for the graphql adapter)"));
+            }
+            // A binding for another adapter than the definition's would be ignored: say so instead.
+            if (!"graphql".equals(definition.adapter().type()) && !method.graphql().isEmpty()) {
+                problems.add(new Problem(at + ".graphql", "only read by adapter type graphql (this definition's adapter is "
+                        + definition.adapter().type() + ")"));
+            }
+            if (!"http".equals(definition.adapter().type()) && !method.http().isEmpty()) {
+                problems.add(new Problem(at + ".http", "only read by adapter type http (this definition's adapter is "
+                        + definition.adapter().type() + "; graphql takes graphql.path and graphql.headers)"));
             }
         }
         return problems;

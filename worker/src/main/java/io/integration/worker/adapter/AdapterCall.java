@@ -71,6 +71,12 @@ public record AdapterCall(
                 maxResponseBytes, body);
     }
 
+    /** This call with another adapter binding (an adapter carrying its call through another adapter). */
+    public AdapterCall withBinding(Map<String, Object> newBinding) {
+        return new AdapterCall(requestId, methodName, baseUrl, allowedHosts, newBinding, params, config, auth, idempotent, timeout,
+                maxResponseBytes, body);
+    }
+
     /** The body to send (a JSON value as maps, lists, strings, numbers, booleans), or null to send the params. */
     public AdapterCall withBody(Object newBody) {
         return new AdapterCall(requestId, methodName, baseUrl, allowedHosts, binding, params, config, auth, idempotent, timeout,

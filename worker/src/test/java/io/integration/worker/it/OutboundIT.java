@@ -29,7 +29,7 @@ class OutboundIT {
     @BeforeEach
     void start() throws Exception {
         fixture = new WorkerFixture("outbound");
-        upstream = RecordingUpstream.start(200, path -> "{\"pong\":true}");
+        upstream = RecordingUpstream.start(200, (path, request) -> "{\"pong\":true}");
     }
 
     @AfterEach

@@ -8,15 +8,15 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
-/** An upstream API on loopback answering JSON by path, recording every request as {@code "<path> <body>"}. */
+/** An upstream API on loopback answering JSON by path and body, recording every request as {@code "<path> <body>"}. */
 final class RecordingUpstream implements AutoCloseable {
 
     private final HttpServer server;
     final List<String> received = new CopyOnWriteArrayList<>();
 
-    private RecordingUpstream(int status, Function<String, String> answer) {
+    private RecordingUpstream(int status, BiFunction<String, String, String> answer) {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -24,8 +24,9 @@ final class RecordingUpstream implements AutoCloseable {
         }
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
-            received.add(path + " " + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            byte[] body = answer.apply(path).getBytes(StandardCharsets.UTF_8);
+            String request = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            received.add(path + " " + request);
+            byte[] body = answer.apply(path, request).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(status, body.length);
             exchange.getResponseBody().write(body);
@@ -34,8 +35,8 @@ final class RecordingUpstream implements AutoCloseable {
         server.start();
     }
 
-    /** Answers every request with {@code status} and the JSON {@code answer} gives for its path. */
-    static RecordingUpstream start(int status, Function<String, String> answer) {
+    /** Answers every request with {@code status} and the JSON {@code answer} gives for its path and body. */
+    static RecordingUpstream start(int status, BiFunction<String, String, String> answer) {
         return new RecordingUpstream(status, answer);
     }
 

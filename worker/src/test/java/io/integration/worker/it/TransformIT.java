@@ -28,7 +28,7 @@ class TransformIT {
     @BeforeEach
     void start() throws Exception {
         fixture = new WorkerFixture("transform");
-        upstream = RecordingUpstream.start(201, path -> path.equals("/odd") ? "{\"contact\":{\"id\":\"not-a-number\"}}"
+        upstream = RecordingUpstream.start(201, (path, request) -> path.equals("/odd") ? "{\"contact\":{\"id\":\"not-a-number\"}}"
                 : "{\"contact\":{\"id\":42,\"properties\":{\"email\":\"ada@example.com\",\"firstname\":\"Ada\"}}}");
         String definition = """
                 name: crm

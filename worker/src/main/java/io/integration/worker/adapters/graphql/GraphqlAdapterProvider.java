@@ -1,0 +1,20 @@
+package io.integration.worker.adapters.graphql;
+
+import io.integration.worker.adapter.Adapter;
+import io.integration.worker.adapter.AdapterContext;
+import io.integration.worker.adapter.AdapterProvider;
+import io.integration.worker.adapters.http.HttpAdapterProvider;
+
+/** Registers the {@code graphql} adapter with the adapter SPI; it carries its POSTs through an {@code http} adapter. */
+public final class GraphqlAdapterProvider implements AdapterProvider {
+
+    @Override
+    public String type() {
+        return "graphql";
+    }
+
+    @Override
+    public Adapter create(AdapterContext context) {
+        return new GraphqlAdapter(new HttpAdapterProvider().create(context));
+    }
+}
