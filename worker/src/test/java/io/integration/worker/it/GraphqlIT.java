@@ -7,19 +7,12 @@ import io.integration.registry.credentials.Credential;
 import io.integration.registry.secret.Secret;
 import io.integration.worker.app.WorkerApp;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The graphql adapter on a real broker: the document and variables go out as one POST; data, partial data and errors come back. */
-class GraphqlIT {
-
-    private WorkerFixture fixture;
-    private RecordingUpstream upstream;
-    private WorkerApp worker;
+class GraphqlIT extends UpstreamItSupport {
 
     @BeforeEach
     void start() {
@@ -50,19 +43,9 @@ class GraphqlIT {
         worker = fixture.startWorker();
     }
 
-    @AfterEach
-    void stop() {
-        worker.close();
-        upstream.close();
-        fixture.close();
-    }
-
     @Test
     void dataPartialDataAndErrorsBecomeResults() {
-        fixture.sendJson("shop-1", WorkerFixture.request("g-1", "shop-1", "product", "{\"id\":\"7\"}"));
-        fixture.sendJson("shop-1", WorkerFixture.request("g-2", "shop-1", "partial", "{}"));
-        fixture.sendJson("shop-1", WorkerFixture.request("g-3", "shop-1", "broken", "{}"));
-        Map<String, JsonNode> results = fixture.results(Set.of("g-1", "g-2", "g-3"), Duration.ofSeconds(60));
+        Map<String, JsonNode> results = exchange("shop-1", "g-1", "product", "{\"id\":\"7\"}", "g-2", "partial", "{}", "g-3", "broken", "{}");
 
         assertThat(results.get("g-1").get("status").asText()).as(results.get("g-1").toString()).isEqualTo("SUCCESS");
         assertThat(json(results.get("g-1").get("data").asText())).isEqualTo(json("{\"product\":{\"id\":\"7\",\"title\":\"Mug\"}}"));

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,25 +19,12 @@ import org.junit.jupiter.api.Test;
  * through a public-looking name the operator maps to loopback ({@code outbound.hosts}, for this test only); a definition
  * pointing at loopback directly is refused with {@code DESTINATION_NOT_ALLOWED}, no connection, and one security event.
  */
-class OutboundIT {
-
-    private WorkerFixture fixture;
-    private RecordingUpstream upstream;
-    private WorkerApp worker;
+class OutboundIT extends UpstreamItSupport {
 
     @BeforeEach
     void start() throws Exception {
         fixture = new WorkerFixture("outbound");
         upstream = RecordingUpstream.start(200, (path, request) -> "{\"pong\":true}");
-    }
-
-    @AfterEach
-    void stop() {
-        if (worker != null) {
-            worker.close();
-        }
-        upstream.close();
-        fixture.close();
     }
 
     private static String definition(String name, String baseUrl, String host) {

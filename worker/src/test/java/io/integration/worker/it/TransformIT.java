@@ -7,10 +7,7 @@ import io.integration.registry.service.InstanceService;
 import io.integration.worker.app.WorkerApp;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,11 +16,7 @@ import org.junit.jupiter.api.Test;
  * body the request transform made, the requester gets the data the response transform made; a transform that fails
  * and an answer outside the response schema are errors naming the method, the transform and the path.
  */
-class TransformIT {
-
-    private WorkerFixture fixture;
-    private RecordingUpstream upstream;
-    private WorkerApp worker;
+class TransformIT extends UpstreamItSupport {
 
     @BeforeEach
     void start() throws Exception {
@@ -58,19 +51,10 @@ class TransformIT {
         worker = fixture.startWorker();
     }
 
-    @AfterEach
-    void stop() {
-        worker.close();
-        upstream.close();
-        fixture.close();
-    }
-
     @Test
     void theApiGetsTheTransformedBodyAndTheRequesterTheTransformedAnswer() {
-        fixture.sendJson("crm-1", WorkerFixture.request("t-1", "crm-1", "createContact", "{\"email\":\"ada@example.com\",\"name\":\"Ada\"}"));
-        fixture.sendJson("crm-1", WorkerFixture.request("t-2", "crm-1", "oddAnswer", "{}"));
-        fixture.sendJson("crm-1", WorkerFixture.request("t-3", "crm-1", "brokenTransform", "{\"email\":\"not a number\"}"));
-        Map<String, JsonNode> results = fixture.results(Set.of("t-1", "t-2", "t-3"), Duration.ofSeconds(60));
+        Map<String, JsonNode> results = exchange("crm-1", "t-1", "createContact", "{\"email\":\"ada@example.com\",\"name\":\"Ada\"}",
+                "t-2", "oddAnswer", "{}", "t-3", "brokenTransform", "{\"email\":\"not a number\"}");
 
         JsonNode ok = results.get("t-1");
         assertThat(ok.get("status").asText()).as(ok.toString()).isEqualTo("SUCCESS");
