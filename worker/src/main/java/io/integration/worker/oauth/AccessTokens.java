@@ -174,6 +174,8 @@ public final class AccessTokens {
             }
             try {
                 return await(winner).accessToken();
+            } catch (TokenException t) {
+                throw new Unusable(t.getMessage(), false, t.kind() == TokenException.Kind.UNAVAILABLE);
             } catch (CompletionException e) {
                 if (e.getCause() instanceof TokenException t) {
                     throw new Unusable(t.getMessage(), false, t.kind() == TokenException.Kind.UNAVAILABLE);
