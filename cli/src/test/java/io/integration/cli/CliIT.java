@@ -102,6 +102,46 @@ class CliIT {
     }
 
     @Test
+    void anOAuthAccountIsConnectedFromTheCommandLine(@TempDir Path dir) throws Exception {
+        String secret = "cli-client-secret-" + UUID.randomUUID();
+        try (io.integration.embedded.DemoAuthorizationServer server = io.integration.embedded.DemoAuthorizationServer.start("cli-client",
+                secret, java.util.Set.of("http://localhost:" + api.port() + "/oauth/callback"), 3600)) {
+            Path definition = dir.resolve("provider.yaml");
+            Files.writeString(definition, """
+                    name: cli-provider
+                    version: 1.0.0
+                    adapter: { type: http }
+                    baseUrl: %s
+                    allowedHosts: [127.0.0.1]
+                    auth: { type: oauth2, oauth2: { issuer: "%s", scopes: [profile] } }
+                    methods:
+                      - name: me
+                        http: { method: GET, path: /api/me }
+                    """.formatted(server.url(), server.issuer()));
+            assertThat(cli("apply", "-f", definition.toString()).exit()).isZero();
+            System.setIn(new java.io.ByteArrayInputStream((secret + "\n").getBytes()));
+            assertThat(cli("credentials", "set", "cli-acct", "--type", "oauth2", "--client-id", "cli-client", "--host", "127.0.0.1").exit()).isZero();
+            assertThat(cli("instances", "create", "cli-crm", "--definition", "cli-provider", "--credential", "cli-acct").out())
+                    .contains("PENDING_AUTH");
+
+            Run connect = cli("instances", "connect", "cli-crm", "-o", "json");
+            assertThat(connect.exit()).as(connect.err()).isZero();
+            String url = new com.fasterxml.jackson.databind.ObjectMapper().readTree(connect.out()).get("authorizationUrl").asText();
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            String callback = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).headers().firstValue("Location").orElseThrow();
+            assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(callback.replace("localhost", "127.0.0.1"))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+            Run shown = cli("credentials", "show", "cli-acct");
+            assertThat(shown.exit()).isZero();
+            assertThat(shown.out()).contains("connected").contains("true").contains("profile").doesNotContain(secret);
+            assertThat(cli("instances", "show", "cli-crm").out()).contains("CONNECTED");
+            assertThat(cli("credentials", "set", "x", "--type", "oauth2", "--host", "h.example.com").exit()).isEqualTo(ExitCodes.USAGE);
+        }
+    }
+
+    @Test
     void requestSendProducesARequestAndPrintsItsResult(@TempDir Path dir) throws Exception {
         // Given: the demo definition, a credential and an instance, all through the CLI; and a worker
         Path definition = dir.resolve("demo.yaml");
