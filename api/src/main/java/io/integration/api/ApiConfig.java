@@ -30,12 +30,14 @@ import java.util.Map;
  * @param outboundAllowRanges {@code API_OUTBOUND_ALLOW_RANGES}, {@code API_OUTBOUND_ALLOW_PORTS}, {@code API_OUTBOUND_HOSTS}:
  *        the workers' {@code outbound.allow.ranges}, {@code outbound.allow.ports} and {@code outbound.hosts}, for the
  *        connection tests and token requests the API makes
+ * @param pluginsDir {@code API_PLUGINS_DIR}: the workers' {@code plugins.dir}, so that publishing checks against, the
+ *        adapter list shows, and connection tests run, the same adapters as the workers; unset: built-in adapters only
  */
 public record ApiConfig(String mongoUri, String mongoDatabase, String host, int port, String bootstrapToken,
                         String firstTokenFile, Secret masterKey, String masterKeyFile, boolean allowPrivateNetworks,
                         String publicUrl, String kafkaBootstrapServers, String schemaRegistryUrl, String eventsTopic, String eventsFormat,
                         java.util.List<String> outboundAllowRanges, java.util.Set<Integer> outboundAllowPorts,
-                        Map<String, String> outboundHosts) {
+                        Map<String, String> outboundHosts, java.nio.file.Path pluginsDir) {
 
     public ApiConfig {
         if (port < 0 || port > 65535) {
@@ -68,14 +70,21 @@ public record ApiConfig(String mongoUri, String mongoDatabase, String host, int 
     public ApiConfig(String mongoUri, String mongoDatabase, String host, int port, String bootstrapToken, String firstTokenFile,
                      Secret masterKey, String masterKeyFile, boolean allowPrivateNetworks) {
         this(mongoUri, mongoDatabase, host, port, bootstrapToken, firstTokenFile, masterKey, masterKeyFile, allowPrivateNetworks,
-                null, null, "http://localhost:8081", "integration.events", "avro", null, null, null);
+                null, null, "http://localhost:8081", "integration.events", "avro", null, null, null, null);
     }
 
     /** These settings with events published to the cluster at {@code bootstrapServers}, through {@code registryUrl}. */
     public ApiConfig withEvents(String bootstrapServers, String registryUrl, String topic, String format) {
         return new ApiConfig(mongoUri, mongoDatabase, host, port, bootstrapToken, firstTokenFile, masterKey, masterKeyFile,
                 allowPrivateNetworks, publicUrl, bootstrapServers, registryUrl, topic, format, outboundAllowRanges, outboundAllowPorts,
-                outboundHosts);
+                outboundHosts, pluginsDir);
+    }
+
+    /** These settings with the adapters of the plugins folder {@code dir}. */
+    public ApiConfig withPluginsDir(java.nio.file.Path dir) {
+        return new ApiConfig(mongoUri, mongoDatabase, host, port, bootstrapToken, firstTokenFile, masterKey, masterKeyFile,
+                allowPrivateNetworks, publicUrl, kafkaBootstrapServers, schemaRegistryUrl, eventsTopic, eventsFormat, outboundAllowRanges,
+                outboundAllowPorts, outboundHosts, dir);
     }
 
     public static ApiConfig from(Map<String, String> env) {
@@ -99,7 +108,8 @@ public record ApiConfig(String mongoUri, String mongoDatabase, String host, int 
                 env.getOrDefault("API_EVENTS_TOPIC", "integration.events"), env.getOrDefault("API_EVENTS_FORMAT", "avro").trim(),
                 OutboundText.ranges("API_OUTBOUND_ALLOW_RANGES", env.get("API_OUTBOUND_ALLOW_RANGES")),
                 OutboundText.ports("API_OUTBOUND_ALLOW_PORTS", env.get("API_OUTBOUND_ALLOW_PORTS")),
-                OutboundText.hosts("API_OUTBOUND_HOSTS", env.get("API_OUTBOUND_HOSTS")));
+                OutboundText.hosts("API_OUTBOUND_HOSTS", env.get("API_OUTBOUND_HOSTS")),
+                blankToNull(env.get("API_PLUGINS_DIR")) == null ? null : java.nio.file.Path.of(env.get("API_PLUGINS_DIR").strip()));
     }
 
     private static String blankToNull(String value) {

@@ -5,6 +5,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import io.integration.api.http.ApiServer;
 import io.integration.api.http.Route;
+import io.integration.api.routes.AdapterRoutes;
 import io.integration.api.routes.AdminRoutes;
 import io.integration.api.routes.DefinitionRoutes;
 import io.integration.api.routes.InstanceRoutes;
@@ -15,6 +16,7 @@ import io.integration.registry.credentials.MongoCredentialRepository;
 import io.integration.registry.credentials.TinkSecretCodec;
 import io.integration.wire.SchemaRegistryClient;
 import io.integration.worker.adapter.OutboundPolicy;
+import io.integration.worker.plugins.AdapterCatalog;
 import io.integration.worker.messaging.EventPublisher;
 import io.integration.worker.messaging.WireFormat;
 import io.integration.worker.oauth.AuthEvents;
@@ -74,7 +76,7 @@ public final class ManagementApi implements AutoCloseable {
                             type, instanceId);
             OutboundPolicy outbound = new OutboundPolicy(config.allowPrivateNetworks(), config.outboundAllowRanges(),
                     config.outboundAllowPorts(), config.outboundHosts());
-            Management management = WorkerApp.management(db, keyring, outbound, events, clock);
+            Management management = WorkerApp.management(db, keyring, outbound, events, AdapterCatalog.discover(config.pluginsDir()), clock);
             AtomicReference<ApiServer> listening = new AtomicReference<>();
             AuthorizationFlow flow = new AuthorizationFlow(db, new TinkSecretCodec(keyring), new MongoInstanceRepository(db),
                     management.instances()::definitionOf, new MongoCredentialRepository(db, new TinkSecretCodec(keyring)),
@@ -88,6 +90,7 @@ public final class ManagementApi implements AutoCloseable {
             List<Route> routes = new ArrayList<>();
             routes.addAll(new OpsRoutes(() -> db.runCommand(new org.bson.Document("ping", 1)), meters, () -> List.copyOf(routes), VERSION).routes());
             routes.addAll(new DefinitionRoutes(management.definitions()).routes());
+            routes.addAll(new AdapterRoutes(management.definitions()).routes());
             routes.addAll(new InstanceRoutes(management.instances()).routes());
             routes.addAll(new OAuthRoutes(flow).routes());
             routes.addAll(new AdminRoutes(management.credentials(), management.tokens(), management.audit(), management.keys()).routes());

@@ -1,5 +1,7 @@
 package io.integration.registry;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -101,10 +103,19 @@ public record IntegrationDefinition(
         return Set.copyOf(hosts);
     }
 
-    /** Adapter type and compatible version range, e.g. {@code http}, {@code ^1}. */
-    public record AdapterRef(String type, String version) {
+    /**
+     * Adapter type, compatible version range and the adapter's own settings, e.g. {@code http}, {@code ^1}.
+     *
+     * @param config checked at publish against the JSON Schema the adapter declares; empty when the document has none
+     */
+    public record AdapterRef(String type, String version, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> config) {
         public AdapterRef {
             requireNonNull(type, "adapter.type");
+            config = config == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(config));
+        }
+
+        public AdapterRef(String type, String version) {
+            this(type, version, Map.of());
         }
     }
 

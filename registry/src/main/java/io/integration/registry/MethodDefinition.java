@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * One operation of a definition. Adapter-specific bindings ({@code http}, {@code graphql}) are kept as
- * plain maps: each adapter reads and validates its own.
+ * One operation of a definition. Adapter-specific bindings ({@code http}, {@code graphql}, and {@code binding} for any
+ * other adapter) are kept as plain maps: each adapter declares their JSON Schema and reads its own.
  *
  * @param paramSchema JSON Schema the request params must satisfy, or null for any JSON object
  * @param idempotent whether repeating the call is safe; idempotent calls carry {@code Idempotency-Key}
@@ -24,6 +24,7 @@ public record MethodDefinition(
         // Written back only when present: an empty binding is "none", not a binding missing its required fields.
         @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> http,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> graphql,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> binding,
         boolean idempotent,
         JsonNode paramSchema,
         String requestTransform,
@@ -38,15 +39,42 @@ public record MethodDefinition(
         requireNonNull(name, "methods[].name");
         http = http == null ? Map.of() : http;
         graphql = graphql == null ? Map.of() : graphql;
+        binding = binding == null ? Map.of() : binding;
         retry = retry == null ? Map.of() : retry;
     }
 
     /** The binding for {@code adapterType}, empty when the method has none. */
     public Map<String, Object> binding(String adapterType) {
-        return switch (adapterType) {
+        return switch (bindingField(adapterType)) {
             case "http" -> http;
             case "graphql" -> graphql;
-            default -> Map.of();
+            default -> binding;
         };
+    }
+
+    /**
+     * The method field that binds it to an adapter of {@code adapterType}: the built-in {@code http} and {@code graphql}
+     * adapters have their own section; every other adapter (webhook, plugins) reads {@code binding}.
+     */
+    public static String bindingField(String adapterType) {
+        return switch (adapterType) {
+            case "http", "graphql" -> adapterType;
+            default -> "binding";
+        };
+    }
+
+    /** Every binding section that has content, by field name. */
+    public Map<String, Map<String, Object>> bindings() {
+        Map<String, Map<String, Object>> all = new java.util.TreeMap<>();
+        if (!http.isEmpty()) {
+            all.put("http", http);
+        }
+        if (!graphql.isEmpty()) {
+            all.put("graphql", graphql);
+        }
+        if (!binding.isEmpty()) {
+            all.put("binding", binding);
+        }
+        return all;
     }
 }

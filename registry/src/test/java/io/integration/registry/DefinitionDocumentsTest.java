@@ -41,19 +41,21 @@ class DefinitionDocumentsTest {
 
     @Test
     void anInvalidDocumentIsRejectedNamingTheField() {
-        String badVerb = """
+        // (A method's binding section is the adapter's to check, at publish: see DefinitionServiceTest.)
+        String badFlag = """
                 name: broken
                 version: 1.0.0
                 adapter: { type: http }
                 methods:
                   - name: get
-                    http: { method: FETCH, path: /x }
+                    idempotent: sometimes
+                    http: { method: GET, path: /x }
                 """;
-        assertThatThrownBy(() -> DefinitionDocuments.parse(badVerb))
+        assertThatThrownBy(() -> DefinitionDocuments.parse(badFlag))
                 .isInstanceOf(InvalidDefinitionException.class)
                 .hasMessageContaining("definition 'broken'")
                 .hasMessageContaining("methods")
-                .hasMessageContaining("method");
+                .hasMessageContaining("idempotent");
         assertThatThrownBy(() -> DefinitionDocuments.parse("name: x\nversion: one\nadapter: {type: http}\nmethods: [{name: a}]"))
                 .hasMessageContaining("version");
         assertThatThrownBy(() -> DefinitionDocuments.parse("name: x\nversion: 1.0.0\nadapter: {type: http}\nmethods: [{name: a}, {name: a}]"))

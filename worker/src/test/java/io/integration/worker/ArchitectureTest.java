@@ -63,6 +63,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void pluginLoadingKnowsTheSpiAndTheRegistryModelOnly() {
+        check(classes().that().resideInAPackage(WORKER + ".plugins..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", WORKER + ".plugins..", ADAPTER, DEFINITIONS, SECRET)
+                .because("finding adapters (class path and plugin jars) and describing them to publishing is all it does; "
+                        + "a plugin must not be able to reach the pipeline through the loader"));
+    }
+
+    @Test
     void nothingDependsOnTheCompositionRoot() {
         check(noClasses().that().resideOutsideOfPackage(APP)
                 .should().dependOnClassesThat().resideInAPackage(APP)

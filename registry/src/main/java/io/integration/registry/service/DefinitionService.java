@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.integration.registry.AuthSpec;
 import io.integration.registry.DefinitionDocuments;
+import io.integration.registry.AdapterDescriptor;
 import io.integration.registry.DefinitionRepository;
 import io.integration.registry.DefinitionStatus;
 import io.integration.registry.InstanceRepository;
@@ -33,12 +34,26 @@ public final class DefinitionService {
     private final DefinitionRepository definitions;
     private final InstanceRepository instances;
     private final PublishChecks checks;
+    private final List<AdapterDescriptor> adapters;
 
-    /** {@code adapters}: the adapter types installed in the workers, with their versions (what publishing checks against). */
-    public DefinitionService(DefinitionRepository definitions, InstanceRepository instances, Map<String, String> adapters) {
+    /** {@code adapters}: the adapters installed in the workers (what publishing checks against). */
+    public DefinitionService(DefinitionRepository definitions, InstanceRepository instances, List<AdapterDescriptor> adapters) {
         this.definitions = definitions;
         this.instances = instances;
-        this.checks = new PublishChecks(adapters);
+        Map<String, AdapterDescriptor> byType = new java.util.TreeMap<>();
+        for (AdapterDescriptor adapter : adapters) {
+            if (byType.putIfAbsent(adapter.type(), adapter) != null) {
+                throw new IllegalArgumentException("adapter type '" + adapter.type() + "' twice: " + byType.get(adapter.type()).origin()
+                        + " and " + adapter.origin());
+            }
+        }
+        this.adapters = List.copyOf(byType.values());
+        this.checks = new PublishChecks(byType);
+    }
+
+    /** The adapters publishing checks against, by type. */
+    public List<AdapterDescriptor> adapters() {
+        return adapters;
     }
 
     /**

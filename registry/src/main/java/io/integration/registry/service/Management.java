@@ -38,10 +38,10 @@ public final class Management {
 
     /**
      * @param keyring the keys credentials are sealed with (see {@link Keyring#open})
-     * @param adapters the adapter types (and versions) the workers have installed, which publishing checks against
+     * @param adapters the adapters the workers have installed, which publishing checks against
      * @param tester runs an instance's test method ({@link InstanceService#test})
      */
-    public static Management onMongo(MongoDatabase db, Keyring keyring, Map<String, String> adapters, ConnectionTester tester, Clock clock) {
+    public static Management onMongo(MongoDatabase db, Keyring keyring, java.util.List<io.integration.registry.AdapterDescriptor> adapters, ConnectionTester tester, Clock clock) {
         MongoDefinitionRepository definitionStore = new MongoDefinitionRepository(db);
         MongoInstanceRepository instanceStore = new MongoInstanceRepository(db);
         MongoCredentialRepository credentialStore = new MongoCredentialRepository(db, new TinkSecretCodec(keyring));

@@ -1,11 +1,11 @@
 package io.integration.registry.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.integration.registry.AdapterDescriptor;
 import io.integration.registry.IntegrationDefinition;
 import io.integration.registry.JsonSchemas;
 import io.integration.registry.MethodDefinition;
 import io.integration.registry.Problem;
-import io.integration.registry.VersionRange;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * What publishing checks beyond the document schema, all at once: the adapter is installed and in the requested
- * version range, the base URL is absolute, every JSON Schema in the document is one, the test method exists — and no
+ * version range, its config and each method's binding satisfy the schemas it declares, the base URL is absolute, every JSON Schema in the document is one, the test method exists — and no
  * field is set that this version would accept and then ignore.
  *
  * <p>Refused until the issue implementing them lands (a field the worker ignores is a silent lie): per method
@@ -27,10 +27,12 @@ final class PublishChecks {
             "cache", "not supported yet: results are not cached (remove the field)",
             "fallback", "not supported yet: there are no fallback methods (remove the field)");
 
-    private final Map<String, String> adapters;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-    /** {@code adapters}: the installed adapter types and their versions. */
-    PublishChecks(Map<String, String> adapters) {
+    private final Map<String, AdapterDescriptor> adapters;
+
+    /** {@code adapters}: the installed adapters by type. */
+    PublishChecks(Map<String, AdapterDescriptor> adapters) {
         this.adapters = Map.copyOf(adapters);
     }
 
@@ -72,21 +74,7 @@ final class PublishChecks {
                 problems.add(new Problem(at + ".requestTransform", "the method sends no body (expected: http.body: params, or a"
                         + " POST/PUT/PATCH method, for the transform to produce it)"));
             }
-            if ("http".equals(definition.adapter().type()) && method.http().isEmpty()) {
-                problems.add(new Problem(at + ".http", "missing (expected: {method, path} for the http adapter)"));
-            }
-            if ("graphql".equals(definition.adapter().type()) && !(method.graphql().get("query") instanceof String q && !q.isBlank())) {
-                problems.add(new Problem(at + ".graphql.query", "missing (expected: the GraphQL document for the graphql adapter)"));
-            }
-            // A binding for another adapter than the definition's would be ignored: say so instead.
-            if (!"graphql".equals(definition.adapter().type()) && !method.graphql().isEmpty()) {
-                problems.add(new Problem(at + ".graphql", "only read by adapter type graphql (this definition's adapter is "
-                        + definition.adapter().type() + ")"));
-            }
-            if (!"http".equals(definition.adapter().type()) && !method.http().isEmpty()) {
-                problems.add(new Problem(at + ".http", "only read by adapter type http (this definition's adapter is "
-                        + definition.adapter().type() + "; graphql takes graphql.path and graphql.headers)"));
-            }
+            binding(definition, method, at, problems);
         }
         return problems;
     }
@@ -109,22 +97,31 @@ final class PublishChecks {
 
     private void adapter(IntegrationDefinition definition, List<Problem> problems) {
         String type = definition.adapter().type();
-        String installed = adapters.get(type);
+        AdapterDescriptor installed = adapters.get(type);
         if (installed == null) {
             problems.add(new Problem("$.adapter.type", "'" + type + "' is not installed (expected: one of " + adapters.keySet() + ")"));
             return;
         }
-        String wanted = definition.adapter().version();
-        if (wanted == null) {
-            return;
-        }
-        try {
-            if (!VersionRange.parse(wanted).matches(installed)) {
-                problems.add(new Problem("$.adapter.version", "'" + wanted + "' does not include the installed " + type
-                        + " adapter " + installed + " (expected: a range that includes " + installed + ")"));
+        problems.addAll(installed.check(definition.adapter()));
+    }
+
+    /**
+     * The method's section for the definition's adapter must satisfy the schema the adapter declares (an absent one is
+     * checked as {@code {}}, so a required section is reported missing); a section another adapter would read is
+     * refused, since nothing would read it.
+     */
+    private void binding(IntegrationDefinition definition, MethodDefinition method, String at, List<Problem> problems) {
+        String type = definition.adapter().type();
+        String field = MethodDefinition.bindingField(type);
+        for (String other : method.bindings().keySet()) {
+            if (!other.equals(field)) {
+                problems.add(new Problem(at + "." + other, "not read by adapter type " + type + " (expected: its section '" + field
+                        + "'" + ("graphql".equals(type) ? "; graphql takes graphql.path and graphql.headers" : "") + ")"));
             }
-        } catch (IllegalArgumentException e) {
-            problems.add(new Problem("$.adapter.version", e.getMessage()));
+        }
+        AdapterDescriptor installed = adapters.get(type);
+        if (installed != null) {
+            problems.addAll(JsonSchemas.validate(at + "." + field, installed.bindingSchema(), JSON.valueToTree(method.binding(type))));
         }
     }
 

@@ -29,7 +29,7 @@ class DefinitionServiceTest {
     void freshDatabase() {
         db = TestMongo.freshDatabase("svc");
         Keyring keyring = Keyring.open(db, MasterKey.load("key", MasterKey.generate(), "file", null));
-        management = Management.onMongo(db, keyring, Map.of("http", "1.4.0"), (id, method) -> {
+        management = Management.onMongo(db, keyring, java.util.List.of(io.integration.registry.AdapterDescriptor.of("http", "1.4.0")), (id, method) -> {
             throw new AssertionError("no connection test here");
         }, Clock.systemUTC());
     }
@@ -88,6 +88,36 @@ class DefinitionServiceTest {
         assertThatThrownBy(() -> management.definitions().apply(wrongAdapter))
                 .isInstanceOfSatisfying(ManagementException.class, e -> assertThat(e.problems()).extracting(Problem::path)
                         .containsExactlyInAnyOrder("$.adapter.version", "$.testMethod"));
+    }
+
+    @Test
+    void anAdaptersConfigAndBindingAreCheckedAgainstTheSchemasItDeclares() {
+        MongoDatabase pluginDb = io.integration.registry.TestMongo.freshDatabase("svc-plugin");
+        Management withPlugin = Management.onMongo(pluginDb, Keyring.open(pluginDb, MasterKey.load("key", MasterKey.generate(), "file", null)),
+                java.util.List.of(io.integration.registry.AdapterDescriptor.of("rpc", "0.3.1", "plugin rpc.jar",
+                        "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"path\":{\"type\":\"string\"}}}",
+                        "{\"type\":\"object\",\"required\":[\"method\"],\"properties\":{\"method\":{\"type\":\"string\"}}}")),
+                (id, method) -> {
+                    throw new AssertionError("no connection test here");
+                }, Clock.systemUTC());
+        String good = """
+                name: rpc-service
+                version: 1.0.0
+                adapter: { type: rpc, version: "^0.3", config: { path: /rpc } }
+                baseUrl: https://rpc.example.com
+                methods:
+                  - name: add
+                    binding: { method: math.add }
+                """;
+        String bad = good.replace("path: /rpc", "path: /rpc, pth: typo").replace("binding: { method: math.add }",
+                "binding: { procedure: math.add }\n    http: { method: GET, path: /x }");
+
+        assertThat(withPlugin.definitions().apply(good)).isEqualTo(Applied.CREATED);
+        assertThat(withPlugin.definitions().get("rpc-service", "1.0.0").methods().get(0).binding("rpc")).containsEntry("method", "math.add");
+        assertThat(withPlugin.definitions().get("rpc-service", "1.0.0").adapter().config()).containsEntry("path", "/rpc");
+        assertThatThrownBy(() -> withPlugin.definitions().apply(bad.replace("1.0.0", "1.0.1")))
+                .isInstanceOfSatisfying(ManagementException.class, e -> assertThat(e.problems()).extracting(Problem::path)
+                        .containsExactlyInAnyOrder("$.adapter.config", "$.methods[0].binding.method", "$.methods[0].http"));
     }
 
     @Test

@@ -26,6 +26,7 @@ import java.util.Set;
  * @param maxResponseBytes cap on the response body
  * @param body the request body the method's request transform produced (JSON as maps, lists and values), or null: the
  *        params are the body when the binding sends one
+ * @param adapterConfig the definition's {@code adapter.config}, checked against {@link AdapterProvider#configSchema()}
  */
 public record AdapterCall(
         String requestId,
@@ -39,7 +40,8 @@ public record AdapterCall(
         boolean idempotent,
         Duration timeout,
         long maxResponseBytes,
-        Object body) {
+        Object body,
+        Map<String, Object> adapterConfig) {
 
     public AdapterCall {
         requireNonNull(requestId, "requestId");
@@ -48,6 +50,7 @@ public record AdapterCall(
         binding = binding == null ? Map.of() : binding;
         params = params == null ? Map.of() : params;
         config = config == null ? Map.of() : config;
+        adapterConfig = adapterConfig == null ? Map.of() : adapterConfig;
         auth = auth == null ? Auth.NONE : auth;
         requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
@@ -62,31 +65,38 @@ public record AdapterCall(
     public AdapterCall(String requestId, String methodName, String baseUrl, Set<String> allowedHosts, Map<String, Object> binding,
                        Map<String, Object> params, Map<String, Object> config, Auth auth, boolean idempotent, Duration timeout,
                        long maxResponseBytes) {
-        this(requestId, methodName, baseUrl, allowedHosts, binding, params, config, auth, idempotent, timeout, maxResponseBytes, null);
+        this(requestId, methodName, baseUrl, allowedHosts, binding, params, config, auth, idempotent, timeout, maxResponseBytes, null,
+                Map.of());
     }
 
     /** This call with another timeout (a retry gets what is left before the request's deadline). */
     public AdapterCall withTimeout(Duration newTimeout) {
         return new AdapterCall(requestId, methodName, baseUrl, allowedHosts, binding, params, config, auth, idempotent, newTimeout,
-                maxResponseBytes, body);
+                maxResponseBytes, body, adapterConfig);
     }
 
     /** This call with another adapter binding (an adapter carrying its call through another adapter). */
     public AdapterCall withBinding(Map<String, Object> newBinding) {
         return new AdapterCall(requestId, methodName, baseUrl, allowedHosts, newBinding, params, config, auth, idempotent, timeout,
-                maxResponseBytes, body);
+                maxResponseBytes, body, adapterConfig);
+    }
+
+    /** This call with the definition's adapter config. */
+    public AdapterCall withAdapterConfig(Map<String, Object> newAdapterConfig) {
+        return new AdapterCall(requestId, methodName, baseUrl, allowedHosts, binding, params, config, auth, idempotent, timeout,
+                maxResponseBytes, body, newAdapterConfig);
     }
 
     /** The body to send (a JSON value as maps, lists, strings, numbers, booleans), or null to send the params. */
     public AdapterCall withBody(Object newBody) {
         return new AdapterCall(requestId, methodName, baseUrl, allowedHosts, binding, params, config, auth, idempotent, timeout,
-                maxResponseBytes, newBody);
+                maxResponseBytes, newBody, adapterConfig);
     }
 
     /** This call with other auth decorations (a token refreshed after the API refused the old one). */
     public AdapterCall withAuth(Auth newAuth) {
         return new AdapterCall(requestId, methodName, baseUrl, allowedHosts, binding, params, config, newAuth, idempotent, timeout,
-                maxResponseBytes, body);
+                maxResponseBytes, body, adapterConfig);
     }
 
     /** Secret request decorations derived from the definition's auth type and the instance's credential. */

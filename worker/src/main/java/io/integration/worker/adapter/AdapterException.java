@@ -42,6 +42,25 @@ public abstract sealed class AdapterException extends Exception {
         }
     }
 
+    /**
+     * The external system answered that the call failed in its own protocol rather than with a status (a JSON-RPC
+     * {@code error} object, a SOAP fault); the adapter decides whether it is retriable.
+     */
+    public static final class UpstreamError extends AdapterException {
+        private final String code;
+
+        /** {@code code}: the protocol's error code as text, shown in the result's details (never a secret), or null. */
+        public UpstreamError(String message, String code, boolean retriable) {
+            super(message, retriable, null);
+            this.code = code;
+        }
+
+        /** The protocol's error code, if it gave one. */
+        public Optional<String> code() {
+            return Optional.ofNullable(code);
+        }
+    }
+
     /** No complete answer arrived within the call's timeout. Retriable. */
     public static final class Timeout extends AdapterException {
         public Timeout(String message) {

@@ -2,40 +2,26 @@ package io.integration.worker.adapter;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
 
-/** The adapters installed in this worker, by type; built once from the {@link AdapterProvider}s on the classpath. */
+/** The adapters created in this process, by type, with their versions. Immutable; built once at start. */
 public final class Adapters {
 
     private final Map<String, Adapter> byType;
     private final Map<String, String> versions;
 
     private Adapters(Map<String, Adapter> byType, Map<String, String> versions) {
+        if (!byType.keySet().equals(versions.keySet())) {
+            throw new IllegalArgumentException("adapters " + byType.keySet() + " and versions " + versions.keySet() + " differ");
+        }
         this.byType = Map.copyOf(byType);
         this.versions = Map.copyOf(versions);
     }
 
-    /** Creates one adapter per provider found with {@link ServiceLoader}. */
-    public static Adapters load(AdapterContext context) {
-        Map<String, Adapter> found = new TreeMap<>();
-        Map<String, String> versions = new TreeMap<>();
-        for (AdapterProvider provider : ServiceLoader.load(AdapterProvider.class)) {
-            if (found.putIfAbsent(provider.type(), provider.create(context)) != null) {
-                throw new IllegalStateException("Two adapter providers for type '" + provider.type() + "'");
-            }
-            versions.put(provider.type(), provider.version());
-        }
-        return new Adapters(found, versions);
-    }
-
-    /** The installed adapter types and their versions, without creating any adapter (what publishing checks against). */
-    public static Map<String, String> installed() {
-        Map<String, String> versions = new TreeMap<>();
-        for (AdapterProvider provider : ServiceLoader.load(AdapterProvider.class)) {
-            versions.put(provider.type(), provider.version());
-        }
-        return versions;
+    /** {@code byType} at the versions {@code versions} (same keys). */
+    public static Adapters of(Map<String, Adapter> byType, Map<String, String> versions) {
+        return new Adapters(byType, versions);
     }
 
     /** Adapters given explicitly (tests), each at version 1.0.0. */
@@ -54,7 +40,7 @@ public final class Adapters {
         return Optional.ofNullable(byType.get(type));
     }
 
-    public java.util.Set<String> types() {
-        return byType.keySet();
+    public Set<String> types() {
+        return new java.util.TreeSet<>(byType.keySet());
     }
 }

@@ -14,6 +14,7 @@ import io.integration.worker.adapter.AdapterContext;
 import io.integration.worker.adapter.Adapters;
 import io.integration.worker.adapter.ByteBudget;
 import io.integration.worker.adapter.OutboundPolicy;
+import io.integration.worker.plugins.AdapterCatalog;
 import io.integration.worker.execution.Execution;
 import io.integration.worker.execution.ExecutionRequest;
 import io.integration.worker.execution.ExecutionResult;
@@ -52,12 +53,12 @@ public final class ConnectionProbe implements ConnectionTester {
     private final AccessTokens tokens;
 
     /** {@code events}: where a refresh or a refused refresh token during a test is told. */
-    public ConnectionProbe(MongoDatabase db, Keyring keyring, OutboundPolicy outbound, AuthEvents events, Clock clock) {
+    public ConnectionProbe(MongoDatabase db, Keyring keyring, OutboundPolicy outbound, AuthEvents events, AdapterCatalog catalog,
+                           Clock clock) {
         this.db = db;
         this.keyring = keyring;
         this.instances = new MongoInstanceRepository(db);
-        this.adapters = Adapters.load(new AdapterContext(outbound, clock,
-                new ByteBudget(64L * 1024 * 1024)));
+        this.adapters = catalog.create(new AdapterContext(outbound, clock, new ByteBudget(64L * 1024 * 1024)));
         this.clock = clock;
         this.tokens = new AccessTokens(new MongoCredentialRepository(db, new TinkSecretCodec(keyring)), instances,
                 new TokenEndpoint(outbound, Duration.ofSeconds(10), clock), events, clock,

@@ -10,6 +10,7 @@ import io.integration.worker.adapter.AdapterContext;
 import io.integration.worker.adapter.Adapters;
 import io.integration.worker.adapter.ByteBudget;
 import io.integration.worker.adapter.OutboundPolicy;
+import io.integration.worker.plugins.AdapterCatalog;
 import io.integration.worker.config.MessagingSettings;
 import io.integration.worker.config.WorkerConfig;
 import io.integration.registry.credentials.MongoCredentialRepository;
@@ -83,8 +84,15 @@ public final class WorkerApp implements AutoCloseable {
         SchemaRegistryClient registry = SchemaRegistryClient.forUrl(config.schemaRegistryUrl());
         // The breakers live in the executor, which the worker needs; circuit events reach the worker once it exists.
         AtomicReference<BreakerListener> circuitEvents = new AtomicReference<>(BreakerListener.NONE);
-        Adapters adapters = Adapters.load(new AdapterContext(outbound, clock,
-                new ByteBudget(config.maxInFlightBytes())));
+        Adapters adapters;
+        try {
+            AdapterCatalog catalog = AdapterCatalog.discover(config.pluginsDir());
+            checkDefinitions(catalog, db, config.adapterCheck());
+            adapters = catalog.create(new AdapterContext(outbound, clock, new ByteBudget(config.maxInFlightBytes())));
+        } catch (RuntimeException e) {
+            mongo.close();
+            throw e;
+        }
         MongoInstanceRepository instanceStore = new MongoInstanceRepository(db);
         InstanceUsage usage = new InstanceUsage(instanceStore, USAGE_FLUSH, clock);
         MongoCredentialRepository credentials = new MongoCredentialRepository(db, new TinkSecretCodec(keyring));
@@ -112,6 +120,19 @@ public final class WorkerApp implements AutoCloseable {
     }
 
     /**
+     * Tells each published definition these adapters cannot run (a plugin missing on this worker, a version outside
+     * the definition's range): logged, or the start refused under {@code adapters.check=fail}.
+     */
+    private static void checkDefinitions(AdapterCatalog catalog, MongoDatabase db, WorkerConfig.AdapterCheck check) {
+        java.util.List<String> unrunnable = catalog.unrunnable(new MongoDefinitionRepository(db).all());
+        unrunnable.forEach(problem -> log.error("Published definition this worker cannot run: {}", problem));
+        if (!unrunnable.isEmpty() && check == WorkerConfig.AdapterCheck.FAIL) {
+            throw new IllegalStateException(unrunnable.size() + " published definition(s) cannot run on this worker's adapters "
+                    + "(adapters.check=fail): " + unrunnable);
+        }
+    }
+
+    /**
      * The management service layer on {@code db}, publishing against this worker's installed adapters and testing
      * connections with its pipeline: what the management API and every seeding tool (embedded stack, benchmark,
      * chaos suite, tests) use, so that nothing writes registry documents by hand.
@@ -127,7 +148,14 @@ public final class WorkerApp implements AutoCloseable {
 
     /** The management service layer whose connection tests and token requests follow {@code outbound}. */
     public static Management management(MongoDatabase db, Keyring keyring, OutboundPolicy outbound, AuthEvents events, Clock clock) {
-        return Management.onMongo(db, keyring, Adapters.installed(), new ConnectionProbe(db, keyring, outbound, events, clock), clock);
+        return management(db, keyring, outbound, events, AdapterCatalog.builtIn(), clock);
+    }
+
+    /** The management service layer publishing against, and testing connections with, the adapters of {@code catalog}. */
+    public static Management management(MongoDatabase db, Keyring keyring, OutboundPolicy outbound, AuthEvents events,
+                                        AdapterCatalog catalog, Clock clock) {
+        return Management.onMongo(db, keyring, catalog.descriptors(), new ConnectionProbe(db, keyring, outbound, events, catalog, clock),
+                clock);
     }
 
     /** The outbound rules of {@code config}. */

@@ -37,7 +37,16 @@ public record WorkerConfig(
         Duration oauthTokenTimeout,
         List<String> outboundAllowRanges,
         Set<Integer> outboundAllowPorts,
-        Map<String, String> outboundHosts) {
+        Map<String, String> outboundHosts,
+        java.nio.file.Path pluginsDir,
+        AdapterCheck adapterCheck) {
+
+    /**
+     * What a worker does at start with a published definition its adapters cannot run (type missing, version outside
+     * the definition's range): {@code warn} logs each one and starts (its requests fail with EXECUTION_ERROR naming the
+     * adapter), {@code fail} refuses to start.
+     */
+    public enum AdapterCheck { WARN, FAIL }
 
     private static final Set<String> OWN_KEYS = Set.of("schema.registry.url", "mongo.uri", "mongo.database", "topic.requests",
             "topic.results", "topic.events", "topic.dlt", "topic.retry", "results.format", "events.format", "worker.max.in.flight",
@@ -46,7 +55,8 @@ public record WorkerConfig(
             "worker.drain.timeout", "worker.reply.topics", "worker.max.publish.attempts", "worker.max.retry.after",
             "worker.max.in.flight.bytes", "results.claim.check.bytes", "request.max.id.chars", "request.max.attributes",
             "request.max.attributes.bytes", "request.max.params.bytes", "credentials.master.key", "credentials.master.key.file",
-            "oauth.refresh.margin", "oauth.token.timeout", "outbound.allow.ranges", "outbound.allow.ports", "outbound.hosts");
+            "oauth.refresh.margin", "oauth.token.timeout", "outbound.allow.ranges", "outbound.allow.ports", "outbound.hosts",
+            "plugins.dir", "adapters.check");
 
     public WorkerConfig {
         requireNonNull(messaging, "messaging");
@@ -55,6 +65,7 @@ public record WorkerConfig(
         requireNonNull(mongoDatabase, "mongo.database");
         requireNonNull(execution, "execution");
         requireNonNull(drainTimeout, "worker.drain.timeout");
+        requireNonNull(adapterCheck, "adapters.check");
         if (maxInFlightBytes < 1) {
             throw new IllegalArgumentException("worker.max.in.flight.bytes: " + maxInFlightBytes + " (expected: >= 1)");
         }
@@ -133,7 +144,18 @@ public record WorkerConfig(
                 duration(settings, "oauth.token.timeout", Duration.ofSeconds(10)),
                 OutboundText.ranges("outbound.allow.ranges", settings.get("outbound.allow.ranges")),
                 OutboundText.ports("outbound.allow.ports", settings.get("outbound.allow.ports")),
-                OutboundText.hosts("outbound.hosts", settings.get("outbound.hosts")));
+                OutboundText.hosts("outbound.hosts", settings.get("outbound.hosts")),
+                settings.get("plugins.dir") == null || settings.get("plugins.dir").isBlank() ? null
+                        : java.nio.file.Path.of(settings.get("plugins.dir").strip()),
+                adapterCheck(settings.getOrDefault("adapters.check", "warn")));
+    }
+
+    private static AdapterCheck adapterCheck(String value) {
+        try {
+            return AdapterCheck.valueOf(value.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("adapters.check: '" + value + "' (expected: warn or fail)");
+        }
     }
 
     /** A quarter of the heap for response bodies in flight, at most 256 MiB. */

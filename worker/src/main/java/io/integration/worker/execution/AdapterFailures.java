@@ -5,6 +5,8 @@ import io.integration.worker.adapter.AdapterException;
 /** Maps adapter failures to result error codes, exhaustively. */
 final class AdapterFailures {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private AdapterFailures() {
     }
 
@@ -14,6 +16,8 @@ final class AdapterFailures {
                     s.status() == 401 ? ErrorCode.AUTH_FAILED : ErrorCode.UPSTREAM_ERROR,
                     s.getMessage(), s.retriable(), s.retryAfter().map(d -> d.toMillis()).orElse(null),
                     "{\"httpStatus\":" + s.status() + "}");
+            case AdapterException.UpstreamError u -> new Outcome.Failure(ErrorCode.UPSTREAM_ERROR, u.getMessage(), u.retriable(), null,
+                    u.code().map(code -> JSON.createObjectNode().put("upstreamCode", code).toString()).orElse(null));
             case AdapterException.Timeout t -> deadlineBound
                     ? new Outcome.Failure(ErrorCode.DEADLINE_EXCEEDED, t.getMessage() + " (the request's deadline)", false, null, null)
                     : new Outcome.Failure(ErrorCode.TIMEOUT, t.getMessage(), true, null, null);

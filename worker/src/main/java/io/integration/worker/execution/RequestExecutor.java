@@ -207,7 +207,7 @@ public final class RequestExecutor {
         long maxBytes = definition.defaults().maxResponseBytes() != null ? definition.defaults().maxResponseBytes() : settings.maxResponseBytes();
         AdapterCall call = new AdapterCall(request.requestId(), method.name(), definition.baseUrl(), definition.effectiveAllowedHosts(),
                 method.binding(definition.adapter().type()), JSON.convertValue(params, MAP), instance.config(), auth.current,
-                method.idempotent(), timeout, maxBytes, requestBody(definition, method, params, instance));
+                method.idempotent(), timeout, maxBytes, requestBody(definition, method, params, instance), definition.adapter().config());
         Guarded guarded = guard.call(instance.id(), policy(instance.id(), definition, method), method.idempotent(), timeout, request.deadline(),
                 attemptTimeout -> {
                     if (!ownership.confirmed()) {

@@ -230,6 +230,7 @@ public final class CallGuard {
     private static String outcome(AdapterException e) {
         return switch (e) {
             case AdapterException.UpstreamStatus s -> "UPSTREAM_ERROR";
+            case AdapterException.UpstreamError u -> "UPSTREAM_ERROR";
             case AdapterException.Timeout t -> "TIMEOUT";
             case AdapterException.Unreachable u -> "UNREACHABLE";
             case AdapterException.ResponseTooLarge r -> "RESPONSE_TOO_LARGE";

@@ -13,6 +13,19 @@ public final class GraphqlAdapterProvider implements AdapterProvider {
         return "graphql";
     }
 
+    /** The {@code graphql} section of a method. */
+    @Override
+    public String bindingSchema() {
+        return """
+                {"type": "object", "required": ["query"], "additionalProperties": false,
+                 "properties": {
+                   "query": {"type": "string", "minLength": 1, "description": "The GraphQL document."},
+                   "operationName": {"type": "string"},
+                   "path": {"type": "string", "pattern": "^/", "default": "/graphql", "description": "The endpoint under baseUrl."},
+                   "headers": {"type": "object", "additionalProperties": {"type": "string"}}
+                 }}""";
+    }
+
     @Override
     public Adapter create(AdapterContext context) {
         return new GraphqlAdapter(new HttpAdapterProvider().create(context));

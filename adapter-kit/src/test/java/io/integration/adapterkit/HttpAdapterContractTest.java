@@ -1,0 +1,36 @@
+package io.integration.adapterkit;
+
+import io.integration.adapterkit.ContractUpstream.Answer;
+import io.integration.adapterkit.ContractUpstream.Received;
+import io.integration.worker.adapter.AdapterProvider;
+import io.integration.worker.adapters.http.HttpAdapterProvider;
+import java.util.Map;
+
+/** The built-in http adapter: a POST of the params, a JSON answer; failures by status. */
+class HttpAdapterContractTest extends AdapterContract {
+
+    @Override
+    protected AdapterProvider provider() {
+        return new HttpAdapterProvider();
+    }
+
+    @Override
+    protected Map<String, Object> binding() {
+        return Map.of("method", "POST", "path", "/v1/probe", "headers", Map.of("X-Probe", "{params.marker}"));
+    }
+
+    @Override
+    protected Answer success(Received request, String value) {
+        return Answer.json(200, "{\"value\":\"" + value + "\"}");
+    }
+
+    @Override
+    protected Answer permanentFailure(Received request, String message) {
+        return Answer.json(400, Json.object("message", message));
+    }
+
+    @Override
+    protected Answer retriableFailure(Received request, String message) {
+        return Answer.json(503, Json.object("message", message));
+    }
+}
