@@ -39,9 +39,15 @@ class CliIT {
     private static ManagementApi api;
     private static DemoApi demo;
 
+    /** The plugins folder of this test's API and worker: the example jsonrpc plugin's jar, copied as an operator would. */
+    private static Path plugins;
+
     @BeforeAll
-    static void start() {
-        api = ManagementApi.start(new ApiConfig(infra.mongoUri(), DATABASE, "127.0.0.1", 0, ADMIN, null, io.integration.registry.secret.Secret.of(MASTER_KEY), null, true), Clock.systemUTC());
+    static void start() throws java.io.IOException {
+        plugins = Files.createTempDirectory("cli-plugins");
+        Files.copy(Path.of(System.getProperty("plugin.jars", "target/plugin-jars"), "jsonrpc-adapter.jar"), plugins.resolve("jsonrpc-adapter.jar"));
+        api = ManagementApi.start(new ApiConfig(infra.mongoUri(), DATABASE, "127.0.0.1", 0, ADMIN, null,
+                io.integration.registry.secret.Secret.of(MASTER_KEY), null, true).withPluginsDir(plugins), Clock.systemUTC());
         demo = DemoApi.start(0, "demo-key");
     }
 
@@ -198,6 +204,65 @@ class CliIT {
                 assertThat(disabled.exit()).isEqualTo(ExitCodes.RESULT_ERROR);
                 assertThat(disabled.out()).contains("EXECUTION_ERROR").contains("DISABLED");
             });
+        }
+    }
+
+    @Test
+    void aPluginDroppedIntoThePluginsFolderIsListedCheckedAtPublishAndServesRequests(@TempDir Path dir) throws Exception {
+        // Given: the plugin's adapter as the API lists it
+        Run adapters = cli("adapters", "list");
+        assertThat(adapters.out()).contains("jsonrpc").contains("0.1.0").contains("plugin jsonrpc-adapter.jar")
+                .contains("http").contains("built-in");
+        assertThat(cli("adapters", "show", "jsonrpc", "-o", "json").out()).contains("\"bindingSchema\"").contains("\"required\"");
+
+        // And: a definition for it, checked against the schemas the plugin declares
+        Path definition = dir.resolve("calculator.yaml");
+        String document = """
+                name: calculator
+                version: 1.0.0
+                adapter: { type: jsonrpc, version: "^0.1", config: { path: /v1/rpc } }
+                baseUrl: %s
+                allowedHosts: [127.0.0.1]
+                auth: { type: api_key, apiKey: { in: header, name: X-Api-Key } }
+                methods:
+                  - name: add
+                    binding: { method: math.add }
+                    paramSchema: { type: object, required: [a, b] }
+                  - name: divide
+                    binding: { method: math.divide }
+                """.formatted(demo.url());
+        Files.writeString(definition, document.replace("binding: { method: math.add }", "binding: { procedure: math.add }"));
+        Run refused = cli("apply", "-f", definition.toString());
+        assertThat(refused.exit()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(refused.out()).contains("$.methods[0].binding.method");
+        Files.writeString(definition, document);
+        assertThat(cli("apply", "-f", definition.toString()).exit()).isZero();
+        System.setIn(new java.io.ByteArrayInputStream("demo-key\n".getBytes()));
+        assertThat(cli("credentials", "set", "calc-cred", "--type", "api_key", "--host", "127.0.0.1").exit()).isZero();
+        assertThat(cli("instances", "create", "calc", "--definition", "calculator", "--credential", "calc-cred").exit()).isZero();
+
+        // When: a worker with the same plugins folder takes requests for it
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        List<String> topics = List.of("plugin.requests." + suffix, "plugin.results." + suffix, "plugin.events." + suffix,
+                "plugin.dlt." + suffix, "plugin.retry." + suffix);
+        infra.createTopics(1, topics);
+        Map<String, String> settings = TestWorker.settings(infra, DATABASE, "plugin-" + suffix, topics, MASTER_KEY);
+        settings.put("plugins.dir", plugins.toString());
+        try (WorkerApp worker = WorkerApp.start(WorkerConfig.from(settings), Clock.systemUTC())) {
+            String[] kafka = {"--bootstrap-servers", infra.bootstrapServers(), "--requests-topic", topics.get(0), "--results-topic",
+                    topics.get(1), "--wait", "60s"};
+            Run sum = cli(concat(new String[] {"-o", "json", "request", "send", "--instance", "calc", "--method", "add",
+                    "--params", "{\"a\":2,\"b\":40}"}, kafka));
+            Run unknown = cli(concat(new String[] {"request", "send", "--instance", "calc", "--method", "divide",
+                    "--params", "{\"a\":1,\"b\":0}"}, kafka));
+
+            // Then: the plugin served the call, and its protocol's refusal is an error result naming the code
+            assertThat(sum.exit()).as(sum.out() + sum.err()).isZero();
+            com.fasterxml.jackson.databind.JsonNode result = ApiClient.JSON.readTree(sum.out());
+            assertThat(result.get("status").asText()).isEqualTo("SUCCESS");
+            assertThat(result.toString()).contains("42");
+            assertThat(unknown.exit()).isEqualTo(ExitCodes.RESULT_ERROR);
+            assertThat(unknown.out()).contains("UPSTREAM_ERROR").contains("-32601").doesNotContain("demo-key");
         }
     }
 

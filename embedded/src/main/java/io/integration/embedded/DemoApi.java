@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  *   <li>{@code GET /v1/users/{id}} → {@code {"id","name","email"}}</li>
  *   <li>{@code POST /v1/notes} with a JSON body → 201 and the note with an id</li>
  *   <li>{@code GET /v1/status/{code}} → answers with that HTTP status (to try failures)</li>
+ *   <li>{@code POST /v1/rpc}: JSON-RPC 2.0 (what the example jsonrpc plugin calls): {@code math.add} with
+ *       {@code {"a", "b"}} → their sum; any other method → error -32601</li>
  * </ul>
  */
 public final class DemoApi extends LoopbackHttpServer {
@@ -45,6 +47,15 @@ public final class DemoApi extends LoopbackHttpServer {
         return calls.get();
     }
 
+    private static ObjectNode rpc(JsonNode call) {
+        ObjectNode answer = JSON.createObjectNode().put("jsonrpc", "2.0").set("id", call.path("id"));
+        if ("math.add".equals(call.path("method").asText())) {
+            return answer.put("result", call.path("params").path("a").asLong() + call.path("params").path("b").asLong());
+        }
+        answer.putObject("error").put("code", -32601).put("message", "method not found: " + call.path("method").asText());
+        return answer;
+    }
+
     @Override
     protected void handle(HttpExchange exchange) throws IOException {
         calls.incrementAndGet();
@@ -69,6 +80,8 @@ public final class DemoApi extends LoopbackHttpServer {
             ObjectNode created = note.isObject() ? (ObjectNode) note : JSON.createObjectNode();
             created.put("id", notes.incrementAndGet());
             respond(exchange, 201, created.toString());
+        } else if (path.equals("/v1/rpc") && verb.equals("POST")) {
+            respond(exchange, 200, rpc(JSON.readTree(body(exchange))).toString());
         } else if (status.matches()) {
             int code = Integer.parseInt(status.group(1));
             respond(exchange, code, "{\"status\":" + code + "}");
