@@ -24,7 +24,9 @@ public record AuthSpec(Type type, ApiKeyPlacement apiKey, Map<String, Object> oa
         @JsonProperty("basic") BASIC,
         @JsonProperty("bearer") BEARER,
         @JsonProperty("oauth2") OAUTH2,
-        @JsonProperty("oauth2_client_credentials") OAUTH2_CLIENT_CREDENTIALS
+        @JsonProperty("oauth2_client_credentials") OAUTH2_CLIENT_CREDENTIALS,
+        /** The instance's secret (an {@code api_key} credential) signs each delivery of the {@code webhook} adapter. */
+        @JsonProperty("webhook_signature") WEBHOOK_SIGNATURE
     }
 
     /** Where an API key goes: a header (default {@code X-Api-Key}) or a query parameter, with an optional prefix. */

@@ -21,6 +21,8 @@ import java.util.Set;
  * @param tags free-form labels for discovery ({@code crm}, {@code issues})
  * @param allowedHosts hosts outbound calls may reach; empty means the base URL's host only
  * @param instanceConfigSchema JSON Schema of an instance's config, or null
+ * @param transforms named JSONata functions ({@code name → function($x) {...}}) every method's transforms may call as
+ *        {@code $name(...)}
  */
 public record IntegrationDefinition(
         String name,
@@ -35,7 +37,8 @@ public record IntegrationDefinition(
         JsonNode instanceConfigSchema,
         ExecutionDefaults defaults,
         String testMethod,
-        List<MethodDefinition> methods) {
+        List<MethodDefinition> methods,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> transforms) {
 
     public IntegrationDefinition {
         requireNonNull(name, "name");
@@ -50,6 +53,7 @@ public record IntegrationDefinition(
             throw new IllegalArgumentException("methods: empty (expected: at least one method)");
         }
         methods = List.copyOf(methods);
+        transforms = transforms == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(transforms));
         Set<String> seen = new HashSet<>();
         for (MethodDefinition m : methods) {
             if (!seen.add(m.name())) {
@@ -61,7 +65,7 @@ public record IntegrationDefinition(
     /** This version in lifecycle state {@code next} (the document is otherwise the same). */
     public IntegrationDefinition withStatus(DefinitionStatus next) {
         return new IntegrationDefinition(name, version, next, title, tags, adapter, baseUrl, allowedHosts, auth,
-                instanceConfigSchema, defaults, testMethod, methods);
+                instanceConfigSchema, defaults, testMethod, methods, transforms);
     }
 
     /** {@code name@version}, the definition's key. */

@@ -56,7 +56,7 @@ class ArchitectureTest {
     @Test
     void adaptersDependOnTheSpiJdkAndJacksonOnly() {
         check(classes().that().resideInAPackage(ADAPTERS)
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "com.fasterxml.jackson..", ADAPTER, ADAPTERS, SECRET)
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.crypto..", "com.fasterxml.jackson..", ADAPTER, ADAPTERS, SECRET)
                 .because("an adapter gets everything for a call through AdapterCall and decides retriable vs permanent at its "
                         + "edge; reaching into execution, resilience, registry, credentials or the stores would couple it to "
                         + "the pipeline it plugs into"));

@@ -276,7 +276,7 @@ public final class InstanceService {
     private static boolean fits(AuthSpec.Type type, Credential credential) {
         return switch (type) {
             case NONE -> true;
-            case API_KEY -> credential instanceof Credential.ApiKey;
+            case API_KEY, WEBHOOK_SIGNATURE -> credential instanceof Credential.ApiKey;
             case BASIC -> credential instanceof Credential.Basic;
             case BEARER -> credential instanceof Credential.Bearer;
             // A stored bearer token (e.g. a provider's personal or private-app token) works where OAuth2 would give one.

@@ -44,6 +44,12 @@ final class PublishChecks {
                 || definition.auth().type() == io.integration.registry.AuthSpec.Type.OAUTH2_CLIENT_CREDENTIALS) {
             io.integration.registry.OAuth2Settings.parse(definition.auth().type(), definition.auth().oauth2(), problems);
         }
+        // A signing secret only the webhook adapter uses, and a webhook never sent unsigned.
+        if ((definition.auth().type() == io.integration.registry.AuthSpec.Type.WEBHOOK_SIGNATURE) != "webhook".equals(definition.adapter().type())) {
+            problems.add(new Problem("$.auth.type", "webhook".equals(definition.adapter().type())
+                    ? "'" + definition.auth().type().name().toLowerCase(java.util.Locale.ROOT) + "' (expected: webhook_signature: the webhook adapter signs every delivery)"
+                    : "'webhook_signature' is only used by adapter type webhook (this definition's adapter is " + definition.adapter().type() + ")"));
+        }
         if (definition.instanceConfigSchema() != null) {
             problems.addAll(JsonSchemas.checkSchema("$.instanceConfigSchema", definition.instanceConfigSchema()));
         }
@@ -51,6 +57,8 @@ final class PublishChecks {
             problems.add(new Problem("$.testMethod", "'" + definition.testMethod() + "' (expected: one of "
                     + definition.methods().stream().map(MethodDefinition::name).toList() + ")"));
         }
+        definition.transforms().forEach((name, function) -> io.integration.registry.transform.Transforms.namedProblem(name, function)
+                .ifPresent(p -> problems.add(new Problem("$.transforms." + name, p))));
         JsonNode methods = tree.path("methods");
         for (int i = 0; i < definition.methods().size(); i++) {
             MethodDefinition method = definition.methods().get(i);

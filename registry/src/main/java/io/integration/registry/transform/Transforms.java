@@ -36,6 +36,59 @@ public final class Transforms {
         return new Transforms(Duration.ofSeconds(1), 200);
     }
 
+    private static final java.util.regex.Pattern REFERENCE = java.util.regex.Pattern.compile("\\$([A-Za-z_][A-Za-z0-9_]*)");
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+    /** JSONata's own functions and the variables the worker binds: a named transform may not hide them. */
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("sum", "count", "max", "min", "average", "string",
+            "substring", "substringBefore", "substringAfter", "lowercase", "uppercase", "length", "trim", "pad", "formatNumber",
+            "formatBase", "formatInteger", "parseInteger", "number", "abs", "floor", "ceil", "round", "power", "sqrt", "random",
+            "boolean", "not", "exists", "match", "contains", "replace", "split", "join", "keys", "lookup", "spread", "merge",
+            "sift", "each", "error", "assert", "type", "append", "sort", "reverse", "shuffle", "distinct", "zip", "map", "filter",
+            "single", "reduce", "now", "millis", "fromMillis", "toMillis", "base64encode", "base64decode", "encodeUrl",
+            "encodeUrlComponent", "decodeUrl", "decodeUrlComponent", "eval", "clone", "config", "status");
+
+    /**
+     * {@code expression} with the named transforms it uses (directly or through another) bound first, as
+     * {@code ($name := function(...) {...}; expression)}; {@code expression} itself when it uses none.
+     */
+    public static String withNamed(Map<String, String> named, String expression) {
+        if (named.isEmpty()) {
+            return expression;
+        }
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        java.util.Deque<String> pending = new java.util.ArrayDeque<>(java.util.List.of(expression));
+        while (!pending.isEmpty()) {
+            java.util.regex.Matcher m = REFERENCE.matcher(pending.pop());
+            while (m.find()) {
+                if (named.containsKey(m.group(1)) && used.add(m.group(1))) {
+                    pending.push(named.get(m.group(1)));
+                }
+            }
+        }
+        if (used.isEmpty()) {
+            return expression;
+        }
+        StringBuilder out = new StringBuilder("(");
+        used.forEach(name -> out.append('$').append(name).append(" := ").append(named.get(name)).append(";\n"));
+        return out.append(expression).append("\n)").toString();
+    }
+
+    /** What is wrong with a named transform: its name, or its text (a JSONata function). Empty when fine. */
+    public static java.util.Optional<String> namedProblem(String name, String function) {
+        if (!NAME.matcher(name).matches()) {
+            return java.util.Optional.of("'" + name + "' (expected: a name of letters, digits and _, not starting with a digit)");
+        }
+        if (RESERVED.contains(name)) {
+            return java.util.Optional.of("'" + name + "' would hide JSONata's $" + name + " or a variable the worker binds"
+                    + " (expected: another name)");
+        }
+        String text = function == null ? "" : function.strip();
+        if (!(text.startsWith("function") || text.startsWith("\u03bb"))) {
+            return java.util.Optional.of("not a function (expected: function($x) { ... }, called as $" + name + "(...))");
+        }
+        return problem(text);
+    }
+
     /** Compiles {@code expression}; empty when it parses, else the parser's message. */
     public static java.util.Optional<String> problem(String expression) {
         try {

@@ -61,6 +61,28 @@ class TransformsTest {
     }
 
     @Test
+    void namedTransformsAreFunctionsEveryMethodCanCallAndOnlyTheUsedOnesAreBound() throws Exception {
+        Map<String, String> named = Map.of(
+                "fullName", "function($p) { $p.first & ' ' & $p.last }",
+                "toContact", "function($p) { {'name': $fullName($p), 'email': $lowercase($p.mail)} }",
+                "unused", "function($x) { $x }");
+        String expression = "{ 'contacts': people.$toContact($) }";
+
+        String composed = Transforms.withNamed(named, expression);
+        JsonNode out = Transforms.defaults().apply("t", composed,
+                JSON.readTree("{\"people\":[{\"first\":\"Ada\",\"last\":\"Lovelace\",\"mail\":\"ADA@x.org\"}]}"), Map.of());
+
+        assertThat(out).isEqualTo(JSON.readTree("{\"contacts\":{\"name\":\"Ada Lovelace\",\"email\":\"ada@x.org\"}}"));
+        assertThat(composed).contains("$toContact :=").contains("$fullName :=").doesNotContain("$unused");
+        assertThat(Transforms.withNamed(named, "$.a")).isEqualTo("$.a");
+        assertThat(Transforms.namedProblem("toContact", named.get("toContact"))).isEmpty();
+        assertThat(Transforms.namedProblem("string", "function($x) { $x }")).get().asString().contains("would hide");
+        assertThat(Transforms.namedProblem("2fast", "function($x) { $x }")).get().asString().contains("expected: a name");
+        assertThat(Transforms.namedProblem("total", "$sum(items)")).get().asString().contains("not a function");
+        assertThat(Transforms.namedProblem("broken", "function($x) { $x.( }")).get().asString().startsWith("not a JSONata expression");
+    }
+
+    @Test
     void aSyntaxErrorIsAProblemAndNothingIsUndefined() {
         assertThat(Transforms.problem("{ 'a': ")).isPresent().get().asString().startsWith("not a JSONata expression");
         assertThat(Transforms.problem("$.a")).isEmpty();

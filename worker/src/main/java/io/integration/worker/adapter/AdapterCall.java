@@ -24,8 +24,8 @@ import java.util.Set;
  * @param idempotent whether to send {@code Idempotency-Key: <requestId>}
  * @param timeout deadline for the whole exchange, body included
  * @param maxResponseBytes cap on the response body
- * @param body the request body the method's request transform produced (JSON as maps, lists and values), or null: the
- *        params are the body when the binding sends one
+ * @param body the request body the method's request transform produced (JSON as maps, lists and values), a
+ *        {@link RawBody} sent as it is, or null: the params are the body when the binding sends one
  * @param adapterConfig the definition's {@code adapter.config}, checked against {@link AdapterProvider#configSchema()}
  */
 public record AdapterCall(
@@ -99,13 +99,28 @@ public record AdapterCall(
                 maxResponseBytes, body, adapterConfig);
     }
 
-    /** Secret request decorations derived from the definition's auth type and the instance's credential. */
-    public record Auth(Map<String, Secret> headers, Map<String, Secret> queryParameters) {
+    /**
+     * Secret request decorations derived from the definition's auth type and the instance's credential.
+     *
+     * @param signingKey the key an adapter signs the request with (auth type {@code webhook_signature}), or null
+     */
+    public record Auth(Map<String, Secret> headers, Map<String, Secret> queryParameters, Secret signingKey) {
         public static final Auth NONE = new Auth(Map.of(), Map.of());
 
         public Auth {
             headers = Map.copyOf(headers);
             queryParameters = Map.copyOf(queryParameters);
+        }
+
+        public Auth(Map<String, Secret> headers, Map<String, Secret> queryParameters) {
+            this(headers, queryParameters, null);
+        }
+
+        /** These decorations with {@code more} headers added (a signature computed for this request). */
+        public Auth withHeaders(Map<String, Secret> more) {
+            Map<String, Secret> all = new java.util.LinkedHashMap<>(headers);
+            all.putAll(more);
+            return new Auth(all, queryParameters, signingKey);
         }
 
         /** What {@link #redact} puts where a secret was. */
@@ -123,7 +138,12 @@ public record AdapterCall(
                 return text;
             }
             String out = text;
-            for (Secret secret : java.util.stream.Stream.concat(headers.values().stream(), queryParameters.values().stream()).toList()) {
+            List<Secret> secrets = new java.util.ArrayList<>(headers.values());
+            secrets.addAll(queryParameters.values());
+            if (signingKey != null) {
+                secrets.add(signingKey);
+            }
+            for (Secret secret : secrets) {
                 for (String value : forms(secret.reveal())) {
                     if (value.length() >= MIN_REDACTED_CHARS) {
                         out = out.replace(value, REDACTED);

@@ -26,6 +26,7 @@ final class AuthResolver {
             // OAuth2 credentials are resolved by the executor (their tokens are fetched and refreshed); a bearer works for all three.
             case BEARER, OAUTH2, OAUTH2_CLIENT_CREDENTIALS -> bearer(expect(Credential.Bearer.class, credential, spec).token());
             case BASIC -> basic(expect(Credential.Basic.class, credential, spec));
+            case WEBHOOK_SIGNATURE -> new AdapterCall.Auth(Map.of(), Map.of(), expect(Credential.ApiKey.class, credential, spec).key());
         };
     }
 

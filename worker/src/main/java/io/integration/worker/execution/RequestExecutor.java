@@ -333,6 +333,7 @@ public final class RequestExecutor {
         if (params == null || !params.isObject()) {
             throw fail(ErrorCode.VALIDATION_ERROR, "params: " + (params == null ? "empty" : params.getNodeType().name().toLowerCase()) + " (expected: a JSON object)");
         }
+        params = io.integration.registry.SchemaCoercion.coerce(method.paramSchema(), params);
         List<ParamValidator.Violation> violations = validator.validate(definition.key() + "#" + method.name(), method.paramSchema(), params);
         if (!violations.isEmpty()) {
             ObjectNode details = JSON.createObjectNode();
@@ -481,6 +482,7 @@ public final class RequestExecutor {
                     body == null ? JSON.nullNode() : body, Map.of("status", JSON.getNodeFactory().numberNode(response.status())));
         }
         if (method.responseSchema() != null) {
+            data = io.integration.registry.SchemaCoercion.coerce(method.responseSchema(), data);
             List<ParamValidator.Violation> violations = validator.validate(definition.key() + "#" + method.name() + "#response",
                     method.responseSchema(), data == null ? JSON.nullNode() : data);
             if (!violations.isEmpty()) {
@@ -509,7 +511,8 @@ public final class RequestExecutor {
     private JsonNode transform(IntegrationDefinition definition, MethodDefinition method, String which, String expression, JsonNode input,
                                Map<String, JsonNode> bindings) {
         try {
-            return transforms.apply("definition " + definition.key() + " method '" + method.name() + "' " + which, expression, input, bindings);
+            return transforms.apply("definition " + definition.key() + " method '" + method.name() + "' " + which,
+                    Transforms.withNamed(definition.transforms(), expression), input, bindings);
         } catch (TransformException e) {
             throw fail(ErrorCode.TRANSFORM_ERROR, e.getMessage());
         }

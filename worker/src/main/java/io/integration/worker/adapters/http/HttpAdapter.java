@@ -8,6 +8,7 @@ import io.integration.worker.adapter.AdapterException;
 import io.integration.worker.adapter.AdapterResponse;
 import io.integration.worker.adapter.ByteBudget;
 import io.integration.worker.adapter.OutboundPolicy;
+import io.integration.worker.adapter.RawBody;
 import io.integration.registry.secret.Secret;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -66,9 +67,25 @@ public final class HttpAdapter implements Adapter {
     public AdapterResponse execute(AdapterCall call) throws AdapterException {
         HttpBinding binding = HttpBinding.from(call.methodName(), call.binding());
         String path = Template.expandPath(binding.path(), call.params(), call.config());
-        URI uri = uri(call, path, binding);
+        URI uri = uri(call, path, binding, null, null);
         String what = binding.verb() + " " + path;
         long deadlineNanos = System.nanoTime() + call.timeout().toNanos();
+        Pagination pagination = binding.pagination();
+        if (pagination == null) {
+            return exchange(call, binding, uri, what, deadlineNanos);
+        }
+        if (!binding.verb().equals("GET")) {
+            throw new AdapterException.InvalidCall("method '" + call.methodName() + "': http.pagination is for GET methods (this one is "
+                    + binding.verb() + ")");
+        }
+        return Pages.collect(pagination, uri, call.maxResponseBytes(), deadlineNanos, what,
+                page -> exchange(call, binding, withAuthQuery(page, call), what, deadlineNanos),
+                cursor -> uri(call, path, binding, pagination.cursorParam(), cursor));
+    }
+
+    /** One exchange (following the redirects the method allows) within {@code deadlineNanos}. */
+    private AdapterResponse exchange(AdapterCall call, HttpBinding binding, URI uri, String what, long deadlineNanos)
+            throws AdapterException {
         URI origin = uri;
         AdapterCall hop = call;
         String verb = binding.verb();
@@ -121,7 +138,16 @@ public final class HttpAdapter implements Adapter {
                                 + budget.capacity() + " bytes) until the call's deadline");
                     }
                 }
-                return new AdapterResponse(status, response.headers().map(), bytes, body.reservation());
+                byte[] json = BodyFormats.toJson(response.headers().firstValue("content-type").orElse(null), bytes);
+                // A decoded body (XML, CSV, form, text as JSON) may be larger than the bytes received: it counts too.
+                if (json.length > bytes.length && !body.reservation().grow(json.length - bytes.length, deadlineNanos)) {
+                    throw new AdapterException.Timeout(what + ": response bodies in flight used the whole worker.max.in.flight.bytes budget ("
+                            + budget.capacity() + " bytes) until the call's deadline");
+                }
+                if (json.length > call.maxResponseBytes()) {
+                    throw new AdapterException.ResponseTooLarge(what + ": response body decoded to JSON exceeds " + call.maxResponseBytes() + " bytes");
+                }
+                return new AdapterResponse(status, response.headers().map(), json, body.reservation());
             } catch (InterruptedException e) {
                 body.abandon();
                 Thread.currentThread().interrupt();
@@ -129,6 +155,11 @@ public final class HttpAdapter implements Adapter {
             } catch (AdapterException | RuntimeException e) {
                 body.abandon();
                 throw e;
+            } catch (java.io.IOException e) {
+                body.abandon();
+                throw new AdapterException.UpstreamError(what + " answered " + status + " with a "
+                        + response.headers().firstValue("content-type").orElse("") + " body that cannot be read ("
+                        + e.getClass().getSimpleName() + ")", null, false);
             }
         }
         body.abandon();
@@ -217,13 +248,20 @@ public final class HttpAdapter implements Adapter {
         }
     }
 
-    private static URI uri(AdapterCall call, String path, HttpBinding binding) throws AdapterException.InvalidCall {
+    /** The call's URL; {@code extraName=extraValue} (a page cursor) replaces the binding's query parameter of that name. */
+    private static URI uri(AdapterCall call, String path, HttpBinding binding, String extraName, String extraValue)
+            throws AdapterException.InvalidCall {
         if (call.baseUrl() == null) {
             throw new AdapterException.InvalidCall("definition has no baseUrl (expected: http(s)://host[:port][/prefix])");
         }
         StringJoiner query = new StringJoiner("&");
         for (Map.Entry<String, String> q : binding.query().entrySet()) {
-            query.add(Template.encode(q.getKey()) + "=" + Template.expand(q.getValue(), call.params(), call.config(), Template::encode));
+            if (!q.getKey().equals(extraName)) {
+                query.add(Template.encode(q.getKey()) + "=" + Template.expand(q.getValue(), call.params(), call.config(), Template::encode));
+            }
+        }
+        if (extraName != null) {
+            query.add(Template.encode(extraName) + "=" + Template.encode(extraValue));
         }
         for (Map.Entry<String, Secret> q : call.auth().queryParameters().entrySet()) {
             query.add(Template.encode(q.getKey()) + "=" + Template.encode(q.getValue().reveal()));
@@ -234,6 +272,25 @@ public final class HttpAdapter implements Adapter {
         } catch (IllegalArgumentException e) {
             throw new AdapterException.InvalidCall("cannot build a URL from baseUrl '" + call.baseUrl() + "' and path '" + path + "'");
         }
+    }
+
+    /** {@code page} with the call's secret query parameters that a next-page link left out (the API would refuse it). */
+    private static URI withAuthQuery(URI page, AdapterCall call) {
+        String query = page.getRawQuery() == null ? "" : page.getRawQuery();
+        StringJoiner more = new StringJoiner("&");
+        for (Map.Entry<String, Secret> q : call.auth().queryParameters().entrySet()) {
+            String name = Template.encode(q.getKey());
+            if (!("&" + query).contains("&" + name + "=")) {
+                more.add(name + "=" + Template.encode(q.getValue().reveal()));
+            }
+        }
+        if (more.length() == 0) {
+            return page;
+        }
+        String raw = page.toString();
+        int fragment = raw.indexOf('#');
+        String base = fragment < 0 ? raw : raw.substring(0, fragment);
+        return URI.create(base + (query.isEmpty() ? "?" : "&") + more);
     }
 
     private static HttpRequest request(AdapterCall call, HttpBinding binding, URI uri, String verb, boolean withBody,
@@ -247,13 +304,13 @@ public final class HttpAdapter implements Adapter {
                     + "' is not a URL the HTTP client can call");
         }
         builder.timeout(call.timeout()).header("Accept", "application/json").header("Accept-Encoding", "gzip");
-        if (withBody) {
-            try {
-                body = HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(call.body() != null ? call.body() : call.params()));
-            } catch (JsonProcessingException e) {
-                throw new AdapterException.InvalidCall("params cannot be written as JSON: " + e.getOriginalMessage());
-            }
-            builder.header("Content-Type", "application/json");
+        if (withBody && call.body() instanceof RawBody raw) {
+            body = HttpRequest.BodyPublishers.ofByteArray(raw.bytes());
+            header(builder, "Content-Type", raw.contentType());
+        } else if (withBody) {
+            body = HttpRequest.BodyPublishers.ofByteArray(BodyFormats.encode(call.methodName(), binding.format(),
+                    call.body() != null ? call.body() : call.params(), binding.xmlRoot()));
+            builder.header("Content-Type", binding.format().contentType);
         }
         if (withBindingHeaders) {
             for (Map.Entry<String, String> h : binding.headers().entrySet()) {

@@ -24,8 +24,19 @@ public final class HttpAdapterProvider implements AdapterProvider {
                    "query": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Values are templates."},
                    "headers": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Values are templates."},
                    "body": {"enum": ["params", "none"], "description": "The JSON body: the params (default for POST/PUT/PATCH) or none."},
-                   "followRedirects": {"type": "integer", "minimum": 0, "maximum": %d, "description": "Redirects followed (default 0)."}
-                 }}""".formatted(HttpBinding.MAX_REDIRECTS);
+                   "followRedirects": {"type": "integer", "minimum": 0, "maximum": %d, "description": "Redirects followed (default 0)."},
+                   "requestFormat": {"enum": ["json", "form", "xml", "csv"], "default": "json", "description": "How the body is written; answers are read by their Content-Type."},
+                   "xmlRoot": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_.-]*$", "default": "request", "description": "Root element of an xml body."},
+                   "pagination": {"type": "object", "required": ["style"], "additionalProperties": false,
+                     "description": "GET list methods: pages collected into {items, pages, complete}.",
+                     "properties": {
+                       "style": {"enum": ["cursor", "link"], "description": "cursor: the body names the next cursor; link: the Link rel=next header."},
+                       "items": {"type": "string", "description": "Dot path of each page's array (empty: the page is the array)."},
+                       "cursor": {"type": "string", "description": "cursor style: dot path of the next cursor (absent, null or empty: last page)."},
+                       "cursorParam": {"type": "string", "description": "cursor style: the query parameter the cursor goes back in."},
+                       "maxPages": {"type": "integer", "minimum": 1, "maximum": %d, "default": 10}
+                     }}
+                 }}""".formatted(HttpBinding.MAX_REDIRECTS, Pagination.MAX_PAGES);
     }
 
     @Override

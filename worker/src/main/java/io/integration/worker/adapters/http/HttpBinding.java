@@ -9,10 +9,12 @@ import java.util.Set;
 /**
  * A method's {@code http} section: {@code method}, {@code path} template, optional {@code query} and
  * {@code headers} templates, and {@code body} ({@code params} — the default for POST, PUT and PATCH — or
- * {@code none}).
+ * {@code none}), {@code followRedirects}, {@code requestFormat} (how the body is written: {@code json}, {@code form},
+ * {@code xml}, {@code csv}), {@code xmlRoot} (the root element of an xml body, default {@code request}) and
+ * {@code pagination} (see {@link Pagination}).
  */
 record HttpBinding(String verb, String path, Map<String, String> query, Map<String, String> headers, boolean sendParamsAsBody,
-                   int followRedirects) {
+                   int followRedirects, BodyFormats.Format format, String xmlRoot, Pagination pagination) {
 
     /** The most redirects a method may follow. */
     static final int MAX_REDIRECTS = 10;
@@ -39,7 +41,8 @@ record HttpBinding(String verb, String path, Map<String, String> query, Map<Stri
                     + "' (expected: an integer 0.." + MAX_REDIRECTS + "; 0, the default, follows none)");
         }
         return new HttpBinding(verb, path, strings(binding.get("query")), strings(binding.get("headers")), "params".equals(body),
-                ((Number) redirects).intValue());
+                ((Number) redirects).intValue(), BodyFormats.Format.named(methodName, binding.get("requestFormat")),
+                binding.get("xmlRoot") instanceof String root ? root : "request", Pagination.from(methodName, binding.get("pagination")));
     }
 
     private static Map<String, String> strings(Object value) {
