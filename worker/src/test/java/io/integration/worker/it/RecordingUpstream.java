@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
 
-/** An upstream API on loopback answering JSON by path and body, recording every request as {@code "<path> <body>"}. */
+/**
+ * An upstream API on loopback answering by path and body (as XML when the answer starts with {@code <}, else JSON),
+ * recording every request as {@code "<path> <body>"}.
+ */
 final class RecordingUpstream implements AutoCloseable {
 
     private final HttpServer server;
@@ -27,7 +30,8 @@ final class RecordingUpstream implements AutoCloseable {
             String request = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             received.add(path + " " + request);
             byte[] body = answer.apply(path, request).getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            byte[] answered = body;
+            exchange.getResponseHeaders().set("Content-Type", answered.length > 0 && answered[0] == '<' ? "application/xml" : "application/json");
             exchange.sendResponseHeaders(status, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();

@@ -21,7 +21,9 @@ class TransformIT extends UpstreamItSupport {
     @BeforeEach
     void start() throws Exception {
         fixture = new WorkerFixture("transform");
-        upstream = RecordingUpstream.start(201, (path, request) -> path.equals("/odd") ? "{\"contact\":{\"id\":\"not-a-number\"}}"
+        upstream = RecordingUpstream.start(201, (path, request) -> path.equals("/legacy/orders")
+                ? "<response><order><id>7</id><total>12.50</total><paid>TRUE</paid><line>A-1</line></order></response>"
+                : path.equals("/odd") ? "{\"contact\":{\"id\":\"not-a-number\"}}"
                 : "{\"contact\":{\"id\":42,\"properties\":{\"email\":\"ada@example.com\",\"firstname\":\"Ada\"}}}");
         String definition = """
                 name: crm
@@ -45,6 +47,21 @@ class TransformIT extends UpstreamItSupport {
                   - name: brokenTransform
                     http: { method: POST, path: /contacts }
                     requestTransform: "$number(email)"
+                  - name: findOrder
+                    http: { method: POST, path: /legacy/orders, requestFormat: form }
+                    paramSchema: { type: object, properties: { id: { type: integer } } }
+                    requestTransform: "$toLegacy($)"
+                    responseTransform: "$fromLegacy(order)"
+                    responseSchema:
+                      type: object
+                      properties:
+                        id: { type: integer }
+                        total: { type: number }
+                        paid: { type: boolean }
+                        lines: { type: array, items: { type: string } }
+                transforms:
+                  toLegacy: "function($p) { {'ORDER_ID': $p.id, 'FMT': 'xml'} }"
+                  fromLegacy: "function($o) { {'id': $o.id, 'total': $o.total, 'paid': $o.paid, 'lines': $o.line} }"
                 """.formatted(upstream.port());
         WorkerApp.management(fixture.db, fixture.masterKey, true, Clock.systemUTC()).seed(definition, null,
                 new InstanceService.Spec("crm-1", "acme", "crm", null, Map.of("source", "integration-service"), null));
@@ -70,8 +87,20 @@ class TransformIT extends UpstreamItSupport {
         assertThat(odd.at("/error/message").asText()).contains("oddAnswer").contains("responseSchema").contains("data.id");
 
         JsonNode broken = results.get("t-3");
+        assertThat(upstream.received).as("a failed request transform calls nothing").hasSize(2);
         assertThat(broken.at("/error/code").asText()).isEqualTo("TRANSFORM_ERROR");
         assertThat(broken.at("/error/message").asText()).contains("crm@1.0.0").contains("brokenTransform").contains("requestTransform");
-        assertThat(upstream.received).as("a failed request transform calls nothing").hasSize(2);
+    }
+
+    @Test
+    void aLegacyApiSpeaksFormAndXmlThroughNamedTransformsAndTheSchemaTypesItsText() {
+        Map<String, JsonNode> results = exchange("crm-1", "x-1", "findOrder", "{\"id\":\"7\"}");
+
+        JsonNode found = results.get("x-1");
+        assertThat(found.get("status").asText()).as(found.toString()).isEqualTo("SUCCESS");
+        assertThat(WorkerFixture.json(found.get("data").asText().getBytes(StandardCharsets.UTF_8))).isEqualTo(WorkerFixture.json(
+                "{\"id\":7,\"total\":12.5,\"paid\":true,\"lines\":[\"A-1\"]}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(upstream.received).as("the param \"7\" was coerced to the integer its schema asks for, then sent as a form")
+                .containsExactly("/legacy/orders ORDER_ID=7&FMT=xml");
     }
 }
