@@ -50,7 +50,8 @@ import org.junit.jupiter.api.Test;
  *   <li>one adapter serves concurrent calls, each getting its own answer.</li>
  * </ul>
  * Every test ends with no byte of the budget still reserved: a failure path that keeps a reservation leaks memory.
- * The adapter under test talks HTTP (as every adapter shipped does, often through the built-in http adapter).
+ * The adapter under test talks HTTP (as every adapter shipped does, often through the built-in http adapter); the
+ * answers default to a JSON API's (200 with {@code {"value"}}, 400, 503), to be overridden where the protocol differs.
  */
 public abstract class AdapterContract {
 
@@ -81,14 +82,23 @@ public abstract class AdapterContract {
         return AdapterCall.Auth.NONE;
     }
 
-    /** How the system answers a successful call whose result is {@code value} (the kit's marker, in the params). */
-    protected abstract Answer success(Received request, String value);
+    /**
+     * How the system answers a successful call whose result is {@code value} (the kit's marker, in the params). By
+     * default a JSON API: 200 {@code {"value": value}}.
+     */
+    protected Answer success(Received request, String value) {
+        return Answer.json(200, Json.object("value", value));
+    }
 
-    /** How the system refuses a call for good (a bad request), saying {@code message}. */
-    protected abstract Answer permanentFailure(Received request, String message);
+    /** How the system refuses a call for good (a bad request), saying {@code message}. By default 400 with a JSON message. */
+    protected Answer permanentFailure(Received request, String message) {
+        return Answer.json(400, Json.object("message", message));
+    }
 
-    /** How the system fails a call that may succeed later (overloaded, down), saying {@code message}. */
-    protected abstract Answer retriableFailure(Received request, String message);
+    /** How the system fails a call that may succeed later (overloaded, down), saying {@code message}. By default 503. */
+    protected Answer retriableFailure(Received request, String message) {
+        return Answer.json(503, Json.object("message", message));
+    }
 
     /** The value an answer built by {@link #success} carries, read from the adapter's response. Default: JSON {@code value}. */
     protected String valueOf(AdapterResponse response) throws IOException {

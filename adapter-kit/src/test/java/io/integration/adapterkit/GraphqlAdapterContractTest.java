@@ -28,9 +28,4 @@ class GraphqlAdapterContractTest extends AdapterContract {
     protected Answer permanentFailure(Received request, String message) {
         return Answer.json(200, "{\"data\":null,\"errors\":[" + Json.object("message", message) + "]}");
     }
-
-    @Override
-    protected Answer retriableFailure(Received request, String message) {
-        return Answer.json(503, Json.object("message", message));
-    }
 }

@@ -1,7 +1,5 @@
 package io.integration.adapterkit;
 
-import io.integration.adapterkit.ContractUpstream.Answer;
-import io.integration.adapterkit.ContractUpstream.Received;
 import io.integration.worker.adapter.AdapterProvider;
 import io.integration.worker.adapters.http.HttpAdapterProvider;
 import java.util.Map;
@@ -17,20 +15,5 @@ class HttpAdapterContractTest extends AdapterContract {
     @Override
     protected Map<String, Object> binding() {
         return Map.of("method", "POST", "path", "/v1/probe", "headers", Map.of("X-Probe", "{params.marker}"));
-    }
-
-    @Override
-    protected Answer success(Received request, String value) {
-        return Answer.json(200, "{\"value\":\"" + value + "\"}");
-    }
-
-    @Override
-    protected Answer permanentFailure(Received request, String message) {
-        return Answer.json(400, Json.object("message", message));
-    }
-
-    @Override
-    protected Answer retriableFailure(Received request, String message) {
-        return Answer.json(503, Json.object("message", message));
     }
 }

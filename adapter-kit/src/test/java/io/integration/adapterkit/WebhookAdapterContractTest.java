@@ -1,8 +1,6 @@
 package io.integration.adapterkit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.integration.adapterkit.ContractUpstream.Answer;
-import io.integration.adapterkit.ContractUpstream.Received;
 import io.integration.registry.secret.Secret;
 import io.integration.worker.adapter.AdapterCall;
 import io.integration.worker.adapter.AdapterProvider;
@@ -29,21 +27,6 @@ class WebhookAdapterContractTest extends AdapterContract {
     @Override
     protected AdapterCall.Auth auth() {
         return new AdapterCall.Auth(Map.of(), Map.of(), Secret.of("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
-    }
-
-    @Override
-    protected Answer success(Received request, String value) {
-        return Answer.json(200, "{\"value\":\"" + value + "\"}");
-    }
-
-    @Override
-    protected Answer permanentFailure(Received request, String message) {
-        return Answer.json(400, Json.object("message", message));
-    }
-
-    @Override
-    protected Answer retriableFailure(Received request, String message) {
-        return Answer.json(503, Json.object("message", message));
     }
 
     @Override
