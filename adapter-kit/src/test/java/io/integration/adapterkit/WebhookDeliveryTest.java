@@ -64,4 +64,21 @@ class WebhookDeliveryTest {
             response.release();
         }
     }
+
+    @Test
+    void aLongTextAnswerIsKeptShortAndWithoutTheSecret() throws Exception {
+        String secret = "whsec_" + Base64.getEncoder().encodeToString(KEY);
+        Adapter webhook = new WebhookAdapterProvider().create(new AdapterContext(new OutboundPolicy(true), Clock.systemUTC()));
+        try (ContractUpstream receiver = ContractUpstream.start()) {
+            receiver.behave(new Behaviour.Respond(r -> new Answer(200, "text/html", "<html>" + "x".repeat(5000) + secret + "</html>")));
+            AdapterCall call = new AdapterCall("req-43", "orderCreated", receiver.url(), Set.of("127.0.0.1"), Map.of(), Map.of("a", 1),
+                    Map.of(), new AdapterCall.Auth(Map.of(), Map.of(), Secret.of(secret)), false, Duration.ofSeconds(5), 1 << 20);
+
+            AdapterResponse response = webhook.execute(call);
+
+            String text = JSON.readTree(response.body()).path("response").asText();
+            assertThat(text).hasSize(1024 + 3).endsWith("...").doesNotContain(secret);
+            response.release();
+        }
+    }
 }

@@ -29,9 +29,11 @@ import java.util.regex.Pattern;
 public final class SchemaCoercion {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9][0-9]*)");
-    private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
-    /** Below this an epoch number is seconds, above it milliseconds (1e11 s is in the year 5138). */
+    // At most 100 digits and a 3-digit exponent: what a real value needs, and no quadratic BigInteger parse of a
+    // megabyte of digits (which would also step around the JSON parser's own number limit).
+    private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9][0-9]{0,99})");
+    private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9][0-9]{0,99})(\\.[0-9]{1,100})?([eE][+-]?[0-9]{1,3})?");
+    /** Below this (in magnitude) an epoch number is seconds, above it milliseconds (1e11 s is in the year 5138). */
     private static final long MILLIS_FROM = 100_000_000_000L;
 
     private SchemaCoercion() {
@@ -67,6 +69,14 @@ public final class SchemaCoercion {
     }
 
     private static JsonNode scalar(Set<String> types, String format, JsonNode value) {
+        try {
+            return convert(types, format, value);
+        } catch (RuntimeException unconvertible) {
+            return value; // validation reports it, with its path
+        }
+    }
+
+    private static JsonNode convert(Set<String> types, String format, JsonNode value) {
         JsonNode v = "date-time".equals(format) && (types.isEmpty() || types.contains("string")) ? dateTime(value) : value;
         if (types.isEmpty() || types.contains(kind(v))) {
             return v;
@@ -104,9 +114,9 @@ public final class SchemaCoercion {
 
     /** Epoch seconds or millis, and RFC 1123 dates, as ISO-8601 UTC; anything else unchanged. */
     private static JsonNode dateTime(JsonNode value) {
-        if (value.isIntegralNumber()) {
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
             long epoch = value.asLong();
-            return NODES.textNode((epoch >= MILLIS_FROM ? Instant.ofEpochMilli(epoch) : Instant.ofEpochSecond(epoch)).toString());
+            return NODES.textNode((Math.abs(epoch) >= MILLIS_FROM ? Instant.ofEpochMilli(epoch) : Instant.ofEpochSecond(epoch)).toString());
         }
         if (value.isTextual()) {
             try {
@@ -137,7 +147,8 @@ public final class SchemaCoercion {
     private static String kind(JsonNode value) {
         return switch (value.getNodeType()) {
             case STRING -> "string";
-            case NUMBER -> value.isIntegralNumber() || value.decimalValue().stripTrailingZeros().scale() <= 0 ? "integer" : "number";
+            case NUMBER -> value.isIntegralNumber() || (Double.isFinite(value.doubleValue())
+                    && value.decimalValue().stripTrailingZeros().scale() <= 0) ? "integer" : "number";
             case BOOLEAN -> "boolean";
             case ARRAY -> "array";
             case OBJECT -> "object";

@@ -46,4 +46,17 @@ class SchemaCoercionTest {
         assertThat(coerce("{}", "\"12\"")).as("no type: nothing asked").isEqualTo(JSON.readTree("\"12\""));
         assertThat(SchemaCoercion.coerce(null, JSON.readTree("\"x\""))).isEqualTo(JSON.readTree("\"x\""));
     }
+
+    @Test
+    void oddNumbersAndDatesNeverThrowAndNeverTurnIntoSomethingElse() throws Exception {
+        assertThat(coerce("{\"type\": \"string\"}", "1e400")).as("an infinite double").isNotNull();
+        assertThat(coerce("{\"type\": \"number\"}", "\"1e9999999999\"")).isEqualTo(JSON.readTree("\"1e9999999999\""));
+        String digits = "\"" + "9".repeat(200_000) + "\"";
+        assertThat(coerce("{\"type\": \"integer\"}", digits)).as("too many digits to be a value: left as text")
+                .isEqualTo(JSON.readTree(digits));
+        assertThat(coerce("{\"type\": \"string\", \"format\": \"date-time\"}", "-315619200000")).as("1960 in millis")
+                .isEqualTo(JSON.readTree("\"1960-01-01T00:00:00Z\""));
+        assertThat(coerce("{\"type\": \"string\", \"format\": \"date-time\"}", "1000000000000000000000000000000"))
+                .as("beyond a long: not an epoch, left as text").isEqualTo(JSON.readTree("\"1000000000000000000000000000000\""));
+    }
 }

@@ -83,10 +83,22 @@ public final class Transforms {
                     + " (expected: another name)");
         }
         String text = function == null ? "" : function.strip();
-        if (!(text.startsWith("function") || text.startsWith("\u03bb"))) {
-            return java.util.Optional.of("not a function (expected: function($x) { ... }, called as $" + name + "(...))");
+        java.util.Optional<String> syntax = problem(text);
+        if (syntax.isPresent()) {
+            return syntax;
         }
-        return problem(text);
+        // What the text is, without calling it: a lambda's type is "function" (a path or an immediately called lambda is not).
+        Object type;
+        try {
+            Jsonata kind = Jsonata.jsonata("$type(" + text + ")");
+            Jsonata.Frame frame = kind.createFrame();
+            frame.setRuntimeBounds(1000, 50);
+            type = kind.evaluate(null, frame);
+        } catch (RuntimeException | StackOverflowError e) {
+            type = null;
+        }
+        return "function".equals(type) ? java.util.Optional.empty()
+                : java.util.Optional.of("not a function (expected: function($x) { ... }, called as $" + name + "(...))");
     }
 
     /** Compiles {@code expression}; empty when it parses, else the parser's message. */

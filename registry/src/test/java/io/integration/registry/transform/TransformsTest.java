@@ -79,6 +79,9 @@ class TransformsTest {
         assertThat(Transforms.namedProblem("string", "function($x) { $x }")).get().asString().contains("would hide");
         assertThat(Transforms.namedProblem("2fast", "function($x) { $x }")).get().asString().contains("expected: a name");
         assertThat(Transforms.namedProblem("total", "$sum(items)")).get().asString().contains("not a function");
+        assertThat(Transforms.namedProblem("path", "functionName")).as("a path that starts like one").get().asString().contains("not a function");
+        assertThat(Transforms.namedProblem("called", "function($x) { $x }(1)")).as("a lambda called at once").get().asString()
+                .contains("not a function");
         assertThat(Transforms.namedProblem("broken", "function($x) { $x.( }")).get().asString().startsWith("not a JSONata expression");
     }
 

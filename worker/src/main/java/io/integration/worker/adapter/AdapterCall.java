@@ -81,6 +81,12 @@ public record AdapterCall(
                 maxResponseBytes, body, adapterConfig);
     }
 
+    /** This call with other params (what an adapter carrying its call through another one gives that one's templates). */
+    public AdapterCall withParams(Map<String, Object> newParams) {
+        return new AdapterCall(requestId, methodName, baseUrl, allowedHosts, binding, newParams, config, auth, idempotent, timeout,
+                maxResponseBytes, body, adapterConfig);
+    }
+
     /** This call with the definition's adapter config. */
     public AdapterCall withAdapterConfig(Map<String, Object> newAdapterConfig) {
         return new AdapterCall(requestId, methodName, baseUrl, allowedHosts, binding, params, config, auth, idempotent, timeout,

@@ -10,15 +10,18 @@ import java.util.List;
 
 /**
  * The class loader of one plugin: its own jars first, so that a plugin can bring a library in another version than the
- * worker's (or another plugin's) without either seeing the other's; the JDK, the adapter SPI and the rest of the
- * service ({@code io.integration.}), and the logging API always from the worker, so that the SPI types a plugin
- * implements are the ones the worker calls and its logs go where the worker's go. A class or resource the plugin does
- * not have falls back to the worker's.
+ * worker's (or another plugin's) without either seeing the other's; the JDK (whatever the platform loader has), the
+ * adapter SPI and the rest of the service ({@code io.integration.}), and the logging API always from the worker, so
+ * that the SPI types a plugin implements are the ones the worker calls and its logs go where the worker's go. A class
+ * or resource the plugin does not have falls back to the worker's.
  */
 final class PluginClassLoader extends URLClassLoader {
 
     /** Always the worker's: a plugin carrying a copy of one of these would implement a type the worker does not call. */
-    private static final List<String> SHARED = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.", "io.integration.", "org.slf4j.");
+    private static final List<String> SHARED = List.of("java.", "io.integration.", "org.slf4j.");
+    private static final String SERVICES = "META-INF/services/";
+
+    private final ClassLoader platform = ClassLoader.getPlatformClassLoader();
 
     static {
         ClassLoader.registerAsParallelCapable();
@@ -36,6 +39,9 @@ final class PluginClassLoader extends URLClassLoader {
         synchronized (getClassLoadingLock(name)) {
             Class<?> found = findLoadedClass(name);
             if (found == null) {
+                found = jdk(name);
+            }
+            if (found == null) {
                 try {
                     found = findClass(name);
                 } catch (ClassNotFoundException notInPlugin) {
@@ -49,6 +55,15 @@ final class PluginClassLoader extends URLClassLoader {
         }
     }
 
+    /** The JDK's class of that name ({@code javax.crypto...}, not {@code javax.inject...}, which a plugin may bring), or null. */
+    private Class<?> jdk(String name) {
+        try {
+            return platform.loadClass(name);
+        } catch (ClassNotFoundException notJdk) {
+            return null;
+        }
+    }
+
     @Override
     public URL getResource(String name) {
         URL own = shared(name.replace('/', '.')) ? null : findResource(name);
@@ -57,9 +72,14 @@ final class PluginClassLoader extends URLClassLoader {
 
     @Override
     public Enumeration<URL> getResources(String name) throws IOException {
-        // The plugin's own first; ServiceLoader sees the worker's service files too and keeps only the plugin's providers.
         List<URL> all = new ArrayList<>(Collections.list(findResources(name)));
-        all.addAll(Collections.list(getParent().getResources(name)));
+        // A service of a library the plugin brings is the plugin's alone: the worker's implementations of the worker's
+        // copy would not be subtypes of the plugin's. Services of shared types (the adapter SPI) see both; the catalog
+        // keeps the providers the plugin defines.
+        boolean ownService = name.startsWith(SERVICES) && !shared(name.substring(SERVICES.length()));
+        if (!ownService || all.isEmpty()) {
+            all.addAll(Collections.list(getParent().getResources(name)));
+        }
         return Collections.enumeration(all);
     }
 

@@ -84,6 +84,20 @@ class AdapterCatalogTest {
     }
 
     @Test
+    void aLibraryInAJavaxPackageThatTheJdkDoesNotHaveComesFromThePlugin() throws Exception {
+        // Like javax.inject or javax.ws.rs: "javax." is not the JDK's alone.
+        Path plugins = Files.createDirectories(work.resolve("javax-plugin"));
+        String provider = provider("delta", null).replace("org.example.shared.Tag.name()", "javax.kit.Name.value()");
+        jar(plugins.resolve("delta.jar"), Map.of("org.example.delta.Provider", provider,
+                "javax.kit.Name", "package javax.kit; public final class Name { public static String value() { return \"D\"; } }"),
+                "org.example.delta.Provider", "org.example.delta.Provider", "javax.kit.Name");
+
+        Adapters adapters = AdapterCatalog.discover(plugins).create(new AdapterContext(new OutboundPolicy(true), Clock.systemUTC()));
+
+        assertThat(answer(adapters, "delta")).isEqualTo("D plugin delta.jar");
+    }
+
+    @Test
     void aBrokenPluginStopsTheStartNamingIt() throws Exception {
         Path empty = Files.createDirectories(work.resolve("empty"));
         jar(empty.resolve("nothing.jar"), Map.of("org.example.shared.Tag", tag("x")), null);

@@ -55,8 +55,11 @@ final class BodyFormats {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final XmlMapper XML = new XmlMapper();
-    private static final CsvMapper CSV = new CsvMapper();
+    // Parse errors never quote the body (it may echo a credential): no source in locations.
+    private static final XmlMapper XML = XmlMapper.builder().disable(com.fasterxml.jackson.core.StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
+    private static final CsvMapper CSV = CsvMapper.builder().disable(com.fasterxml.jackson.core.StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
+    /** An XML element name this adapter writes: ASCII letters, digits, '_', '-', '.', not starting with a digit, '-' or '.'; no "xml" prefix. */
+    private static final java.util.regex.Pattern XML_NAME = java.util.regex.Pattern.compile("(?!(?i:xml))[A-Za-z_][A-Za-z0-9_.-]{0,127}");
     private static final Set<String> BINARY = Set.of("application/octet-stream", "application/pdf", "application/zip",
             "application/gzip");
 
@@ -69,7 +72,8 @@ final class BodyFormats {
             return switch (format) {
                 case JSON -> JSON.writeValueAsBytes(body);
                 case FORM -> form(methodName, JSON.valueToTree(body)).getBytes(StandardCharsets.UTF_8);
-                case XML -> XML.writer().withRootName(xmlRoot == null ? "request" : xmlRoot).writeValueAsBytes(body);
+                case XML -> XML.writer().withRootName(xmlName(methodName, "xmlRoot", xmlRoot == null ? "request" : xmlRoot))
+                        .writeValueAsBytes(xmlNames(methodName, "", JSON.valueToTree(body)));
                 case CSV -> csv(methodName, JSON.valueToTree(body));
             };
         } catch (JsonProcessingException e) {
@@ -80,30 +84,66 @@ final class BodyFormats {
 
     /**
      * The response body as JSON bytes, by its content type; JSON (and a body without a content type) is passed as it
-     * is, for the pipeline to parse and report.
+     * is, for the pipeline to parse and report. The JSON may not exceed {@code maxBytes} (a CSV of short rows under long
+     * column names grows by the square): conversion stops there. A body that does not read as its type is the system's
+     * fault; the message never quotes it.
      */
-    static byte[] toJson(String contentType, byte[] body) throws IOException {
+    static byte[] toJson(String what, String contentType, byte[] body, long maxBytes) throws AdapterException {
         String type = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         if (body.length == 0 || type.isEmpty() || type.endsWith("/json") || type.endsWith("+json")) {
             return body;
         }
-        JsonNode tree;
-        if (type.endsWith("/xml") || type.endsWith("+xml")) {
-            tree = XML.readTree(body);
-        } else if (type.equals("text/csv")) {
-            tree = csv(body);
-        } else if (type.equals("application/x-www-form-urlencoded")) {
-            tree = form(new String(body, StandardCharsets.UTF_8));
-        } else if (BINARY.contains(type) || type.startsWith("image/") || type.startsWith("audio/") || type.startsWith("video/")) {
-            tree = JSON.createObjectNode().put("contentType", type).put("base64", Base64.getEncoder().encodeToString(body));
-        } else {
-            try {
-                return JSON.writeValueAsBytes(JSON.readTree(body)); // JSON under another label (text/plain APIs exist)
-            } catch (IOException notJson) {
-                tree = JSON.getNodeFactory().textNode(new String(body, StandardCharsets.UTF_8));
+        try {
+            if (type.equals("text/csv")) {
+                return csv(body, maxBytes);
+            }
+            JsonNode tree;
+            if (type.endsWith("/xml") || type.endsWith("+xml")) {
+                tree = XML.readTree(body);
+            } else if (type.equals("application/x-www-form-urlencoded")) {
+                tree = form(new String(body, StandardCharsets.UTF_8));
+            } else if (BINARY.contains(type) || type.startsWith("image/") || type.startsWith("audio/") || type.startsWith("video/")) {
+                tree = JSON.createObjectNode().put("contentType", type).put("base64", Base64.getEncoder().encodeToString(body));
+            } else {
+                try {
+                    return JSON.writeValueAsBytes(JSON.readTree(body)); // JSON under another label (text/plain APIs exist)
+                } catch (IOException notJson) {
+                    tree = JSON.getNodeFactory().textNode(new String(body, StandardCharsets.UTF_8));
+                }
+            }
+            return JSON.writeValueAsBytes(tree == null ? JSON.nullNode() : tree);
+        } catch (IOException | RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof TooLarge) {
+                    throw new AdapterException.ResponseTooLarge(what + ": the " + type + " answer exceeds " + maxBytes + " bytes as JSON");
+                }
+            }
+            throw new AdapterException.UpstreamError(what + " answered a " + type + " body that does not read as " + type + " ("
+                    + e.getClass().getSimpleName() + ")", null, false);
+        }
+    }
+
+    /** {@code node}, once every field name in it is checked as an XML element name (a key must not write markup). */
+    private static JsonNode xmlNames(String methodName, String at, JsonNode node) throws AdapterException.InvalidCall {
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                xmlName(methodName, at + field.getKey(), field.getKey());
+                xmlNames(methodName, at + field.getKey() + ".", field.getValue());
+            }
+        } else if (node.isArray()) {
+            for (JsonNode item : node) {
+                xmlNames(methodName, at, item);
             }
         }
-        return JSON.writeValueAsBytes(tree);
+        return node;
+    }
+
+    private static String xmlName(String methodName, String at, String name) throws AdapterException.InvalidCall {
+        if (!XML_NAME.matcher(name).matches()) {
+            throw new AdapterException.InvalidCall("method '" + methodName + "': '" + at + "' cannot be an XML element name (expected: "
+                    + "letters, digits, '_', '-', '.', starting with a letter or '_', not with 'xml')");
+        }
+        return name;
     }
 
     private static String form(String methodName, JsonNode body) throws AdapterException.InvalidCall {
@@ -173,15 +213,52 @@ final class BodyFormats {
         return CSV.writer(schema.build()).writeValueAsBytes(JSON.convertValue(rows, List.class));
     }
 
-    private static ArrayNode csv(byte[] body) throws IOException {
-        ArrayNode rows = JSON.createArrayNode();
-        try (MappingIterator<Map<String, String>> it = CSV.readerForMapOf(String.class).with(CsvSchema.emptySchema().withHeader())
-                .readValues(body)) {
-            while (it.hasNext()) {
-                rows.add(JSON.valueToTree(it.next()));
+    /** CSV rows as a JSON array of objects, written as they are read, so that no more than {@code maxBytes} is ever held. */
+    private static byte[] csv(byte[] body, long maxBytes) throws IOException {
+        Bounded out = new Bounded(maxBytes);
+        try (MappingIterator<Map<String, String>> rows = CSV.readerForMapOf(String.class).with(CsvSchema.emptySchema().withHeader())
+                .readValues(body); com.fasterxml.jackson.core.JsonGenerator json = JSON.getFactory().createGenerator(out)) {
+            json.writeStartArray();
+            while (rows.hasNext()) {
+                json.writeObject(rows.next());
             }
+            json.writeEndArray();
         }
-        return rows;
+        return out.toByteArray();
+    }
+
+    /** Thrown by {@link Bounded} past its limit. */
+    private static final class TooLarge extends IOException {
+        TooLarge() {
+            super("too large", null);
+        }
+    }
+
+    /** A byte buffer that refuses to grow past a limit. */
+    private static final class Bounded extends java.io.OutputStream {
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        private final long limit;
+
+        Bounded(long limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (bytes.size() + (long) len > limit) {
+                throw new TooLarge();
+            }
+            bytes.write(b, off, len);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        byte[] toByteArray() {
+            return bytes.toByteArray();
+        }
     }
 
     private static List<JsonNode> iterable(JsonNode array) {

@@ -138,7 +138,8 @@ public final class HttpAdapter implements Adapter {
                                 + budget.capacity() + " bytes) until the call's deadline");
                     }
                 }
-                byte[] json = BodyFormats.toJson(response.headers().firstValue("content-type").orElse(null), bytes);
+                byte[] json = BodyFormats.toJson(what, response.headers().firstValue("content-type").orElse(null), bytes,
+                        call.maxResponseBytes());
                 // A decoded body (XML, CSV, form, text as JSON) may be larger than the bytes received: it counts too.
                 if (json.length > bytes.length && !body.reservation().grow(json.length - bytes.length, deadlineNanos)) {
                     throw new AdapterException.Timeout(what + ": response bodies in flight used the whole worker.max.in.flight.bytes budget ("
@@ -155,11 +156,9 @@ public final class HttpAdapter implements Adapter {
             } catch (AdapterException | RuntimeException e) {
                 body.abandon();
                 throw e;
-            } catch (java.io.IOException e) {
-                body.abandon();
-                throw new AdapterException.UpstreamError(what + " answered " + status + " with a "
-                        + response.headers().firstValue("content-type").orElse("") + " body that cannot be read ("
-                        + e.getClass().getSimpleName() + ")", null, false);
+            } catch (Error e) {
+                body.abandon(); // not even an OutOfMemoryError keeps the bytes reserved
+                throw e;
             }
         }
         body.abandon();

@@ -18,6 +18,7 @@ public final class HttpAdapterProvider implements AdapterProvider {
     public String bindingSchema() {
         return """
                 {"type": "object", "required": ["method", "path"], "additionalProperties": false,
+                 "if": {"required": ["pagination"]}, "then": {"properties": {"method": {"const": "GET"}}},
                  "properties": {
                    "method": {"enum": ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]},
                    "path": {"type": "string", "pattern": "^/", "description": "Template under baseUrl: {params.x}, {config.x}."},
@@ -35,7 +36,8 @@ public final class HttpAdapterProvider implements AdapterProvider {
                        "cursor": {"type": "string", "description": "cursor style: dot path of the next cursor (absent, null or empty: last page)."},
                        "cursorParam": {"type": "string", "description": "cursor style: the query parameter the cursor goes back in."},
                        "maxPages": {"type": "integer", "minimum": 1, "maximum": %d, "default": 10}
-                     }}
+                     },
+                     "if": {"properties": {"style": {"const": "cursor"}}}, "then": {"required": ["cursor", "cursorParam"]}}
                  }}""".formatted(HttpBinding.MAX_REDIRECTS, Pagination.MAX_PAGES);
     }
 

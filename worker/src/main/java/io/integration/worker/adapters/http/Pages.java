@@ -9,9 +9,10 @@ import io.integration.worker.adapter.AdapterResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * Collects the pages of a list method ({@link Pagination}) into one answer {@code {items, pages, complete}}. Every page
@@ -34,8 +35,8 @@ final class Pages {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern LINK = Pattern.compile("<([^>]*)>((?:\\s*;\\s*[^;,]*)*)");
-    private static final Pattern REL_NEXT = Pattern.compile("(?i);\\s*rel\\s*=\\s*\"?(?:[^\";,]*\\s)?next(?:\\s[^\";,]*)?\"?");
+    /** The longest Link header read: a page's links take a few hundred bytes; a huge one is not a paging API's. */
+    static final int MAX_LINK_CHARS = 8192;
 
     private Pages() {
     }
@@ -48,6 +49,7 @@ final class Pages {
         int pages = 0;
         boolean complete = false;
         URI next = first;
+        Set<String> seen = new HashSet<>(Set.of(first.toString()));
         try {
             while (true) {
                 AdapterResponse page = fetch.page(next);
@@ -75,13 +77,25 @@ final class Pages {
                 URI after = switch (pagination.style()) {
                     case CURSOR -> {
                         JsonNode cursor = at(body, pagination.cursor());
-                        yield cursor.isMissingNode() || cursor.isNull() || cursor.asText().isEmpty() ? null : cursorUri.of(cursor.asText());
+                        if (cursor.isMissingNode() || cursor.isNull() || (cursor.isTextual() && cursor.asText().isEmpty())) {
+                            yield null;
+                        }
+                        if (!cursor.isTextual() && !cursor.isNumber()) {
+                            throw new AdapterException.UpstreamError(what + ": page " + pages + " gives a " + cursor.getNodeType()
+                                    .name().toLowerCase(Locale.ROOT) + " at '" + pagination.cursor() + "' (expected: a text or number cursor)",
+                                    null, false);
+                        }
+                        yield cursorUri.of(cursor.asText());
                     }
                     case LINK -> nextLink(page.headers().get("link"), next, first, what);
                 };
                 if (after == null) {
                     complete = true;
                     break;
+                }
+                if (!seen.add(after.toString())) {
+                    // A broken API that sends the same next page again would have the same items collected maxPages times.
+                    throw new AdapterException.UpstreamError(what + ": page " + pages + " points back to a page already read", null, false);
                 }
                 if (pages >= pagination.maxPages()) {
                     break;
@@ -135,28 +149,34 @@ final class Pages {
         return out;
     }
 
-    /** The {@code rel="next"} target of RFC 8288 {@code Link} headers, resolved against {@code current}; null when none. */
+    /**
+     * The {@code rel="next"} target of RFC 8288 {@code Link} headers, resolved against {@code current}; null when none.
+     * Read in one pass (a hostile header cannot make it slow), quoted parameter values honoured, {@code rel} taken as a
+     * space-separated list of relation types.
+     */
     static URI nextLink(List<String> headers, URI current, URI first, String what) throws AdapterException {
         if (headers == null) {
             return null;
         }
         for (String header : headers) {
-            Matcher m = LINK.matcher(header);
-            while (m.find()) {
-                if (REL_NEXT.matcher(m.group(2)).find()) {
-                    URI next;
-                    try {
-                        next = current.resolve(m.group(1).strip());
-                    } catch (IllegalArgumentException e) {
-                        throw new AdapterException.UpstreamError(what + ": the next-page link is not a URL", null, false);
-                    }
-                    if (!first.getScheme().equalsIgnoreCase(next.getScheme()) || next.getHost() == null
-                            || !first.getHost().equalsIgnoreCase(next.getHost()) || port(first) != port(next)) {
-                        throw new AdapterException.DestinationNotAllowed(what + ": the next-page link goes to another origin ("
-                                + next.getScheme() + "://" + next.getHost() + "), which would get the call's credential");
-                    }
-                    return next;
+            if (header.length() > MAX_LINK_CHARS) {
+                throw new AdapterException.UpstreamError(what + ": a Link header of " + header.length() + " characters (expected: at most "
+                        + MAX_LINK_CHARS + ")", null, false);
+            }
+            String target = LinkHeader.next(header);
+            if (target != null) {
+                URI next;
+                try {
+                    next = current.resolve(target.strip());
+                } catch (IllegalArgumentException e) {
+                    throw new AdapterException.UpstreamError(what + ": the next-page link is not a URL", null, false);
                 }
+                if (!first.getScheme().equalsIgnoreCase(next.getScheme()) || next.getHost() == null
+                        || !first.getHost().equalsIgnoreCase(next.getHost()) || port(first) != port(next)) {
+                    throw new AdapterException.DestinationNotAllowed(what + ": the next-page link goes to another origin ("
+                            + next.getScheme() + "://" + next.getHost() + "), which would get the call's credential");
+                }
+                return next;
             }
         }
         return null;

@@ -33,6 +33,8 @@ final class WebhookAdapter implements Adapter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PREFIX = "whsec_";
+    /** Where the delivery's id and timestamp are put in the params for the header templates. */
+    private static final String DELIVERY = "_webhookDelivery";
     /** The most of a non-JSON answer kept in the result. */
     private static final int TEXT_KEPT = 1024;
 
@@ -55,17 +57,24 @@ final class WebhookAdapter implements Adapter {
         }
         String id = call.requestId();
         String timestamp = Long.toString(clock.instant().getEpochSecond());
-        Map<String, Secret> signed = Map.of("webhook-id", Secret.of(id), "webhook-timestamp", Secret.of(timestamp),
-                "webhook-signature", Secret.of(sign(key, id, timestamp, body)));
+        // Only the signature travels with the auth (dropped on a cross-origin hop); the id and the timestamp are plain
+        // headers, filled in from params the way templates are (a value is never expanded again), so that an error
+        // naming them is not redacted.
+        Map<String, Object> headers = new LinkedHashMap<>();
+        if (call.binding().get("headers") instanceof Map<?, ?> extra) {
+            extra.forEach((name, value) -> headers.put(String.valueOf(name), value));
+        }
+        headers.put("webhook-id", "{params." + DELIVERY + ".id}");
+        headers.put("webhook-timestamp", "{params." + DELIVERY + ".timestamp}");
+        Map<String, Object> params = new LinkedHashMap<>(call.params());
+        params.put(DELIVERY, Map.of("id", id, "timestamp", timestamp));
         Map<String, Object> post = new LinkedHashMap<>();
         post.put("method", "POST");
         post.put("path", call.binding().getOrDefault("path", "/"));
         post.put("body", "params");
-        if (call.binding().get("headers") instanceof Map<?, ?> headers) {
-            post.put("headers", headers);
-        }
-        AdapterResponse response = http.execute(call.withBinding(post).withBody(new RawBody(body, "application/json"))
-                .withAuth(call.auth().withHeaders(signed)));
+        post.put("headers", headers);
+        AdapterResponse response = http.execute(call.withBinding(post).withParams(params).withBody(new RawBody(body, "application/json"))
+                .withAuth(call.auth().withHeaders(Map.of("webhook-signature", Secret.of(sign(key, id, timestamp, body))))));
         ObjectNode data = JSON.createObjectNode().put("status", response.status()).put("webhookId", id);
         data.set("response", answer(call, response.body()));
         return new AdapterResponse(response.status(), response.headers(), data.toString().getBytes(StandardCharsets.UTF_8),
@@ -105,15 +114,21 @@ final class WebhookAdapter implements Adapter {
         }
     }
 
+    /** The receiver's answer: its JSON, or its text (at most 1 KiB, redacted: an error page may echo the request). */
     private static JsonNode answer(AdapterCall call, byte[] body) {
         if (body.length == 0) {
             return JSON.nullNode();
         }
+        JsonNode answer;
         try {
-            return JSON.readTree(body);
+            answer = JSON.readTree(body);
         } catch (IOException notJson) {
-            String text = new String(body, 0, Math.min(body.length, TEXT_KEPT), StandardCharsets.UTF_8);
-            return JSON.getNodeFactory().textNode(call.auth().redact(text));
+            answer = JSON.getNodeFactory().textNode(new String(body, StandardCharsets.UTF_8));
         }
+        if (answer != null && answer.isTextual()) {
+            String text = answer.asText();
+            return JSON.getNodeFactory().textNode(call.auth().redact(text.length() > TEXT_KEPT ? text.substring(0, TEXT_KEPT) + "..." : text));
+        }
+        return answer == null ? JSON.nullNode() : answer;
     }
 }

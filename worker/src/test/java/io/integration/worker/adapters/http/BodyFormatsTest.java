@@ -21,7 +21,7 @@ class BodyFormatsTest {
     }
 
     private static JsonNode decode(String contentType, String body) throws Exception {
-        return JSON.readTree(BodyFormats.toJson(contentType, body.getBytes(StandardCharsets.UTF_8)));
+        return JSON.readTree(BodyFormats.toJson("GET /x", contentType, body.getBytes(StandardCharsets.UTF_8), 1 << 20));
     }
 
     @Test
@@ -62,7 +62,25 @@ class BodyFormatsTest {
         assertThat(decode("text/plain", "OK")).isEqualTo(JSON.getNodeFactory().textNode("OK"));
         assertThat(decode("text/plain", "{\"mislabeled\":true}")).isEqualTo(JSON.readTree("{\"mislabeled\":true}"));
         assertThat(decode("image/png", "\u0089PNG").path("contentType").asText()).isEqualTo("image/png");
-        assertThat(new String(BodyFormats.toJson("application/json", "{not json".getBytes()))).as("JSON is left to the pipeline")
+        assertThat(new String(BodyFormats.toJson("GET /x", "application/json", "{not json".getBytes(), 100))).as("JSON is left to the pipeline")
                 .isEqualTo("{not json");
+    }
+
+    @Test
+    void aHostileAnswerIsRefusedWithoutQuotingItOrGrowingPastTheCap() {
+        // Short rows under long column names: the JSON would be ~1000 times the CSV.
+        String bomb = "c".repeat(2000) + ",d" + "d".repeat(2000) + "\n" + ",\n".repeat(20_000);
+        assertThatThrownBy(() -> BodyFormats.toJson("GET /x", "text/csv", bomb.getBytes(StandardCharsets.UTF_8), 500_000))
+                .isInstanceOf(AdapterException.ResponseTooLarge.class).hasMessageContaining("500000 bytes");
+        assertThatThrownBy(() -> BodyFormats.toJson("GET /x", "text/csv", "a,b\n1,2,3,secret-echo\n".getBytes(), 1 << 20))
+                .isInstanceOf(AdapterException.UpstreamError.class).hasMessageNotContaining("secret-echo");
+        assertThatThrownBy(() -> BodyFormats.toJson("GET /x", "application/x-www-form-urlencoded", "a=%zz&k=secret-echo".getBytes(), 1 << 20))
+                .isInstanceOf(AdapterException.UpstreamError.class).hasMessageNotContaining("secret-echo");
+        assertThatThrownBy(() -> BodyFormats.toJson("GET /x", "application/xml", "<a><b>secret-echo</a>".getBytes(), 1 << 20))
+                .isInstanceOf(AdapterException.UpstreamError.class).hasMessageNotContaining("secret-echo");
+        assertThatThrownBy(() -> encode(BodyFormats.Format.XML, Map.of("x><admin>true</admin><y", "v")))
+                .isInstanceOf(AdapterException.InvalidCall.class).hasMessageContaining("cannot be an XML element name");
+        assertThatThrownBy(() -> encode(BodyFormats.Format.XML, Map.of("order", List.of(Map.of("1st", "v")))))
+                .isInstanceOf(AdapterException.InvalidCall.class).hasMessageContaining("'order.1st'");
     }
 }

@@ -112,4 +112,26 @@ class PaginationTest {
         assertThatThrownBy(() -> collect(call(Map.of("style", "cursor"), 1000))).isInstanceOf(AdapterException.InvalidCall.class)
                 .hasMessageContaining("cursorParam");
     }
+
+    @Test
+    void anApiThatSendsTheSameNextPageAgainOrAnOddCursorIsAnErrorNotRepeatedData() {
+        api.stubFor(get(urlPathEqualTo("/contacts")).willReturn(okJson("{\"items\":[1],\"next\":\"same\"}")));
+        assertThatThrownBy(() -> collect(call(Map.of("style", "cursor", "items", "items", "cursor", "next", "cursorParam", "c"), 1 << 20)))
+                .isInstanceOf(AdapterException.UpstreamError.class).hasMessageContaining("points back to a page already read");
+
+        api.stubFor(get(urlPathEqualTo("/contacts")).willReturn(okJson("{\"items\":[1],\"next\":{\"after\":\"x\"}}")));
+        assertThatThrownBy(() -> collect(call(Map.of("style", "cursor", "items", "items", "cursor", "next", "cursorParam", "c"), 1 << 20)))
+                .isInstanceOf(AdapterException.UpstreamError.class).hasMessageContaining("expected: a text or number cursor");
+    }
+
+    @Test
+    void linkHeadersAreReadAsRfc8288SaysInOnePass() throws Exception {
+        assertThat(LinkHeader.next("<https://a/x?page=2>; rel=\"next\", <https://a/x?page=9>; rel=\"last\"")).isEqualTo("https://a/x?page=2");
+        assertThat(LinkHeader.next("<https://a/p?a=1,2>; rel=\"prev\", <https://a/n>; rel=\"next last\"")).isEqualTo("https://a/n");
+        assertThat(LinkHeader.next("<u>; title=\"x;rel=next\"; rel=prev")).as("a quoted ; is text").isNull();
+        assertThat(LinkHeader.next("<u>; rel=nextpage")).isNull();
+        assertThat(LinkHeader.next("<".repeat(100_000))).as("no closing >: read once, nothing found").isNull();
+        assertThatThrownBy(() -> Pages.nextLink(java.util.List.of("<u>; rel=next, " + "<v>;".repeat(3000)), java.net.URI.create("http://h/"),
+                java.net.URI.create("http://h/"), "GET /x")).isInstanceOf(AdapterException.UpstreamError.class).hasMessageContaining("at most 8192");
+    }
 }
