@@ -12,6 +12,7 @@ RUN mvn -B -q -ntp -Dmaven.test.skip=true install \
 FROM eclipse-temurin:21-jre AS worker
 COPY --from=build /out/worker/lib /app/lib
 ENV JAVA_TOOL_OPTIONS="-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.integration.avro"
+EXPOSE 9400
 ENTRYPOINT ["java", "-cp", "/app/lib/*", "io.integration.worker.app.WorkerMain"]
 
 FROM eclipse-temurin:21-jre AS topology

@@ -213,6 +213,7 @@ final class Cluster implements AutoCloseable {
     private Map<String, String> workerEnv() {
         Map<String, String> env = new HashMap<>();
         env.put("WORKER_KAFKA_BOOTSTRAP_SERVERS", bootstrap());
+        env.put("WORKER_OPS_PORT", "0"); // several workers on one machine
         env.put("WORKER_KAFKA_GROUP_ID", GROUP);
         env.put("WORKER_KAFKA_CONSUMER_SESSION_TIMEOUT_MS", "10000");
         env.put("WORKER_KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS", "2000");

@@ -26,6 +26,7 @@ final class TestWorker {
         settings.put("topic.retry", topics.get(4));
         settings.put("outbound.allow.private.networks", "true");
         settings.put("credentials.master.key", masterKey);
+        settings.put("ops.port", "0");
         return settings;
     }
 }

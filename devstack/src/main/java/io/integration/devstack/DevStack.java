@@ -59,7 +59,10 @@ public final class DevStack {
         String masterKey = MasterKey.generate();
         seed(mongo.connectionString(), api.url(), masterKey);
 
+        int opsPort = port(9400);
         ChildProcess worker = ChildProcess.java("worker", "io.integration.worker.app.WorkerMain", Map.of(
+                "WORKER_OPS_HOST", "127.0.0.1",
+                "WORKER_OPS_PORT", String.valueOf(opsPort),
                 "WORKER_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "WORKER_SCHEMA_REGISTRY_URL", registry.url(),
                 "WORKER_MONGO_URI", mongo.connectionString(),
@@ -101,7 +104,7 @@ public final class DevStack {
         if (options.containsKey("--env-file")) {
             writeEnv(Path.of(options.get("--env-file")), apiUrl, token, kafka.bootstrapServers(), registry.url());
         }
-        printBanner(kafka, registry, mongo, api, worker, topology, (System.nanoTime() - started) / 1_000_000);
+        printBanner(kafka, registry, mongo, api, worker, opsPort, topology, (System.nanoTime() - started) / 1_000_000);
         printApi(apiUrl, token, managementApi, options.get("--env-file"));
         stopped.await();
     }
@@ -184,7 +187,7 @@ public final class DevStack {
     }
 
     private static void printBanner(EmbeddedKafka kafka, DevSchemaRegistry registry, EmbeddedMongo mongo, DemoApi api,
-                                    ChildProcess worker, ChildProcess topology, long millis) {
+                                    ChildProcess worker, int opsPort, ChildProcess topology, long millis) {
         String b = kafka.bootstrapServers();
         System.out.printf("""
 
@@ -194,7 +197,7 @@ public final class DevStack {
                    Schema registry  %s   (dev stand-in speaking the Confluent REST API)
                    MongoDB          %s   (wire-protocol server, in memory)
                    Demo API         %s   (X-Api-Key: %s)
-                   Worker           pid %d   (separate process)
+                   Worker           pid %d   (separate process; metrics and probes: http://127.0.0.1:%d/metrics, /health/ready)
                    Topology         pid %d   (separate process; health on integration.health)
                  Seeded: definition demo@1.0.0 (getUser, createNote, status), instance "demo".
 
@@ -204,7 +207,7 @@ public final class DevStack {
                    kcat -C -b %s -t integration.results -o beginning -e -q -f '%%k %%s\\n'
                    kcat -C -b %s -t integration.events -o beginning -e -q -f '%%k %%s\\n'   # Avro; decoded below
 
-                """, millis, b, registry.url(), mongo.connectionString(), api.url(), API_KEY, worker.pid(), topology.pid(), b, b, b);
+                """, millis, b, registry.url(), mongo.connectionString(), api.url(), API_KEY, worker.pid(), opsPort, topology.pid(), b, b, b);
     }
 
     /** {@code preferred} when free on loopback, else any free port. */

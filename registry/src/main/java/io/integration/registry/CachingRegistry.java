@@ -21,8 +21,14 @@ public final class CachingRegistry {
     }
 
     public static DefinitionRepository definitions(DefinitionRepository store, Duration ttl, Clock clock) {
-        TtlCache<String, Optional<IntegrationDefinition>> exact = new TtlCache<>(ttl, 10_000, clock);
-        TtlCache<String, Optional<IntegrationDefinition>> latest = new TtlCache<>(ttl, 10_000, clock);
+        return definitions(store, ttl, clock, new io.integration.registry.store.CacheStats());
+    }
+
+    /** {@link #definitions(DefinitionRepository, Duration, Clock)} counting its lookups in {@code stats}. */
+    public static DefinitionRepository definitions(DefinitionRepository store, Duration ttl, Clock clock,
+                                                   io.integration.registry.store.CacheStats stats) {
+        TtlCache<String, Optional<IntegrationDefinition>> exact = new TtlCache<>(ttl, 10_000, clock, stats);
+        TtlCache<String, Optional<IntegrationDefinition>> latest = new TtlCache<>(ttl, 10_000, clock, stats);
         return new DefinitionRepository() {
             @Override
             public Optional<IntegrationDefinition> find(String name, String version) {
@@ -52,7 +58,12 @@ public final class CachingRegistry {
     }
 
     public static InstanceRepository instances(InstanceRepository store, Duration ttl, Clock clock) {
-        TtlCache<String, Optional<IntegrationInstance>> cache = new TtlCache<>(ttl, 100_000, clock);
+        return instances(store, ttl, clock, new io.integration.registry.store.CacheStats());
+    }
+
+    /** {@link #instances(InstanceRepository, Duration, Clock)} counting its lookups in {@code stats}. */
+    public static InstanceRepository instances(InstanceRepository store, Duration ttl, Clock clock, io.integration.registry.store.CacheStats stats) {
+        TtlCache<String, Optional<IntegrationInstance>> cache = new TtlCache<>(ttl, 100_000, clock, stats);
         return new InstanceRepository() {
             @Override
             public Optional<IntegrationInstance> find(String id) {

@@ -71,6 +71,23 @@ class ArchitectureTest {
     }
 
     @Test
+    void metricsKnowMicrometerAndWhatTheyMeasureOnly() {
+        check(classes().that().resideInAPackage(WORKER + ".metrics..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.micrometer..", WORKER + ".metrics..", EXECUTION)
+                .because("every metric is named in one place and fed through ports (ExecutionObserver, callbacks): the pipeline "
+                        + "does not depend on Micrometer, and the metrics cannot reach into it"));
+    }
+
+    @Test
+    void theOperationsEndpointKnowsNoWorkerPackage() {
+        check(classes().that().resideInAPackage(WORKER + ".ops..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "com.sun.net.httpserver..", "com.fasterxml.jackson..",
+                        WORKER + ".ops..")
+                .because("the probes answer from checks the composition root gives them: a probe that reached into the loop or a "
+                        + "store could block or fail for reasons of its own"));
+    }
+
+    @Test
     void nothingDependsOnTheCompositionRoot() {
         check(noClasses().that().resideOutsideOfPackage(APP)
                 .should().dependOnClassesThat().resideInAPackage(APP)

@@ -173,6 +173,7 @@ public final class Bench {
     private Map<String, String> workerEnv(List<String> topics, String group) {
         Map<String, String> env = new HashMap<>();
         env.put("WORKER_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("WORKER_OPS_PORT", "0"); // several workers on one machine
         env.put("WORKER_KAFKA_GROUP_ID", group);
         env.put("WORKER_SCHEMA_REGISTRY_URL", registry.url());
         env.put("WORKER_MONGO_URI", mongo.connectionString());

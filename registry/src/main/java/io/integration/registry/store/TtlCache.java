@@ -26,11 +26,18 @@ public final class TtlCache<K, V> {
     private final Duration ttl;
     private final int maxEntries;
     private final Clock clock;
+    private final CacheStats stats;
 
     public TtlCache(Duration ttl, int maxEntries, Clock clock) {
+        this(ttl, maxEntries, clock, new CacheStats());
+    }
+
+    /** {@code stats}: counts this cache's hits and misses (a caller waiting for another's load counts as a hit). */
+    public TtlCache(Duration ttl, int maxEntries, Clock clock, CacheStats stats) {
         this.ttl = ttl;
         this.maxEntries = maxEntries;
         this.clock = clock;
+        this.stats = stats;
     }
 
     /** The cached value for {@code key}, loading it when missing or expired; rethrows the loader's exception. */
@@ -39,7 +46,9 @@ public final class TtlCache<K, V> {
             CompletableFuture<Entry<V>> current = entries.get(key);
             if (current != null && (!current.isDone() || fresh(current))) {
                 try {
-                    return current.join().value();
+                    V value = current.join().value();
+                    stats.hit();
+                    return value;
                 } catch (CompletionException e) {
                     continue; // that load failed and was removed: try our own
                 }
@@ -47,6 +56,7 @@ public final class TtlCache<K, V> {
             CompletableFuture<Entry<V>> mine = new CompletableFuture<>();
             boolean won = current == null ? entries.putIfAbsent(key, mine) == null : entries.replace(key, current, mine);
             if (won) {
+                stats.miss();
                 return load(key, loader, mine);
             }
         }

@@ -10,6 +10,8 @@ import io.integration.worker.adapter.AdapterContext;
 import io.integration.worker.adapter.Adapters;
 import io.integration.worker.adapter.ByteBudget;
 import io.integration.worker.adapter.OutboundPolicy;
+import io.integration.worker.metrics.WorkerMetrics;
+import io.integration.registry.store.CacheStats;
 import io.integration.worker.plugins.AdapterCatalog;
 import io.integration.worker.config.MessagingSettings;
 import io.integration.worker.config.WorkerConfig;
@@ -57,8 +59,11 @@ public final class WorkerApp implements AutoCloseable {
     private final RequestWorker worker;
     private final Thread loop;
     private final InstanceUsage usage;
+    private final Operations operations;
 
-    private WorkerApp(WorkerConfig config, MongoClient mongo, SchemaRegistryClient registry, RequestWorker worker, InstanceUsage usage) {
+    private WorkerApp(WorkerConfig config, MongoClient mongo, SchemaRegistryClient registry, RequestWorker worker, InstanceUsage usage,
+                      Operations operations) {
+        this.operations = operations;
         this.config = config;
         this.usage = usage;
         this.mongo = mongo;
@@ -93,6 +98,8 @@ public final class WorkerApp implements AutoCloseable {
             mongo.close();
             throw e;
         }
+        Operations operations = new Operations();
+        WorkerMetrics metrics = operations.metrics;
         MongoInstanceRepository instanceStore = new MongoInstanceRepository(db);
         InstanceUsage usage = new InstanceUsage(instanceStore, USAGE_FLUSH, clock);
         MongoCredentialRepository credentials = new MongoCredentialRepository(db, new TinkSecretCodec(keyring));
@@ -100,19 +107,34 @@ public final class WorkerApp implements AutoCloseable {
         AtomicReference<AuthEvents> authEvents = new AtomicReference<>(AuthEvents.NONE);
         AccessTokens tokens = new AccessTokens(credentials, instanceStore,
                 new TokenEndpoint(outbound, config.oauthTokenTimeout(), clock),
-                (type, instanceId, attributes) -> authEvents.get().publish(type, instanceId, attributes), clock, config.oauthRefreshMargin());
+                (type, instanceId, attributes) -> {
+                    if (AuthEvents.AUTH_REFRESHED.equals(type)) {
+                        metrics.tokenRefresh("refreshed");
+                    } else if (AuthEvents.AUTH_FAILED.equals(type)) {
+                        metrics.tokenRefresh("refused");
+                    }
+                    authEvents.get().publish(type, instanceId, attributes);
+                }, clock, config.oauthRefreshMargin());
+        CacheStats instanceLookups = new CacheStats();
+        CacheStats definitionLookups = new CacheStats();
+        metrics.cache("instances", instanceLookups, CacheStats::hits, CacheStats::misses);
+        metrics.cache("definitions", definitionLookups, CacheStats::hits, CacheStats::misses);
         RequestExecutor executor = new RequestExecutor(
-                CachingRegistry.instances(instanceStore, config.registryCacheTtl(), clock),
-                CachingRegistry.definitions(new MongoDefinitionRepository(db), config.registryCacheTtl(), clock),
+                CachingRegistry.instances(instanceStore, config.registryCacheTtl(), clock, instanceLookups),
+                CachingRegistry.definitions(new MongoDefinitionRepository(db), config.registryCacheTtl(), clock, definitionLookups),
                 credentials, adapters, new MongoResultLog(db),
                 new MongoResultDataStore(db),
-                config.execution(), CallGuard.standard(clock, (scope, open) -> circuitEvents.get().changed(scope, open),
-                        config.maxHold(), config.execution().maxRetryAfter()), usage, tokens, clock);
-        RequestWorker worker = KafkaMessaging.worker(messaging(config.messaging()), registry, executor, clock);
+                config.execution(), CallGuard.standard(clock, (scope, open) -> {
+                    metrics.circuit(scope.instanceId(), scope.methodName() == null ? "*" : scope.methodName(), open);
+                    circuitEvents.get().changed(scope, open);
+                }, config.maxHold(), config.execution().maxRetryAfter()), usage, tokens, metrics, clock);
+        RequestWorker worker = KafkaMessaging.worker(messaging(config.messaging()), registry, executor, metrics, clock);
+        metrics.loop(() -> worker.state().recordsInFlight(), () -> worker.state().pausedPartitions(), () -> executor.calls().inFlight());
         circuitEvents.set(worker::circuitChanged);
         authEvents.set(worker::authEvent);
-        WorkerApp app = new WorkerApp(config, mongo, registry, worker, usage);
+        WorkerApp app = new WorkerApp(config, mongo, registry, worker, usage, operations);
         app.loop.start();
+        operations.serve(config, worker, app.loop, db);
         log.info("Worker started: requests from '{}', adapters {}, Kafka {}, registry {}, MongoDB database '{}'",
                 config.messaging().topics().requests(), adapters.types(), config.messaging().kafka().get("bootstrap.servers"),
                 withoutUserInfo(config.schemaRegistryUrl()), config.mongoDatabase());
@@ -217,9 +239,15 @@ public final class WorkerApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            operations.close();
             usage.close();
             registry.close();
             mongo.close();
         }
+    }
+
+    /** The port of {@code /metrics} and the probes ({@code ops.port}; -1 when there is no endpoint). */
+    public int opsPort() {
+        return operations.port();
     }
 }

@@ -39,7 +39,9 @@ public record WorkerConfig(
         Set<Integer> outboundAllowPorts,
         Map<String, String> outboundHosts,
         java.nio.file.Path pluginsDir,
-        AdapterCheck adapterCheck) {
+        AdapterCheck adapterCheck,
+        String opsHost,
+        int opsPort) {
 
     /**
      * What a worker does at start with a published definition its adapters cannot run (type missing, version outside
@@ -56,7 +58,7 @@ public record WorkerConfig(
             "worker.max.in.flight.bytes", "results.claim.check.bytes", "request.max.id.chars", "request.max.attributes",
             "request.max.attributes.bytes", "request.max.params.bytes", "credentials.master.key", "credentials.master.key.file",
             "oauth.refresh.margin", "oauth.token.timeout", "outbound.allow.ranges", "outbound.allow.ports", "outbound.hosts",
-            "plugins.dir", "adapters.check");
+            "plugins.dir", "adapters.check", "ops.host", "ops.port");
 
     public WorkerConfig {
         requireNonNull(messaging, "messaging");
@@ -147,7 +149,21 @@ public record WorkerConfig(
                 OutboundText.hosts("outbound.hosts", settings.get("outbound.hosts")),
                 settings.get("plugins.dir") == null || settings.get("plugins.dir").isBlank() ? null
                         : java.nio.file.Path.of(settings.get("plugins.dir").strip()),
-                adapterCheck(settings.getOrDefault("adapters.check", "warn")));
+                adapterCheck(settings.getOrDefault("adapters.check", "warn")),
+                get(settings, "ops.host", "0.0.0.0"),
+                opsPort(settings.getOrDefault("ops.port", "9400")));
+    }
+
+    private static int opsPort(String value) {
+        try {
+            int port = Integer.parseInt(value.strip());
+            if (port >= -1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("ops.port: '" + value + "' (expected: 0..65535; 0 = any free port, -1 = no endpoint)");
     }
 
     private static AdapterCheck adapterCheck(String value) {

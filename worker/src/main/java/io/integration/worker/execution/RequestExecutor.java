@@ -75,6 +75,7 @@ public final class RequestExecutor {
     private final CallsInFlight calls = new CallsInFlight();
     private final AccessTokens tokens;
     private final Transforms transforms = Transforms.defaults();
+    private final ExecutionObserver observer;
 
     /**
      * {@code largeData}: where data above {@link ExecutionSettings#claimCheckBytes()} goes (unused when the claim check is off);
@@ -83,6 +84,14 @@ public final class RequestExecutor {
     public RequestExecutor(InstanceRepository instances, DefinitionRepository definitions, CredentialRepository credentials,
                            Adapters adapters, ResultLog results, ResultDataStore largeData, ExecutionSettings settings, CallGuard guard,
                            InstanceUsage usage, AccessTokens tokens, Clock clock) {
+        this(instances, definitions, credentials, adapters, results, largeData, settings, guard, usage, tokens, ExecutionObserver.NONE, clock);
+    }
+
+    /** {@code observer}: told of every request run, for metrics. */
+    public RequestExecutor(InstanceRepository instances, DefinitionRepository definitions, CredentialRepository credentials,
+                           Adapters adapters, ResultLog results, ResultDataStore largeData, ExecutionSettings settings, CallGuard guard,
+                           InstanceUsage usage, AccessTokens tokens, ExecutionObserver observer, Clock clock) {
+        this.observer = observer;
         this.tokens = tokens;
         this.largeData = largeData;
         this.usage = usage;
@@ -138,6 +147,7 @@ public final class RequestExecutor {
             try {
                 outcome = run(request, progress, ownership);
             } catch (DeferSignal d) {
+                observer.deferred(integrationLabel(progress), methodLabel(progress, request));
                 return d.deferred;
             } catch (ExecutionFailure f) {
                 outcome = f.failure();
@@ -151,12 +161,28 @@ public final class RequestExecutor {
             ExecutionResult result = new ExecutionResult(request.requestId(), request.correlationId(), request.instanceId(),
                     request.methodName(), d == null ? null : d.name(), d == null ? null : d.version(), outcome,
                     request.priorAttempts() + progress.trail.size(), startedAt, clock.instant(), progress.trail);
-            return new Execution.Finished(patiently(() -> results.recordIfAbsent(result)));
+            Execution.Finished finished = new Execution.Finished(patiently(() -> results.recordIfAbsent(result)));
+            observer.finished(integrationLabel(progress), methodLabel(progress, request), switch (outcome) {
+                case Outcome.Success ok -> "SUCCESS";
+                case Outcome.Failure failed -> failed.code().name();
+            }, Duration.between(startedAt, clock.instant()), progress.trail);
+            return finished;
         } finally {
             if (progress.response != null) {
                 progress.response.release();
             }
         }
+    }
+
+    /** A metric label: the definition's name, or {@code unknown} before one was found (a label never takes request text). */
+    private static String integrationLabel(Progress progress) {
+        return progress.definition == null ? "unknown" : progress.definition.name();
+    }
+
+    /** A metric label: the method's name when the definition has it, else {@code unknown}. */
+    private static String methodLabel(Progress progress, ExecutionRequest request) {
+        return progress.definition != null && request.methodName() != null && progress.definition.method(request.methodName()).isPresent()
+                ? request.methodName() : "unknown";
     }
 
     /**

@@ -58,9 +58,17 @@ final class JobRunner {
     private final AtomicInteger active = new AtomicInteger();
     /** When the broker last acknowledged a record of this worker ({@link System#nanoTime()}). */
     private volatile long lastAckNanos = System.nanoTime() - BROKER_UP_WINDOW_NANOS;
+    private final java.util.function.Consumer<String> acknowledged;
 
     JobRunner(Producer<byte[], byte[]> producer, OutputPlanner planner, OwnershipFence fence, Topics topics, int maxPublishAttempts,
               Clock clock) {
+        this(producer, planner, fence, topics, maxPublishAttempts, output -> { }, clock);
+    }
+
+    /** {@code acknowledged}: told the kind of each output record the cluster acknowledged (result, reply, event, dead_letter, retry). */
+    JobRunner(Producer<byte[], byte[]> producer, OutputPlanner planner, OwnershipFence fence, Topics topics, int maxPublishAttempts,
+              java.util.function.Consumer<String> acknowledged, Clock clock) {
+        this.acknowledged = acknowledged;
         if (maxPublishAttempts < 1) {
             throw new IllegalArgumentException("worker.max.publish.attempts: " + maxPublishAttempts + " (expected: >= 1)");
         }
@@ -364,6 +372,7 @@ final class JobRunner {
             producer.send(record, (metadata, error) -> {
                 if (error == null) {
                     lastAckNanos = System.nanoTime();
+                    acknowledged.accept(output(record.topic()));
                     ack.complete(null);
                 } else {
                     ack.completeExceptionally(error);
@@ -374,6 +383,12 @@ final class JobRunner {
             ack.completeExceptionally(e);
         }
         return ack;
+    }
+
+    /** What an output record is, by its topic (a metric label: never the name of a reply topic). */
+    private String output(String topic) {
+        return topic.equals(topics.results()) ? "result" : topic.equals(topics.events()) ? "event"
+                : topic.equals(topics.deadLetter()) ? "dead_letter" : topic.equals(topics.retry()) ? "retry" : "reply";
     }
 
     private boolean isOwnTopic(String topic) {

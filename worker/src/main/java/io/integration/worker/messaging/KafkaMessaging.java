@@ -1,5 +1,8 @@
 package io.integration.worker.messaging;
 
+import io.integration.worker.metrics.WorkerMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+
 import io.integration.avro.IntegrationEvent;
 import io.integration.avro.IntegrationRequest;
 import io.integration.avro.IntegrationResult;
@@ -54,6 +57,12 @@ public final class KafkaMessaging {
 
     /** A worker ready to {@link RequestWorker#run()}. */
     public static RequestWorker worker(Settings settings, SchemaRegistryClient registry, RequestExecutor executor, Clock clock) {
+        return worker(settings, registry, executor, new WorkerMetrics(new io.micrometer.core.instrument.composite.CompositeMeterRegistry()), clock);
+    }
+
+    /** A worker whose Kafka clients and outputs are measured in {@code metrics}. */
+    public static RequestWorker worker(Settings settings, SchemaRegistryClient registry, RequestExecutor executor, WorkerMetrics metrics,
+                                       Clock clock) {
         Map<String, Object> consumerProps = new HashMap<>(settings.kafka());
         consumerProps.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, "integration-worker");
         consumerProps.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -88,9 +97,13 @@ public final class KafkaMessaging {
                 settings.revokeTimeout(), settings.drainTimeout(), ownershipLease(consumerProps));
         OwnershipFence fence = new OwnershipFence(limits.ownershipLease(), executor.calls());
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps);
+        // The clients' own metrics (lag, fetch and send rates, request latency), tagged by client id.
+        new KafkaClientMetrics(consumer).bindTo(metrics.registry());
+        new KafkaClientMetrics(producer).bindTo(metrics.registry());
         JobRunner runner = new JobRunner(producer, new OutputPlanner(executor, encoder, topics, replyTopics, settings.maxRequestSize()), fence, topics,
-                settings.maxPublishAttempts(), clock);
-        return new RequestWorker(new KafkaConsumer<>(consumerProps), producer, decoder, encoder, runner, topics, limits, fence, clock);
+                settings.maxPublishAttempts(), metrics::published, clock);
+        return new RequestWorker(consumer, producer, decoder, encoder, runner, topics, limits, fence, clock);
     }
 
     /** A third of the consumer's session timeout: a stall that long may already have cost the partitions. */

@@ -89,6 +89,19 @@ public final class RequestWorker implements Runnable {
     private volatile boolean stopping;
     /** When the drain must be over ({@link System#nanoTime()}); Long.MAX_VALUE until {@link #stop()}. */
     private volatile long drainDeadline = Long.MAX_VALUE;
+    /** What the loop saw at the end of its last cycle, for probes and metrics on other threads. */
+    private volatile LoopState state = new LoopState(false, 0, 0, System.nanoTime());
+
+    /**
+     * The loop as other threads may read it.
+     *
+     * @param assigned whether a group assignment was received (partitions or none: the group answered)
+     * @param recordsInFlight records polled and not yet committed
+     * @param pausedPartitions assigned partitions whose fetching is paused
+     * @param cycleNanos when ({@link System#nanoTime()}) the loop last finished a cycle
+     */
+    public record LoopState(boolean assigned, int recordsInFlight, int pausedPartitions, long cycleNanos) {
+    }
 
     RequestWorker(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, RequestDecoder decoder, OutputEncoder encoder,
                   JobRunner runner, Topics topics, Limits limits, OwnershipFence fence, Clock clock) {
@@ -177,6 +190,16 @@ public final class RequestWorker implements Runnable {
             }
         }
         startWaiting();
+        int inFlight = 0;
+        for (PartitionTracker tracker : trackers.values()) {
+            inFlight += tracker.inFlight();
+        }
+        state = new LoopState(state.assigned(), inFlight, paused.size(), System.nanoTime());
+    }
+
+    /** The loop's state at the end of its last cycle (any thread). */
+    public LoopState state() {
+        return state;
     }
 
     /** Starts waiting jobs in poll order while the worker has room. */
@@ -329,6 +352,7 @@ public final class RequestWorker implements Runnable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             fence.assigned();
+            state = new LoopState(true, state.recordsInFlight(), state.pausedPartitions(), System.nanoTime());
             log.info("Assigned {}", partitions);
         }
 

@@ -92,6 +92,7 @@ final class WorkerFixture implements AutoCloseable {
         s.put("outbound.allow.private.networks", "true");
         s.put("http.timeout", "5s");
         s.put("credentials.master.key", masterKey);
+        s.put("ops.port", "0"); // several workers share this JVM
         return s;
     }
 
