@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class LogCapture implements AutoCloseable {
 
     private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> withContext = Collections.synchronizedList(new ArrayList<>());
     private final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     private final Level before;
     private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
@@ -25,6 +26,7 @@ public final class LogCapture implements AutoCloseable {
         protected void append(ILoggingEvent event) {
             lines.add(event.getFormattedMessage() + (event.getThrowableProxy() == null ? ""
                     : "\n" + ThrowableProxyUtil.asString(event.getThrowableProxy())));
+            withContext.add(new java.util.TreeMap<>(event.getMDCPropertyMap()) + " " + event.getFormattedMessage());
         }
     };
 
@@ -45,6 +47,13 @@ public final class LogCapture implements AutoCloseable {
     public List<String> lines() {
         synchronized (lines) {
             return List.copyOf(lines);
+        }
+    }
+
+    /** The lines captured so far, each after its MDC context: {@code {instanceId=i, requestId=r} message}. */
+    public List<String> linesWithContext() {
+        synchronized (withContext) {
+            return List.copyOf(withContext);
         }
     }
 

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The job side of the worker: executes a job on a virtual thread, publishes its outputs, and decides what a
@@ -124,6 +126,42 @@ final class JobRunner {
      * not acknowledged yet. Nothing escapes: a job that is neither finished nor scheduled again would stall its partition.
      */
     private void execute(Job job) {
+        // Every line logged for this request's work (pipeline, adapter, planning) names it: requestId, correlationId, instanceId.
+        Map<String, String> context = logContext(job.decoded());
+        context.forEach(MDC::put);
+        try {
+            executeInContext(job);
+        } finally {
+            context.keySet().forEach(MDC::remove);
+        }
+    }
+
+    /** The log context of a request (values were checked for control characters when the record was decoded). */
+    static Map<String, String> logContext(DecodedRequest decoded) {
+        Map<String, String> context = new java.util.LinkedHashMap<>();
+        switch (decoded) {
+            case DecodedRequest.Valid v -> {
+                context.put("requestId", v.request().requestId());
+                putIfPresent(context, "correlationId", v.request().correlationId());
+                putIfPresent(context, "instanceId", v.request().instanceId());
+            }
+            case DecodedRequest.Invalid i -> {
+                putIfPresent(context, "requestId", i.requestId());
+                putIfPresent(context, "correlationId", i.correlationId());
+                putIfPresent(context, "instanceId", i.instanceId());
+            }
+            case null -> { }
+        }
+        return context;
+    }
+
+    private static void putIfPresent(Map<String, String> context, String key, String value) {
+        if (value != null) {
+            context.put(key, value);
+        }
+    }
+
+    private void executeInContext(Job job) {
         if (job.abandoned() && job.stage() != null) {
             // Its partition has a new owner, which answers it from the result log: nothing more is published from here.
             finished.add(job);

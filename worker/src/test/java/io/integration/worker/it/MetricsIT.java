@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.integration.embedded.DemoApi;
+import io.integration.embedded.LogCapture;
 import io.integration.registry.credentials.Credential;
 import io.integration.registry.secret.Secret;
 import io.integration.worker.app.WorkerApp;
@@ -33,9 +34,13 @@ class MetricsIT {
     private final WorkerFixture fixture = new WorkerFixture("metrics");
     private final DemoApi demo = DemoApi.start(0, "metrics-key");
     private WorkerApp worker;
+    private LogCapture logs;
 
     @AfterEach
     void close() {
+        if (logs != null) {
+            logs.close();
+        }
         if (worker != null) {
             worker.close();
         }
@@ -69,6 +74,7 @@ class MetricsIT {
                     idempotent: true
                     retry: { maxAttempts: 2, initialBackoff: 10ms, maxBackoff: 10ms }
                 """.formatted(demo.url()), "ops-1", Map.of(), new Credential.ApiKey("ops-key", Secret.of("metrics-key")));
+        logs = LogCapture.start();
         worker = fixture.startWorker(Map.of("ops.port", "0", "worker.max.hold", "200ms"));
 
         for (int i = 0; i < 5; i++) {
@@ -106,6 +112,10 @@ class MetricsIT {
                 assertThat(scrape).as("the documented metric " + name).containsPattern("(?m)^" + Pattern.quote(name));
             }
         });
+        // And the log lines of a request's work name it (JSON logs put this context in "mdc").
+        logs.close();
+        assertThat(logs.linesWithContext()).anySatisfy(line -> assertThat(line)
+                .matches("\\{instanceId=ops-1, requestId=(l-[12])} Request \\1 deferred to .*"));
     }
 
     /** The metric names of docs/operations.md's table (a {@code *} stands for any suffix). */

@@ -252,4 +252,15 @@ class JobRunnerTest {
         Header h = record.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
+
+    @Test
+    void aRequestsLogContextNamesItAndItsInstanceButNothingItDoesNotHave() {
+        io.integration.worker.execution.ExecutionRequest request = new io.integration.worker.execution.ExecutionRequest("r-1", null,
+                "crm-1", "get", "{}", null, null, null, null, java.util.Map.of(), java.time.Instant.EPOCH);
+
+        assertThat(JobRunner.logContext(new DecodedRequest.Valid(request, WireFormat.JSON)))
+                .containsExactly(java.util.Map.entry("requestId", "r-1"), java.util.Map.entry("instanceId", "crm-1"));
+        assertThat(JobRunner.logContext(new DecodedRequest.Invalid("r-2", "c-2", null, null, null, "no method", WireFormat.JSON)))
+                .containsExactly(java.util.Map.entry("requestId", "r-2"), java.util.Map.entry("correlationId", "c-2"));
+    }
 }
