@@ -40,6 +40,8 @@ final class Operations implements AutoCloseable {
 
     Operations() {
         prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // The producer's per-topic series would follow every replyTo topic a requester names: not bounded.
+        prometheus.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.denyNameStartsWith("kafka.producer.topic"));
         metrics = new WorkerMetrics(prometheus);
         new JvmMemoryMetrics().bindTo(prometheus);
         new JvmThreadMetrics().bindTo(prometheus);
@@ -86,6 +88,7 @@ final class Operations implements AutoCloseable {
         if (server != null) {
             server.close();
         }
+        metrics.close();
         for (AutoCloseable resource : resources) {
             try {
                 resource.close();

@@ -133,8 +133,17 @@ public final class WorkerApp implements AutoCloseable {
         circuitEvents.set(worker::circuitChanged);
         authEvents.set(worker::authEvent);
         WorkerApp app = new WorkerApp(config, mongo, registry, worker, usage, operations);
+        try {
+            operations.serve(config, worker, app.loop, db); // a port in use stops the start before anything is consumed
+        } catch (RuntimeException e) {
+            worker.abandon();
+            operations.close();
+            usage.close();
+            registry.close();
+            mongo.close();
+            throw e;
+        }
         app.loop.start();
-        operations.serve(config, worker, app.loop, db);
         log.info("Worker started: requests from '{}', adapters {}, Kafka {}, registry {}, MongoDB database '{}'",
                 config.messaging().topics().requests(), adapters.types(), config.messaging().kafka().get("bootstrap.servers"),
                 withoutUserInfo(config.schemaRegistryUrl()), config.mongoDatabase());

@@ -27,6 +27,12 @@ public final class WorkerMain {
                 System.exit(2);
             }
         }
+        String logFormat = System.getenv("LOG_FORMAT");
+        if (logFormat != null && !logFormat.equals("json") && !logFormat.equals("text")) {
+            // logback would start with no appender at all: every line, errors included, would be lost.
+            System.err.println("error: LOG_FORMAT: '" + logFormat + "' (expected: json or text)");
+            System.exit(2);
+        }
         WorkerConfig config;
         try {
             config = WorkerConfig.from(ConfigSource.load(file == null ? null : Path.of(file), System.getenv()));
@@ -38,7 +44,7 @@ public final class WorkerMain {
         WorkerApp app;
         try {
             app = WorkerApp.start(config, Clock.systemUTC());
-        } catch (IllegalArgumentException | IllegalStateException | CredentialException e) {
+        } catch (IllegalArgumentException | IllegalStateException | CredentialException | java.io.UncheckedIOException e) {
             // A missing master key, one that cannot open the keyset, or no outbound resolver: stop before consuming anything.
             System.err.println("error: cannot start: " + e.getMessage());
             System.exit(2);

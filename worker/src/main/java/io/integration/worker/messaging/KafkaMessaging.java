@@ -99,8 +99,8 @@ public final class KafkaMessaging {
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps);
         // The clients' own metrics (lag, fetch and send rates, request latency), tagged by client id.
-        new KafkaClientMetrics(consumer).bindTo(metrics.registry());
-        new KafkaClientMetrics(producer).bindTo(metrics.registry());
+        metrics.bind(new KafkaClientMetrics(consumer));
+        metrics.bind(new KafkaClientMetrics(producer));
         JobRunner runner = new JobRunner(producer, new OutputPlanner(executor, encoder, topics, replyTopics, settings.maxRequestSize()), fence, topics,
                 settings.maxPublishAttempts(), metrics::published, clock);
         return new RequestWorker(consumer, producer, decoder, encoder, runner, topics, limits, fence, clock);

@@ -144,6 +144,11 @@ public final class RequestWorker implements Runnable {
         }
     }
 
+    /** Closes the clients of a worker whose loop was never run (its start failed after it was built). */
+    public void abandon() {
+        close();
+    }
+
     /** Waits until the loop has closed its clients. */
     public boolean awaitStopped(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -299,6 +304,8 @@ public final class RequestWorker implements Runnable {
             commits.commitAsync();
             consumer.poll(POLL_TIMEOUT);
             fence.polled(consumer);
+            // Still turning (liveness), and no longer taking work (readiness).
+            state = new LoopState(false, runner.active(), paused.size(), System.nanoTime());
         }
         collectFinished();
         int unfinished = runner.active();

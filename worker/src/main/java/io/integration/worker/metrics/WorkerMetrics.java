@@ -21,10 +21,11 @@ import java.util.function.ToDoubleFunction;
  * and method names come from the registry ({@code unknown} otherwise), outcomes are error codes, statuses are classes
  * ({@code 2xx}, {@code timeout}); never a request id, a URL or an instance's config. Thread-safe.
  */
-public final class WorkerMetrics implements ExecutionObserver {
+public final class WorkerMetrics implements ExecutionObserver, AutoCloseable {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> circuits = new ConcurrentHashMap<>();
+    private final List<AutoCloseable> binders = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -55,7 +56,7 @@ public final class WorkerMetrics implements ExecutionObserver {
                     .tags("integration", integration, "status", statusClass(attempt)).register(registry)
                     .record(Duration.ofMillis(attempt.durationMs()));
             if (attempt.waitMs() > 0) {
-                Timer.builder("integration.rate.limit.waits").description("Waits for an instance's rate limit or hold before a call")
+                Timer.builder("integration.retry.waits").description("Waits between attempts (backoff, Retry-After)")
                         .tags("integration", integration).register(registry).record(Duration.ofMillis(attempt.waitMs()));
             }
         }
@@ -65,6 +66,25 @@ public final class WorkerMetrics implements ExecutionObserver {
     public void deferred(String integration, String method) {
         Counter.builder("integration.deferrals").description("Requests deferred to the retry topic (rate limit, open circuit)")
                 .tags("integration", integration, "method", method).register(registry).increment();
+    }
+
+    /** Binds {@code binder} (a Kafka client's metrics) to the registry until {@link #close()}. */
+    public <B extends io.micrometer.core.instrument.binder.MeterBinder & AutoCloseable> void bind(B binder) {
+        binder.bindTo(registry);
+        binders.add(binder);
+    }
+
+    /** Stops the binders (their threads hold the clients they measure). */
+    @Override
+    public void close() {
+        for (AutoCloseable binder : binders) {
+            try {
+                binder.close();
+            } catch (Exception e) {
+                // closing at shutdown: nothing left to do about it
+            }
+        }
+        binders.clear();
     }
 
     /** The circuit of an instance ({@code method} {@code *}) or of one method with its own breaker opened or closed. */

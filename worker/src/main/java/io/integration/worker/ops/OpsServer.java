@@ -42,7 +42,7 @@ public final class OpsServer implements AutoCloseable {
         }
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", exchange -> {
-            try (exchange) {
+            try {
                 if (!exchange.getRequestMethod().equals("GET")) {
                     respond(exchange, 405, "application/json", "{\"message\":\"GET only\"}");
                     return;
@@ -57,6 +57,8 @@ public final class OpsServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 // A broken check must not take the endpoint down; the probe then says DOWN by its status.
                 respond(exchange, 500, "application/json", "{\"message\":\"" + e.getClass().getSimpleName() + "\"}");
+            } finally {
+                exchange.close();
             }
         });
         server.start();

@@ -44,6 +44,18 @@ class ProbesIT {
         }
     }
 
+    @Test
+    void anOpsPortInUseStopsTheStartBeforeAnythingIsConsumed() throws Exception {
+        try (WorkerFixture fixture = new WorkerFixture("probes-port");
+             java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> fixture.startWorker(Map.of("ops.host", "127.0.0.1",
+                    "ops.port", String.valueOf(taken.getLocalPort())))).hasMessageContaining("ops.port");
+            // A worker whose start failed must not be left consuming: a request sent now stays uncommitted.
+            fixture.sendJson("nobody", WorkerFixture.request("p-1", "nobody", "m", "{}"));
+            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> fixture.committed().isEmpty());
+        }
+    }
+
     private static HttpResponse<String> get(String url) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     }
