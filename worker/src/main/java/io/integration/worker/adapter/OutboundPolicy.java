@@ -150,10 +150,13 @@ public record OutboundPolicy(boolean allowPrivateNetworks, List<String> allowedR
         }
     }
 
+    /** Operator ranges parsed once (they were checked when the policy was built; a record holds no derived state). */
+    private static final java.util.concurrent.ConcurrentMap<String, AddressBlock> PARSED_RANGES = new java.util.concurrent.ConcurrentHashMap<>();
+
     private boolean allowedByOperator(InetAddress address) {
         byte[] bytes = address.getAddress();
         for (String range : allowedRanges) {
-            if (AddressBlock.parse(range, "allowed", "outbound.allow.ranges", true).contains(bytes)) {
+            if (PARSED_RANGES.computeIfAbsent(range, r -> AddressBlock.parse(r, "allowed", "outbound.allow.ranges", true)).contains(bytes)) {
                 return true;
             }
         }
