@@ -266,6 +266,9 @@ final class JobRunner {
             }));
         }
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).whenComplete((ok, ignored) -> {
+            // On the producer's thread: the request's log context for what its acknowledgements lead to.
+            Map<String, String> context = logContext(job.decoded());
+            context.forEach(MDC::put);
             try {
                 sent(job, errors);
             } catch (RuntimeException | StackOverflowError e) {
@@ -273,6 +276,8 @@ final class JobRunner {
                 log.error("Record {}: handling its acknowledgements failed; tried again", job.where(), e);
                 job.forgetOutputs();
                 retryLater(job, e, "unexpected");
+            } finally {
+                context.keySet().forEach(MDC::remove);
             }
         });
     }
