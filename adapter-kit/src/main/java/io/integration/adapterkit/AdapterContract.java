@@ -58,6 +58,7 @@ public abstract class AdapterContract {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "kit-secret-" + UUID.randomUUID();
     private static final Duration GENEROUS = Duration.ofSeconds(10);
+    private static final java.util.regex.Pattern MARKER = java.util.regex.Pattern.compile("kit-marker-[0-9a-f]{12}");
 
     private ContractUpstream upstream;
     private ByteBudget budget;
@@ -107,7 +108,7 @@ public abstract class AdapterContract {
 
     /** The marker the kit put in a request's params, found wherever the adapter put it (path, query, header or body). */
     protected static String markerIn(Received request) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("kit-marker-[0-9a-f]{12}").matcher(request.all());
+        java.util.regex.Matcher m = MARKER.matcher(request.all());
         return m.find() ? m.group() : "no-marker";
     }
 

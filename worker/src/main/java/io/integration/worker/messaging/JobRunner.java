@@ -127,10 +127,15 @@ final class JobRunner {
      */
     private void execute(Job job) {
         // Every line logged for this request's work (pipeline, adapter, planning) names it: requestId, correlationId, instanceId.
+        inLogContext(job, () -> executeInContext(job));
+    }
+
+    /** Runs {@code work} with the request's log context on this thread, and takes it off again. */
+    private static void inLogContext(Job job, Runnable work) {
         Map<String, String> context = logContext(job.decoded());
         context.forEach(MDC::put);
         try {
-            executeInContext(job);
+            work.run();
         } finally {
             context.keySet().forEach(MDC::remove);
         }
@@ -265,10 +270,8 @@ final class JobRunner {
                 return null;
             }));
         }
-        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).whenComplete((ok, ignored) -> {
-            // On the producer's thread: the request's log context for what its acknowledgements lead to.
-            Map<String, String> context = logContext(job.decoded());
-            context.forEach(MDC::put);
+        // On the producer's thread: the request's log context for what its acknowledgements lead to.
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).whenComplete((ok, ignored) -> inLogContext(job, () -> {
             try {
                 sent(job, errors);
             } catch (RuntimeException | StackOverflowError e) {
@@ -276,10 +279,8 @@ final class JobRunner {
                 log.error("Record {}: handling its acknowledgements failed; tried again", job.where(), e);
                 job.forgetOutputs();
                 retryLater(job, e, "unexpected");
-            } finally {
-                context.keySet().forEach(MDC::remove);
             }
-        });
+        }));
     }
 
     private void sent(Job job, Throwable[] errors) {

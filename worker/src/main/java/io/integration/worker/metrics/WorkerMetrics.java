@@ -5,6 +5,7 @@ import io.integration.worker.execution.ExecutionObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -26,15 +27,36 @@ public final class WorkerMetrics implements ExecutionObserver, AutoCloseable {
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> circuits = new ConcurrentHashMap<>();
     private final List<AutoCloseable> binders = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // Each metric described once; the providers make (or find) the meter of a tag set.
+    private final Meter.MeterProvider<Timer> requests;
+    private final Meter.MeterProvider<Counter> attempts;
+    private final Meter.MeterProvider<Timer> externalCalls;
+    private final Meter.MeterProvider<Timer> retryWaits;
+    private final Meter.MeterProvider<Counter> deferrals;
+    private final Meter.MeterProvider<Counter> published;
+    private final Meter.MeterProvider<Counter> refreshes;
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
+        requests = Timer.builder("integration.requests").description("Requests run to a result, by integration, method and outcome")
+                .withRegistry(registry);
+        attempts = Counter.builder("integration.attempts").description("Calls made to external systems, retries included")
+                .withRegistry(registry);
+        externalCalls = Timer.builder("integration.external.calls").description("Calls to external systems, by status class")
+                .withRegistry(registry);
+        retryWaits = Timer.builder("integration.retry.waits").description("Waits between attempts (backoff, Retry-After)")
+                .withRegistry(registry);
+        deferrals = Counter.builder("integration.deferrals").description("Requests deferred to the retry topic (rate limit, open circuit)")
+                .withRegistry(registry);
+        published = Counter.builder("integration.records.published").description("Records acknowledged on the worker's outputs")
+                .withRegistry(registry);
+        refreshes = Counter.builder("integration.token.refreshes").description("OAuth2 token refreshes, by outcome").withRegistry(registry);
         // Known label values are there from the start, at 0: a dashboard or an alert sees the series before traffic.
         for (String output : List.of("result", "reply", "event", "dead_letter", "retry")) {
-            published(output, 0);
+            published.withTags("output", output).increment(0);
         }
         for (String outcome : List.of("refreshed", "refused")) {
-            refreshes(outcome).increment(0);
+            refreshes.withTags("outcome", outcome).increment(0);
         }
     }
 
@@ -45,27 +67,21 @@ public final class WorkerMetrics implements ExecutionObserver, AutoCloseable {
 
     @Override
     public void finished(String integration, String method, String outcome, Duration took, List<AttemptRecord> trail) {
-        Timer.builder("integration.requests").description("Requests run to a result, by integration, method and outcome")
-                .tags("integration", integration, "method", method, "outcome", outcome).register(registry).record(took);
+        requests.withTags("integration", integration, "method", method, "outcome", outcome).record(took);
         if (!trail.isEmpty()) {
-            Counter.builder("integration.attempts").description("Calls made to external systems, retries included")
-                    .tags("integration", integration, "method", method).register(registry).increment(trail.size());
+            attempts.withTags("integration", integration, "method", method).increment(trail.size());
         }
         for (AttemptRecord attempt : trail) {
-            Timer.builder("integration.external.calls").description("Calls to external systems, by status class")
-                    .tags("integration", integration, "status", statusClass(attempt)).register(registry)
-                    .record(Duration.ofMillis(attempt.durationMs()));
+            externalCalls.withTags("integration", integration, "status", statusClass(attempt)).record(Duration.ofMillis(attempt.durationMs()));
             if (attempt.waitMs() > 0) {
-                Timer.builder("integration.retry.waits").description("Waits between attempts (backoff, Retry-After)")
-                        .tags("integration", integration).register(registry).record(Duration.ofMillis(attempt.waitMs()));
+                retryWaits.withTags("integration", integration).record(Duration.ofMillis(attempt.waitMs()));
             }
         }
     }
 
     @Override
     public void deferred(String integration, String method) {
-        Counter.builder("integration.deferrals").description("Requests deferred to the retry topic (rate limit, open circuit)")
-                .tags("integration", integration, "method", method).register(registry).increment();
+        deferrals.withTags("integration", integration, "method", method).increment();
     }
 
     /** Binds {@code binder} (a Kafka client's metrics) to the registry until {@link #close()}. */
@@ -99,22 +115,12 @@ public final class WorkerMetrics implements ExecutionObserver, AutoCloseable {
 
     /** A record was acknowledged by the cluster on one of the worker's outputs: result, reply, event, dead_letter or retry. */
     public void published(String output) {
-        published(output, 1);
-    }
-
-    private void published(String output, int count) {
-        Counter.builder("integration.records.published").description("Records acknowledged on the worker's outputs")
-                .tag("output", output).register(registry).increment(count);
+        published.withTags("output", output).increment();
     }
 
     /** An OAuth2 token was refreshed ({@code refreshed}) or its refresh refused for good ({@code refused}). */
     public void tokenRefresh(String outcome) {
-        refreshes(outcome).increment();
-    }
-
-    private Counter refreshes(String outcome) {
-        return Counter.builder("integration.token.refreshes").description("OAuth2 token refreshes, by outcome").tag("outcome", outcome)
-                .register(registry);
+        refreshes.withTags("outcome", outcome).increment();
     }
 
     /** The loop's state, read when scraped: records unfinished, partitions paused, calls in flight. */

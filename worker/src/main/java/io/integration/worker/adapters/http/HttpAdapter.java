@@ -132,22 +132,15 @@ public final class HttpAdapter implements Adapter {
                 byte[] bytes = response.body();
                 if (gzip) {
                     bytes = Gzip.inflate(bytes, call.maxResponseBytes(), what);
-                    // The inflated body is what stays on the heap: it counts too.
-                    if (!body.reservation().grow(bytes.length, deadlineNanos)) {
-                        throw new AdapterException.Timeout(what + ": response bodies in flight used the whole worker.max.in.flight.bytes budget ("
-                                + budget.capacity() + " bytes) until the call's deadline");
-                    }
+                    reserve(body, bytes.length, deadlineNanos, what); // the inflated body stays on the heap: it counts too
                 }
                 byte[] json = BodyFormats.toJson(what, response.headers().firstValue("content-type").orElse(null), bytes,
                         call.maxResponseBytes());
-                // A decoded body (XML, CSV, form, text as JSON) may be larger than the bytes received: it counts too.
-                if (json.length > bytes.length && !body.reservation().grow(json.length - bytes.length, deadlineNanos)) {
-                    throw new AdapterException.Timeout(what + ": response bodies in flight used the whole worker.max.in.flight.bytes budget ("
-                            + budget.capacity() + " bytes) until the call's deadline");
-                }
                 if (json.length > call.maxResponseBytes()) {
                     throw new AdapterException.ResponseTooLarge(what + ": response body decoded to JSON exceeds " + call.maxResponseBytes() + " bytes");
                 }
+                // A decoded body (XML, CSV, form, text as JSON) may be larger than the bytes received: it counts too.
+                reserve(body, json.length - bytes.length, deadlineNanos, what);
                 return new AdapterResponse(status, response.headers().map(), json, body.reservation());
             } catch (InterruptedException e) {
                 body.abandon();
@@ -270,6 +263,14 @@ public final class HttpAdapter implements Adapter {
             return URI.create(base + path + (query.length() == 0 ? "" : "?" + query));
         } catch (IllegalArgumentException e) {
             throw new AdapterException.InvalidCall("cannot build a URL from baseUrl '" + call.baseUrl() + "' and path '" + path + "'");
+        }
+    }
+
+    /** Reserves {@code more} bytes (none when not positive) of the worker's budget for this answer, waiting until the deadline. */
+    private void reserve(Body body, long more, long deadlineNanos, String what) throws AdapterException, InterruptedException {
+        if (more > 0 && !body.reservation().grow(more, deadlineNanos)) {
+            throw new AdapterException.Timeout(what + ": response bodies in flight used the whole worker.max.in.flight.bytes budget ("
+                    + budget.capacity() + " bytes) until the call's deadline");
         }
     }
 
