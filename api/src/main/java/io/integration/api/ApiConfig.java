@@ -32,12 +32,16 @@ import java.util.Map;
  *        connection tests and token requests the API makes
  * @param pluginsDir {@code API_PLUGINS_DIR}: the workers' {@code plugins.dir}, so that publishing checks against, the
  *        adapter list shows, and connection tests run, the same adapters as the workers; unset: built-in adapters only
+ * @param requestsTopic {@code API_REQUESTS_TOPIC}, default {@code integration.requests}: the workers' {@code topic.requests},
+ *        where replays produce and which {@code source: requests} reads (replays need {@code API_KAFKA_BOOTSTRAP_SERVERS})
+ * @param deadLetterTopic {@code API_DLT_TOPIC}, default {@code integration.requests-dlt}: the workers' {@code topic.dlt},
+ *        which a re-drive ({@code source: dlt}) reads
  */
 public record ApiConfig(String mongoUri, String mongoDatabase, String host, int port, String bootstrapToken,
                         String firstTokenFile, Secret masterKey, String masterKeyFile, boolean allowPrivateNetworks,
                         String publicUrl, String kafkaBootstrapServers, String schemaRegistryUrl, String eventsTopic, String eventsFormat,
                         java.util.List<String> outboundAllowRanges, java.util.Set<Integer> outboundAllowPorts,
-                        Map<String, String> outboundHosts, java.nio.file.Path pluginsDir) {
+                        Map<String, String> outboundHosts, java.nio.file.Path pluginsDir, String requestsTopic, String deadLetterTopic) {
 
     public ApiConfig {
         if (port < 0 || port > 65535) {
@@ -58,6 +62,8 @@ public record ApiConfig(String mongoUri, String mongoDatabase, String host, int 
             publicUrl = publicUrl.replaceAll("/+$", "");
         }
         eventsFormat = eventsFormat == null ? "avro" : eventsFormat;
+        requestsTopic = requestsTopic == null ? "integration.requests" : requestsTopic;
+        deadLetterTopic = deadLetterTopic == null ? "integration.requests-dlt" : deadLetterTopic;
         outboundAllowRanges = outboundAllowRanges == null ? java.util.List.of() : java.util.List.copyOf(outboundAllowRanges);
         outboundAllowPorts = outboundAllowPorts == null ? java.util.Set.of() : java.util.Set.copyOf(outboundAllowPorts);
         outboundHosts = outboundHosts == null ? Map.of() : Map.copyOf(outboundHosts);
@@ -70,21 +76,28 @@ public record ApiConfig(String mongoUri, String mongoDatabase, String host, int 
     public ApiConfig(String mongoUri, String mongoDatabase, String host, int port, String bootstrapToken, String firstTokenFile,
                      Secret masterKey, String masterKeyFile, boolean allowPrivateNetworks) {
         this(mongoUri, mongoDatabase, host, port, bootstrapToken, firstTokenFile, masterKey, masterKeyFile, allowPrivateNetworks,
-                null, null, "http://localhost:8081", "integration.events", "avro", null, null, null, null);
+                null, null, "http://localhost:8081", "integration.events", "avro", null, null, null, null, null, null);
     }
 
     /** These settings with events published to the cluster at {@code bootstrapServers}, through {@code registryUrl}. */
     public ApiConfig withEvents(String bootstrapServers, String registryUrl, String topic, String format) {
         return new ApiConfig(mongoUri, mongoDatabase, host, port, bootstrapToken, firstTokenFile, masterKey, masterKeyFile,
                 allowPrivateNetworks, publicUrl, bootstrapServers, registryUrl, topic, format, outboundAllowRanges, outboundAllowPorts,
-                outboundHosts, pluginsDir);
+                outboundHosts, pluginsDir, requestsTopic, deadLetterTopic);
     }
 
     /** These settings with the adapters of the plugins folder {@code dir}. */
     public ApiConfig withPluginsDir(java.nio.file.Path dir) {
         return new ApiConfig(mongoUri, mongoDatabase, host, port, bootstrapToken, firstTokenFile, masterKey, masterKeyFile,
                 allowPrivateNetworks, publicUrl, kafkaBootstrapServers, schemaRegistryUrl, eventsTopic, eventsFormat, outboundAllowRanges,
-                outboundAllowPorts, outboundHosts, dir);
+                outboundAllowPorts, outboundHosts, dir, requestsTopic, deadLetterTopic);
+    }
+
+    /** These settings with the workers' requests and dead-letter topics (what replays read and write). */
+    public ApiConfig withTopics(String requests, String deadLetters) {
+        return new ApiConfig(mongoUri, mongoDatabase, host, port, bootstrapToken, firstTokenFile, masterKey, masterKeyFile,
+                allowPrivateNetworks, publicUrl, kafkaBootstrapServers, schemaRegistryUrl, eventsTopic, eventsFormat, outboundAllowRanges,
+                outboundAllowPorts, outboundHosts, pluginsDir, requests, deadLetters);
     }
 
     public static ApiConfig from(Map<String, String> env) {
@@ -109,7 +122,8 @@ public record ApiConfig(String mongoUri, String mongoDatabase, String host, int 
                 OutboundText.ranges("API_OUTBOUND_ALLOW_RANGES", env.get("API_OUTBOUND_ALLOW_RANGES")),
                 OutboundText.ports("API_OUTBOUND_ALLOW_PORTS", env.get("API_OUTBOUND_ALLOW_PORTS")),
                 OutboundText.hosts("API_OUTBOUND_HOSTS", env.get("API_OUTBOUND_HOSTS")),
-                blankToNull(env.get("API_PLUGINS_DIR")) == null ? null : java.nio.file.Path.of(env.get("API_PLUGINS_DIR").strip()));
+                blankToNull(env.get("API_PLUGINS_DIR")) == null ? null : java.nio.file.Path.of(env.get("API_PLUGINS_DIR").strip()),
+                blankToNull(env.get("API_REQUESTS_TOPIC")), blankToNull(env.get("API_DLT_TOPIC")));
     }
 
     private static String blankToNull(String value) {

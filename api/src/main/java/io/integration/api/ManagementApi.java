@@ -11,6 +11,11 @@ import io.integration.api.routes.DefinitionRoutes;
 import io.integration.api.routes.InstanceRoutes;
 import io.integration.api.routes.OAuthRoutes;
 import io.integration.api.routes.OpsRoutes;
+import io.integration.api.routes.ReplayRoutes;
+import io.integration.worker.idempotency.MongoResultLog;
+import io.integration.worker.messaging.RequestSummaries;
+import io.integration.worker.messaging.replay.ReplayStore;
+import io.integration.worker.messaging.replay.Replayer;
 import io.integration.registry.MongoInstanceRepository;
 import io.integration.registry.credentials.MongoCredentialRepository;
 import io.integration.registry.credentials.TinkSecretCodec;
@@ -53,8 +58,10 @@ public final class ManagementApi implements AutoCloseable {
     private final ApiServer server;
     private final Secret firstToken;
     private final AutoCloseable events;
+    private final Replayer replayer;
 
-    private ManagementApi(MongoClient mongo, ApiServer server, Secret firstToken, AutoCloseable events) {
+    private ManagementApi(MongoClient mongo, ApiServer server, Secret firstToken, AutoCloseable events, Replayer replayer) {
+        this.replayer = replayer;
         this.mongo = mongo;
         this.server = server;
         this.firstToken = firstToken;
@@ -63,6 +70,7 @@ public final class ManagementApi implements AutoCloseable {
 
     public static ManagementApi start(ApiConfig config, Clock clock) {
         MongoClient mongo = MongoClients.create(config.mongoUri());
+        Replayer replayer = null;
         try {
             MongoDatabase db = mongo.getDatabase(config.mongoDatabase());
             // Fail closed, before listening: an API that cannot open credentials must not accept them.
@@ -93,11 +101,18 @@ public final class ManagementApi implements AutoCloseable {
             routes.addAll(new AdapterRoutes(management.definitions()).routes());
             routes.addAll(new InstanceRoutes(management.instances()).routes());
             routes.addAll(new OAuthRoutes(flow).routes());
+            replayer = config.kafkaBootstrapServers() == null ? null : new Replayer(Map.of("bootstrap.servers", config.kafkaBootstrapServers()),
+                    config.requestsTopic(), config.deadLetterTopic(), new RequestSummaries(SchemaRegistryClient.forUrl(config.schemaRegistryUrl())),
+                    new MongoResultLog(db), new ReplayStore(db, clock), clock);
+            routes.addAll(new ReplayRoutes(replayer).routes());
             routes.addAll(new AdminRoutes(management.credentials(), management.tokens(), management.audit(), management.keys()).routes());
             ApiServer server = ApiServer.start(config.host(), config.port(), routes, management.tokens(), management.audit(), meters);
             listening.set(server);
-            return new ManagementApi(mongo, server, firstToken, publisher);
+            return new ManagementApi(mongo, server, firstToken, publisher, replayer);
         } catch (RuntimeException e) {
+            if (replayer != null) {
+                replayer.close();
+            }
             mongo.close();
             throw e;
         }
@@ -130,6 +145,9 @@ public final class ManagementApi implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        if (replayer != null) {
+            replayer.close();
+        }
         if (events != null) {
             try {
                 events.close();

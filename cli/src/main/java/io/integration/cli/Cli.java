@@ -15,7 +15,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "cli", mixinStandardHelpOptions = true, version = "integration-cli 0.1.0",
         description = "Manage integrations (definitions, instances, credentials, tokens) and send requests.",
         subcommands = {ApplyCommand.class, DefinitionsCommand.class, InstancesCommand.class, CredentialsCommand.class,
-                TokensCommand.class, KeysCommand.class, AdaptersCommand.class, RequestCommand.class, CommandLine.HelpCommand.class},
+                TokensCommand.class, KeysCommand.class, AdaptersCommand.class, RequestCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done (request send: SUCCESS)", "1:refused by the API (400, 404, 409, 413)", "2:bad command line",
                 "3:no valid token or too small a scope (401, 403)", "4:API or Kafka unreachable or failing",

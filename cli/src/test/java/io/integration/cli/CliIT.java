@@ -57,31 +57,23 @@ class CliIT {
         demo.close();
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new java.util.ArrayList<>(List.of("--api-url", "http://127.0.0.1:" + api.port(), "--token", ADMIN));
-        all.addAll(List.of(args));
-        int exit = Cli.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        return CliRun.of(api.port(), ADMIN, args);
     }
 
     @Test
     void applyingTheCatalogueTwiceChangesNothingTheSecondTimeAndSaysSo() {
-        Run first = cli("apply", "-f", "../catalogue");
+        CliRun first = cli("apply", "-f", "../catalogue");
         assertThat(first.exit()).as(first.out() + first.err()).isZero();
         assertThat(first.out()).contains("github@1.0.0", "slack@", "stripe@", "hubspot@", "google-sheets@", "jira@")
                 .doesNotContain("README").doesNotContain("stubs");
         assertThat(first.out().lines().filter(l -> l.contains("CREATED")).count()).isEqualTo(6);
 
-        Run second = cli("apply", "-f", "../catalogue");
+        CliRun second = cli("apply", "-f", "../catalogue");
 
         assertThat(second.exit()).isZero();
         assertThat(second.out()).contains("Nothing changed: all 6 definition(s) already applied.").doesNotContain("CREATED");
-        Run listed = cli("definitions", "list", "--auth-type", "oauth2");
+        CliRun listed = cli("definitions", "list", "--auth-type", "oauth2");
         assertThat(listed.out()).contains("github").contains("PUBLISHED");
     }
 
@@ -90,7 +82,7 @@ class CliIT {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "name: bad\nversion: 1.0.0\nadapter: { type: nope }\nmethods: [{ name: m, http: { method: GET, path: / } }]\n");
 
-        Run refused = cli("apply", "-f", bad.toString());
+        CliRun refused = cli("apply", "-f", bad.toString());
         assertThat(refused.exit()).isEqualTo(ExitCodes.REFUSED);
         assertThat(refused.out()).contains("REFUSED").contains("VALIDATION_FAILED");
 
@@ -130,7 +122,7 @@ class CliIT {
             assertThat(cli("instances", "create", "cli-crm", "--definition", "cli-provider", "--credential", "cli-acct").out())
                     .contains("PENDING_AUTH");
 
-            Run connect = cli("instances", "connect", "cli-crm", "-o", "json");
+            CliRun connect = cli("instances", "connect", "cli-crm", "-o", "json");
             assertThat(connect.exit()).as(connect.err()).isZero();
             String url = new com.fasterxml.jackson.databind.ObjectMapper().readTree(connect.out()).get("authorizationUrl").asText();
             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
@@ -139,7 +131,7 @@ class CliIT {
             assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(callback.replace("localhost", "127.0.0.1"))).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
 
-            Run shown = cli("credentials", "show", "cli-acct");
+            CliRun shown = cli("credentials", "show", "cli-acct");
             assertThat(shown.exit()).isZero();
             assertThat(shown.out()).contains("connected").contains("true").contains("profile").doesNotContain(secret);
             assertThat(cli("instances", "show", "cli-crm").out()).contains("CONNECTED");
@@ -169,7 +161,7 @@ class CliIT {
         assertThat(cli("apply", "-f", definition.toString()).exit()).isZero();
         System.setIn(new java.io.ByteArrayInputStream("demo-key\n".getBytes()));
         assertThat(cli("credentials", "set", "demo-cred", "--type", "api_key", "--host", "127.0.0.1").exit()).isZero();
-        Run created = cli("instances", "create", "demo", "--definition", "demo", "--version", "^1", "--credential", "demo-cred");
+        CliRun created = cli("instances", "create", "demo", "--definition", "demo", "--version", "^1", "--credential", "demo-cred");
         assertThat(created.exit()).as(created.err()).isZero();
         assertThat(created.out()).contains("CONNECTED");
         assertThat(cli("instances", "test", "demo").out()).contains("ok:").contains("true");
@@ -183,9 +175,9 @@ class CliIT {
                     "--wait", "60s"};
 
             // When
-            Run ok = cli(concat(new String[] {"request", "send", "--instance", "demo", "--method", "getUser", "--params", "{\"id\":\"42\"}"}, kafka));
-            Run failed = cli(concat(new String[] {"request", "send", "--instance", "demo", "--method", "nope"}, kafka));
-            Run json = cli(concat(new String[] {"-o", "json", "request", "send", "--instance", "demo", "--method", "getUser",
+            CliRun ok = cli(concat(new String[] {"request", "send", "--instance", "demo", "--method", "getUser", "--params", "{\"id\":\"42\"}"}, kafka));
+            CliRun failed = cli(concat(new String[] {"request", "send", "--instance", "demo", "--method", "nope"}, kafka));
+            CliRun json = cli(concat(new String[] {"-o", "json", "request", "send", "--instance", "demo", "--method", "getUser",
                     "--params", "{\"id\":\"7\"}"}, kafka));
 
             // Then
@@ -200,7 +192,7 @@ class CliIT {
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(cli("instances", "show", "demo").out()).contains("lastUsedAt:"));
             assertThat(cli("instances", "disable", "demo").out()).contains("DISABLED");
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-                Run disabled = cli(concat(new String[] {"request", "send", "--instance", "demo", "--method", "getUser", "--params", "{\"id\":\"1\"}"}, kafka));
+                CliRun disabled = cli(concat(new String[] {"request", "send", "--instance", "demo", "--method", "getUser", "--params", "{\"id\":\"1\"}"}, kafka));
                 assertThat(disabled.exit()).isEqualTo(ExitCodes.RESULT_ERROR);
                 assertThat(disabled.out()).contains("EXECUTION_ERROR").contains("DISABLED");
             });
@@ -210,7 +202,7 @@ class CliIT {
     @Test
     void aPluginDroppedIntoThePluginsFolderIsListedCheckedAtPublishAndServesRequests(@TempDir Path dir) throws Exception {
         // Given: the plugin's adapter as the API lists it
-        Run adapters = cli("adapters", "list");
+        CliRun adapters = cli("adapters", "list");
         assertThat(adapters.out()).contains("jsonrpc").contains("0.1.0").contains("plugin jsonrpc-adapter.jar")
                 .contains("http").contains("built-in");
         assertThat(cli("adapters", "show", "jsonrpc", "-o", "json").out()).contains("\"bindingSchema\"").contains("\"required\"");
@@ -232,7 +224,7 @@ class CliIT {
                     binding: { method: math.divide }
                 """.formatted(demo.url());
         Files.writeString(definition, document.replace("binding: { method: math.add }", "binding: { procedure: math.add }"));
-        Run refused = cli("apply", "-f", definition.toString());
+        CliRun refused = cli("apply", "-f", definition.toString());
         assertThat(refused.exit()).isEqualTo(ExitCodes.REFUSED);
         assertThat(refused.out()).contains("$.methods[0].binding.method");
         Files.writeString(definition, document);
@@ -251,9 +243,9 @@ class CliIT {
         try (WorkerApp worker = WorkerApp.start(WorkerConfig.from(settings), Clock.systemUTC())) {
             String[] kafka = {"--bootstrap-servers", infra.bootstrapServers(), "--requests-topic", topics.get(0), "--results-topic",
                     topics.get(1), "--wait", "60s"};
-            Run sum = cli(concat(new String[] {"-o", "json", "request", "send", "--instance", "calc", "--method", "add",
+            CliRun sum = cli(concat(new String[] {"-o", "json", "request", "send", "--instance", "calc", "--method", "add",
                     "--params", "{\"a\":2,\"b\":40}"}, kafka));
-            Run unknown = cli(concat(new String[] {"request", "send", "--instance", "calc", "--method", "divide",
+            CliRun unknown = cli(concat(new String[] {"request", "send", "--instance", "calc", "--method", "divide",
                     "--params", "{\"a\":1,\"b\":0}"}, kafka));
 
             // Then: the plugin served the call, and its protocol's refusal is an error result naming the code

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code GET /v1/me} → {@code {"id","name"}} of the key's owner (what a connection test calls)</li>
- *   <li>{@code GET /v1/users/{id}} → {@code {"id","name","email"}}</li>
+ *   <li>{@code GET /v1/users/{id}} → {@code {"id","name","email"}}; 422 for a user {@linkplain #lockUsers locked}</li>
  *   <li>{@code POST /v1/notes} with a JSON body → 201 and the note with an id</li>
  *   <li>{@code GET /v1/status/{code}} → answers with that HTTP status (to try failures)</li>
  *   <li>{@code POST /v1/rpc}: JSON-RPC 2.0 (what the example jsonrpc plugin calls): {@code math.add} with
@@ -31,6 +31,8 @@ public final class DemoApi extends LoopbackHttpServer {
     private final String apiKey;
     private final AtomicLong notes = new AtomicLong();
     private final AtomicLong calls = new AtomicLong();
+    private final java.util.Map<String, AtomicLong> userCalls = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile java.util.function.Predicate<String> lockedUsers = id -> false;
 
     private DemoApi(int port, String apiKey) {
         super(port);
@@ -45,6 +47,17 @@ public final class DemoApi extends LoopbackHttpServer {
     /** Calls answered so far, authorized or not. */
     public long calls() {
         return calls.get();
+    }
+
+    /** Calls of {@code GET /v1/users/{id}} for this id so far (the call log a replay is checked against). */
+    public long userCalls(String id) {
+        AtomicLong n = userCalls.get(id);
+        return n == null ? 0 : n.get();
+    }
+
+    /** From now, {@code GET /v1/users/{id}} answers 422 "user locked" for the ids {@code locked} admits (none: {@code id -> false}). */
+    public void lockUsers(java.util.function.Predicate<String> locked) {
+        this.lockedUsers = locked;
     }
 
     private static ObjectNode rpc(JsonNode call) {
@@ -70,6 +83,13 @@ public final class DemoApi extends LoopbackHttpServer {
         if (path.equals("/v1/me") && verb.equals("GET")) {
             respond(exchange, 200, "{\"id\":\"0\",\"name\":\"Demo key owner\"}");
         } else if (user.matches() && verb.equals("GET")) {
+            if (userCalls.size() < 100_000 || userCalls.containsKey(user.group(1))) {
+                userCalls.computeIfAbsent(user.group(1), id -> new AtomicLong()).incrementAndGet();
+            }
+            if (lockedUsers.test(user.group(1))) {
+                respond(exchange, 422, "{\"message\":\"user " + user.group(1) + " is locked\"}");
+                return;
+            }
             ObjectNode body = JSON.createObjectNode()
                     .put("id", user.group(1))
                     .put("name", "User " + user.group(1))

@@ -45,6 +45,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void theLoopDoesNotKnowReplays() {
+        check(noClasses().that().resideInAPackage(MESSAGING).and().resideOutsideOfPackage(WORKER + ".messaging.replay..")
+                .should().dependOnClassesThat().resideInAPackage(WORKER + ".messaging.replay..")
+                .because("a replay is a tool on the same wire (it produces marked records the loop reads like any other): "
+                        + "the loop knows the marks (ReplayHeaders), never the tool"));
+    }
+
+    @Test
     void theAdapterSpiUsesJdkTypesOnly() {
         check(classes().that().resideInAPackage(ADAPTER)
                 .should().onlyDependOnClassesThat().resideInAnyPackage("java..", ADAPTER, SECRET)

@@ -78,6 +78,7 @@ public final class ApiServer implements AutoCloseable {
         long started = System.nanoTime();
         ApiTokens.Token caller = null;
         String outcome = "ok";
+        Call call = null;
         // Nothing the API answers may be kept by a cache, and no answer's URL (an OAuth callback's code) leaves by Referer.
         ctx.header("Cache-Control", "no-store");
         ctx.header("Referrer-Policy", "no-referrer");
@@ -98,7 +99,8 @@ public final class ApiServer implements AutoCloseable {
                     return;
                 }
             }
-            reply(ctx, route.action().handle(new Call(ctx, caller)));
+            call = new Call(ctx, caller);
+            reply(ctx, route.action().handle(call));
         } catch (ManagementException e) {
             outcome = e.code();
             Map<String, Object> details = new LinkedHashMap<>(e.details());
@@ -133,16 +135,16 @@ public final class ApiServer implements AutoCloseable {
             // Actions by a caller are audited, refusals for scope included; anonymous calls only count in the metrics
             // below (anyone could otherwise fill the audit collection).
             if (route.mutating() && caller != null) {
-                record(audit, caller, route, ctx, outcome);
+                record(audit, caller, route, ctx, outcome, call == null ? null : call.auditDetail());
             }
             Timer.builder("api.requests").tag("route", route.id()).tag("status", String.valueOf(ctx.statusCode()))
                     .register(meters).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
     }
 
-    private static void record(AuditLog audit, ApiTokens.Token caller, Route route, Context ctx, String outcome) {
+    private static void record(AuditLog audit, ApiTokens.Token caller, Route route, Context ctx, String outcome, String detail) {
         try {
-            audit.record(caller.id(), route.id(), ctx.path(), outcome, ctx.statusCode());
+            audit.record(caller.id(), route.id(), ctx.path(), outcome, ctx.statusCode(), detail);
         } catch (RuntimeException e) {
             // The action itself is done (or refused); losing its audit record is logged loudly, not hidden.
             log.error("Could not write the audit record of {} {} by {} ({})", route.id(), ctx.path(), caller.id(), e.toString());

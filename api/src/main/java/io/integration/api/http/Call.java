@@ -21,6 +21,7 @@ public final class Call {
     private final Context ctx;
     private final ApiTokens.Token caller;
     private String body;
+    private String auditDetail;
 
     Call(Context ctx, ApiTokens.Token caller) {
         this.ctx = ctx;
@@ -35,6 +36,15 @@ public final class Call {
     public String query(String name) {
         String value = ctx.queryParam(name);
         return value == null || value.isBlank() ? null : value;
+    }
+
+    /** Adds {@code detail} to this call's audit record (what it was about, why): never a secret. */
+    public void auditDetail(String detail) {
+        this.auditDetail = detail;
+    }
+
+    String auditDetail() {
+        return auditDetail;
     }
 
     /** The token the call was made with (null on public routes). */

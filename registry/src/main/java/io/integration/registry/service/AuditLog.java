@@ -21,8 +21,13 @@ public final class AuditLog {
 
     public static final String COLLECTION = "audit";
 
-    /** One management action. */
-    public record Entry(String id, Instant at, String actor, String action, String target, String result, int status) {
+    /**
+     * One management action.
+     *
+     * @param detail what the action was about beyond its target, for actions that say it (a replay: its range, filters and
+     *        reason); null otherwise. Never a secret.
+     */
+    public record Entry(String id, Instant at, String actor, String action, String target, String result, int status, String detail) {
     }
 
     private final MongoCollection<Document> collection;
@@ -34,9 +39,16 @@ public final class AuditLog {
     }
 
     public Entry record(String actor, String action, String target, String result, int status) {
-        Entry entry = new Entry(UUID.randomUUID().toString(), clock.instant(), actor, action, target, result, status);
+        return record(actor, action, target, result, status, null);
+    }
+
+    public Entry record(String actor, String action, String target, String result, int status, String detail) {
+        Entry entry = new Entry(UUID.randomUUID().toString(), clock.instant(), actor, action, target, result, status, detail);
         Document doc = new Document("_id", entry.id()).append("at", Date.from(entry.at())).append("actor", actor)
                 .append("action", action).append("target", target).append("result", result).append("status", status);
+        if (detail != null) {
+            doc.append("detail", detail);
+        }
         MongoCalls.run("write audit record", () -> collection.insertOne(doc));
         return entry;
     }
@@ -48,7 +60,8 @@ public final class AuditLog {
         List<Document> docs = MongoCalls.call("list audit records", () -> collection.find().sort(Sorts.descending("at"))
                 .skip(offset).limit(limit).into(new ArrayList<>()));
         List<Entry> items = docs.stream().map(d -> new Entry(d.getString("_id"), d.getDate("at").toInstant(), d.getString("actor"),
-                d.getString("action"), d.getString("target"), d.getString("result"), d.getInteger("status", 0))).toList();
+                d.getString("action"), d.getString("target"), d.getString("result"), d.getInteger("status", 0),
+                d.getString("detail"))).toList();
         int end = offset + items.size();
         return new Page<>(items, offset, limit, (int) total, end < total ? end : null);
     }

@@ -140,5 +140,10 @@ public final class ConnectionProbe implements ConnectionTester {
         public Optional<ExecutionResult> substitute(String requestId, Outcome.Failure failure) {
             return Optional.empty();
         }
+
+        @Override
+        public boolean reopen(ExecutionResult recorded, io.integration.worker.execution.ExecutionRequest.Replay replay) {
+            throw new UnsupportedOperationException("a connection test is never replayed");
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
  * @param definitionName null when no definition was resolved
  * @param attempts calls made to the external system
  * @param trail each call made, redacted, in order
+ * @param replayId the replay that produced this result, or null for the request's first execution
  */
 public record ExecutionResult(
         String requestId,
@@ -24,7 +25,16 @@ public record ExecutionResult(
         int attempts,
         Instant startedAt,
         Instant completedAt,
-        List<AttemptRecord> trail) {
+        List<AttemptRecord> trail,
+        String replayId) {
+
+    /** The result of a request's first execution. */
+    public ExecutionResult(String requestId, String correlationId, String instanceId, String methodName, String definitionName,
+                           String definitionVersion, Outcome outcome, int attempts, Instant startedAt, Instant completedAt,
+                           List<AttemptRecord> trail) {
+        this(requestId, correlationId, instanceId, methodName, definitionName, definitionVersion, outcome, attempts, startedAt,
+                completedAt, trail, null);
+    }
 
     public ExecutionResult {
         requireNonNull(requestId, "requestId");
@@ -44,7 +54,7 @@ public record ExecutionResult(
     /** This result with another outcome: same request, times and attempts (a substitute answer after a publish failure). */
     public ExecutionResult withOutcome(Outcome other) {
         return new ExecutionResult(requestId, correlationId, instanceId, methodName, definitionName, definitionVersion, other, attempts,
-                startedAt, completedAt, trail);
+                startedAt, completedAt, trail, replayId);
     }
 
     public boolean succeeded() {

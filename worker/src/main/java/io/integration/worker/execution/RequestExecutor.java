@@ -136,9 +136,9 @@ public final class RequestExecutor {
      * throws {@link OwnershipLostException} when it says no.
      */
     public Execution execute(ExecutionRequest request, Ownership ownership) {
-        var recorded = results.find(request.requestId());
-        if (recorded.isPresent()) {
-            return new Execution.Finished(recorded.get());
+        Optional<ExecutionResult> answer = recordedAnswer(request);
+        if (answer.isPresent()) {
+            return new Execution.Finished(answer.get());
         }
         Instant startedAt = clock.instant();
         Progress progress = new Progress();
@@ -160,18 +160,48 @@ public final class RequestExecutor {
             IntegrationDefinition d = progress.definition;
             ExecutionResult result = new ExecutionResult(request.requestId(), request.correlationId(), request.instanceId(),
                     request.methodName(), d == null ? null : d.name(), d == null ? null : d.version(), outcome,
-                    request.priorAttempts() + progress.trail.size(), startedAt, clock.instant(), progress.trail);
+                    request.priorAttempts() + progress.trail.size(), startedAt, clock.instant(), progress.trail,
+                    request.replay() == null ? null : request.replay().id());
             Execution.Finished finished = new Execution.Finished(patiently(() -> results.recordIfAbsent(result)));
-            observer.finished(integrationLabel(progress), methodLabel(progress, request), switch (outcome) {
-                case Outcome.Success ok -> "SUCCESS";
-                case Outcome.Failure failed -> failed.code().name();
-            }, Duration.between(startedAt, clock.instant()), progress.trail);
+            observer.finished(integrationLabel(progress), methodLabel(progress, request), status(outcome),
+                    Duration.between(startedAt, clock.instant()), progress.trail);
             return finished;
         } finally {
             if (progress.response != null) {
                 progress.response.release();
             }
         }
+    }
+
+    /** How often a replay tries to take a recorded result out of the way while others replace it. */
+    private static final int REOPEN_TRIES = 3;
+
+    /**
+     * The recorded result to answer {@code request} with, or empty when it is to run: nothing is recorded, or the request is
+     * part of a replay that {@linkplain ExecutionRequest.Replay#reruns reruns} the recorded result, which is then reopened.
+     */
+    private Optional<ExecutionResult> recordedAnswer(ExecutionRequest request) {
+        Optional<ExecutionResult> recorded = results.find(request.requestId());
+        for (int tries = 0; recorded.isPresent() && request.replay() != null && request.replay().reruns(recorded.get()); tries++) {
+            if (tries == REOPEN_TRIES) {
+                log.warn("Replay {} of request {} gave way: its result changed {} times meanwhile; answered from the record",
+                        request.replay().id(), request.requestId(), tries);
+                break;
+            }
+            if (results.reopen(recorded.get(), request.replay())) {
+                log.info("Replay {} runs request {} again (was {})", request.replay().id(), request.requestId(), status(recorded.get().outcome()));
+                return Optional.empty();
+            }
+            recorded = results.find(request.requestId());
+        }
+        return recorded;
+    }
+
+    private static String status(Outcome outcome) {
+        return switch (outcome) {
+            case Outcome.Success ok -> "SUCCESS";
+            case Outcome.Failure failed -> failed.code().name();
+        };
     }
 
     /** A metric label: the definition's name, or {@code unknown} before one was found (a label never takes request text). */

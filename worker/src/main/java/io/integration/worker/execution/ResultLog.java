@@ -1,5 +1,7 @@
 package io.integration.worker.execution;
 
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -10,6 +12,22 @@ import java.util.Optional;
 public interface ResultLog {
 
     Optional<ExecutionResult> find(String requestId);
+
+    /** The recorded results of {@code requestIds}, by request id (ids without one are absent); one round trip where the store allows. */
+    default Map<String, ExecutionResult> findAll(Collection<String> requestIds) {
+        Map<String, ExecutionResult> found = new java.util.HashMap<>();
+        for (String id : new java.util.LinkedHashSet<>(requestIds)) {
+            find(id).ifPresent(r -> found.put(id, r));
+        }
+        return found;
+    }
+
+    /**
+     * Makes way for {@code replay} to execute a request again: when {@code recorded} is still the request's recorded result,
+     * keeps a copy of it aside (the request's history) and removes it, so the next {@link #recordIfAbsent} records the
+     * replay's result. Returns false, changing nothing, when the recorded result is no longer {@code recorded}.
+     */
+    boolean reopen(ExecutionResult recorded, ExecutionRequest.Replay replay);
 
     /**
      * Records {@code result} unless one is already recorded for its request id, and returns the recorded

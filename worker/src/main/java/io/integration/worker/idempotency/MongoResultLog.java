@@ -37,6 +37,8 @@ import org.bson.Document;
 public final class MongoResultLog implements ResultLog {
 
     public static final String COLLECTION = "results";
+    /** Results a replay replaced, each under {@code <requestId>@<replayId>} with the result document as it was. */
+    public static final String ARCHIVE = "results_archive";
 
     /** Most request ids one round trip reads or writes. */
     static final int MAX_BATCH = 512;
@@ -44,11 +46,13 @@ public final class MongoResultLog implements ResultLog {
     static final int MAX_CONCURRENT_BATCHES = 4;
 
     private final MongoCollection<Document> collection;
+    private final MongoCollection<Document> archive;
     private final Coalescer<String, Optional<ExecutionResult>> finds = new Coalescer<>(MAX_BATCH, MAX_CONCURRENT_BATCHES, this::findAll);
     private final Coalescer<ExecutionResult, ExecutionResult> records = new Coalescer<>(MAX_BATCH, MAX_CONCURRENT_BATCHES, this::recordAll);
 
     public MongoResultLog(MongoDatabase database) {
         this.collection = database.getCollection(COLLECTION);
+        this.archive = database.getCollection(ARCHIVE);
     }
 
     @Override
@@ -72,6 +76,42 @@ public final class MongoResultLog implements ResultLog {
                     new Document("$set", new Document("substitute", error(failure))));
             Document d = collection.find(new Document("_id", requestId)).first();
             return Optional.ofNullable(d).map(MongoResultLog::fromDocument);
+        });
+    }
+
+    @Override
+    public Map<String, ExecutionResult> findAll(Collection<String> requestIds) {
+        Map<String, ExecutionResult> found = new HashMap<>();
+        List<String> ids = List.copyOf(new LinkedHashSet<>(requestIds));
+        for (int from = 0; from < ids.size(); from += MAX_BATCH) {
+            found.putAll(recorded(ids.subList(from, Math.min(ids.size(), from + MAX_BATCH))));
+        }
+        return found;
+    }
+
+    /**
+     * Copies the recorded document into {@value #ARCHIVE} (a repeat finds the copy there and goes on), then deletes it on
+     * condition that it is still the one {@code recorded} describes (same completion time and replay): a concurrent
+     * replacement is never deleted.
+     */
+    @Override
+    public boolean reopen(ExecutionResult recorded, io.integration.worker.execution.ExecutionRequest.Replay replay) {
+        Document same = new Document("_id", recorded.requestId()).append("completedAt", Date.from(recorded.completedAt()))
+                .append("replayId", recorded.replayId());
+        return MongoCalls.call("reopen result " + recorded.requestId(), () -> {
+            Document current = collection.find(same).first();
+            if (current == null) {
+                return false;
+            }
+            try {
+                archive.insertOne(new Document("_id", recorded.requestId() + "@" + replay.id()).append("requestId", recorded.requestId())
+                        .append("replayId", replay.id()).append("archivedAt", new Date()).append("result", current));
+            } catch (com.mongodb.MongoWriteException e) {
+                if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
+            }
+            return collection.deleteOne(same).getDeletedCount() == 1;
         });
     }
 
@@ -162,6 +202,9 @@ public final class MongoResultLog implements ResultLog {
                 .append("completedAt", Date.from(r.completedAt()))
                 .append("trail", r.trail().stream().map(a -> new Document("attempt", a.attempt()).append("httpStatus", a.httpStatus())
                         .append("outcome", a.outcome()).append("durationMs", a.durationMs()).append("waitMs", a.waitMs())).toList());
+        if (r.replayId() != null) {
+            doc.append("replayId", r.replayId());
+        }
         switch (r.outcome()) {
             case Outcome.Success s -> {
                 doc.append("status", "SUCCESS").append("data", s.data());
@@ -205,6 +248,7 @@ public final class MongoResultLog implements ResultLog {
                 d.getString("methodName"), d.getString("definitionName"), d.getString("definitionVersion"), outcome,
                 d.getInteger("attempts", 0), d.getDate("startedAt").toInstant(), d.getDate("completedAt").toInstant(),
                 d.getList("trail", Document.class, List.of()).stream().map(a -> new AttemptRecord(a.getInteger("attempt"), a.getInteger("httpStatus"),
-                        a.getString("outcome"), ((Number) a.get("durationMs")).longValue(), ((Number) a.get("waitMs")).longValue())).toList());
+                        a.getString("outcome"), ((Number) a.get("durationMs")).longValue(), ((Number) a.get("waitMs")).longValue())).toList(),
+                d.getString("replayId"));
     }
 }

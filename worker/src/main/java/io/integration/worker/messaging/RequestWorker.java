@@ -1,6 +1,7 @@
 package io.integration.worker.messaging;
 
 import io.integration.wire.SchemaRegistryException;
+import io.integration.worker.execution.ExecutionRequest;
 import io.integration.worker.resilience.Scope;
 import java.time.Clock;
 import java.time.Duration;
@@ -241,6 +242,11 @@ public final class RequestWorker implements Runnable {
         } catch (RuntimeException e) {
             decoded = null;
             poison = new PoisonRecordException("cannot be decoded: " + e, e);
+        }
+        ExecutionRequest.Replay replay = decoded instanceof DecodedRequest.Valid ? ReplayHeaders.read(record.headers()) : null;
+        if (replay != null) {
+            DecodedRequest.Valid v = (DecodedRequest.Valid) decoded;
+            decoded = new DecodedRequest.Valid(v.request().withReplay(replay), v.format());
         }
         PartitionTracker tracker = trackers.computeIfAbsent(partition, p -> new PartitionTracker());
         tracker.add(record.offset());

@@ -108,7 +108,7 @@ public final class WorkerMetrics implements ExecutionObserver, AutoCloseable {
         circuits.computeIfAbsent(instance + "#" + method, key -> {
             AtomicInteger state = new AtomicInteger();
             Gauge.builder("integration.circuit.open", state, AtomicInteger::get).description("1 while the circuit is open")
-                    .tags("instance", instance, "method", method).register(registry);
+                    .tags("integration_instance", instance, "method", method).register(registry);
             return state;
         }).set(open ? 1 : 0);
     }

@@ -114,6 +114,43 @@ class MongoResultLogTest {
     }
 
     @Test
+    void aReopenedResultIsKeptAsideAndMakesWayForTheReplaysResultButAStaleOneChangesNothing() {
+        MongoResultLog log = new MongoResultLog(client.getDatabase("reopen"));
+        ExecutionResult failed = log.recordIfAbsent(result("r", new Outcome.Failure(ErrorCode.UPSTREAM_ERROR, "locked", false, null, null)));
+        io.integration.worker.execution.ExecutionRequest.Replay replay = new io.integration.worker.execution.ExecutionRequest.Replay("rp-1", false);
+
+        assertThat(log.reopen(failed, replay)).isTrue();
+        assertThat(log.find("r")).isEmpty();
+        ExecutionResult again = new ExecutionResult("r", "c-r", "inst", "m", "def", "1.0.0", new Outcome.Success("{}"), 1,
+                Instant.parse("2026-11-27T00:00:00Z"), Instant.parse("2026-11-27T00:00:01Z"), List.of(), "rp-1");
+        assertThat(log.recordIfAbsent(again)).isEqualTo(again);
+
+        assertThat(log.find("r")).get().extracting(ExecutionResult::replayId).isEqualTo("rp-1");
+        assertThat(log.reopen(failed, new io.integration.worker.execution.ExecutionRequest.Replay("rp-2", true)))
+                .as("the recorded result is no longer the failure: nothing is removed").isFalse();
+        assertThat(log.find("r")).contains(again);
+        org.bson.Document archived = client.getDatabase("reopen").getCollection(MongoResultLog.ARCHIVE).find(new org.bson.Document("_id", "r@rp-1")).first();
+        assertThat(archived).isNotNull();
+        assertThat(archived.get("result", org.bson.Document.class).get("error", org.bson.Document.class).getString("code")).isEqualTo("UPSTREAM_ERROR");
+    }
+
+    @Test
+    void findAllReadsManyResultsInBatches() {
+        MongoResultLog log = new MongoResultLog(client.getDatabase("find-all"));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < MongoResultLog.MAX_BATCH + 10; i++) {
+            ids.add("f-" + i);
+            if (i % 2 == 0) {
+                log.recordIfAbsent(result("f-" + i, new Outcome.Success("{}")));
+            }
+        }
+        ids.add("f-0");
+
+        assertThat(log.findAll(ids)).hasSize((MongoResultLog.MAX_BATCH + 10) / 2).containsKeys("f-0", "f-" + MongoResultLog.MAX_BATCH)
+                .doesNotContainKey("f-1");
+    }
+
+    @Test
     void anUnreachableStoreIsReportedAsUnavailable() {
         EmbeddedMongo down = EmbeddedMongo.start(0);
         try (MongoClient shortTimeout = MongoClients.create(down.connectionString() + "/?serverSelectionTimeoutMS=300")) {

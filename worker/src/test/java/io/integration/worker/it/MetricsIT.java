@@ -97,7 +97,7 @@ class MetricsIT {
             assertThat(value(scrape, "integration_attempts_total", "method=\"flaky\"")).as("retried once").isEqualTo(2);
             assertThat(value(scrape, "integration_external_calls_seconds_count", "status=\"2xx\"")).isPositive();
             assertThat(value(scrape, "integration_external_calls_seconds_count", "status=\"5xx\"")).isPositive();
-            assertThat(value(scrape, "integration_circuit_open", "instance=\"ops-1\"", "method=\"broken\"")).isEqualTo(1);
+            assertThat(value(scrape, "integration_circuit_open", "integration_instance=\"ops-1\"", "method=\"broken\"")).isEqualTo(1);
             assertThat(value(scrape, "integration_deferrals_total", "method=\"limited\"")).isPositive();
             assertThat(value(scrape, "integration_deferrals_total", "method=\"broken\"")).isPositive();
             assertThat(value(scrape, "integration_records_published_total", "output=\"result\"")).isGreaterThanOrEqualTo(6);

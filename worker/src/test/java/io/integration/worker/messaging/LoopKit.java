@@ -71,6 +71,12 @@ final class LoopKit {
         public Optional<ExecutionResult> substitute(String requestId, io.integration.worker.execution.Outcome.Failure failure) {
             return Optional.ofNullable(recorded.computeIfPresent(requestId, (id, r) -> substituted.add(id) ? r.withOutcome(failure) : r));
         }
+
+        @Override
+        public boolean reopen(ExecutionResult result, io.integration.worker.execution.ExecutionRequest.Replay replay) {
+            substituted.remove(result.requestId());
+            return recorded.remove(result.requestId(), result);
+        }
     }
 
     /** Completes sends at once, except those matching a scripted failure, which fail (without reaching the history). */

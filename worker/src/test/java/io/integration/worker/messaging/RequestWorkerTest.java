@@ -116,6 +116,43 @@ class RequestWorkerTest {
                 .isLessThan(Duration.ofSeconds(3));
     }
 
+    /** One ordering key: the records of a test run one after the other, in offset order. */
+    private static final String ONE_BY_ONE = ",\"orderingKey\":\"k\"";
+
+    /** A request record at {@code offset} carrying the marks of replay {@code replayId}. */
+    private static ConsumerRecord<byte[], byte[]> replayed(long offset, String requestId, String replayId, boolean force) {
+        ConsumerRecord<byte[], byte[]> original = LoopKit.request(offset, json(requestId, ONE_BY_ONE));
+        return new ConsumerRecord<>(TOPICS.requests(), 0, offset, 0L, TimestampType.CREATE_TIME, 4, original.value().length, original.key(),
+                original.value(), ReplayHeaders.of(original, new io.integration.worker.execution.ExecutionRequest.Replay(replayId, force)),
+                java.util.Optional.empty());
+    }
+
+    @Test
+    void aReplayRunsAFailedRequestAgainOncePerReplayAndASucceededOneOnlyWhenForced() {
+        LoopKit.ScriptedProducer producer = new LoopKit.ScriptedProducer();
+        start(producer, Duration.ofSeconds(5));
+        // The kit's registry has no instances: every run of a request looks its instance up once and fails INSTANCE_NOT_FOUND.
+        kit.results.recordIfAbsent(new io.integration.worker.execution.ExecutionResult("done", null, "acme", "get", null, null,
+                new io.integration.worker.execution.Outcome.Success("{}"), 1, java.time.Instant.EPOCH, java.time.Instant.EPOCH, List.of()));
+        consumer.schedulePollTask(() -> {
+            consumer.addRecord(LoopKit.request(0, json("failed", ONE_BY_ONE)));
+            consumer.addRecord(LoopKit.request(1, json("failed", ONE_BY_ONE)));
+            consumer.addRecord(replayed(2, "failed", "rp-1", false));
+            consumer.addRecord(replayed(3, "failed", "rp-1", false));
+            consumer.addRecord(replayed(4, "failed", "rp-2", false));
+            consumer.addRecord(replayed(5, "done", "rp-1", false));
+            consumer.addRecord(replayed(6, "done", "rp-3", true));
+            consumer.addRecord(replayed(7, "done", "rp-3", true));
+        });
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> committed(REQUESTS) == 8);
+        // failed: its first run, rp-1 once (its repeat answered from the record), rp-2 once; done: rp-3 (forced) once
+        assertThat(kit.instanceLookups.get()).isEqualTo(4);
+        assertThat(kit.results.find("failed").orElseThrow().replayId()).isEqualTo("rp-2");
+        assertThat(kit.results.find("done").orElseThrow().replayId()).isEqualTo("rp-3");
+        assertThat(producer.sentTo(TOPICS.results())).hasSize(8);
+    }
+
     @Test
     void aFailedCommitIsSentAgainAndCountsOnlyOnceConfirmed() {
         LoopKit.ScriptedProducer producer = new LoopKit.ScriptedProducer();

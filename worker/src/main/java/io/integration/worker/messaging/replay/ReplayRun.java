@@ -1,0 +1,303 @@
+package io.integration.worker.messaging.replay;
+
+import io.integration.wire.SchemaRegistryException;
+import io.integration.worker.execution.ExecutionRequest;
+import io.integration.worker.execution.ExecutionResult;
+import io.integration.worker.execution.Outcome;
+import io.integration.worker.execution.ResultLog;
+import io.integration.worker.messaging.ReplayHeaders;
+import io.integration.worker.messaging.RequestSummaries;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replay, on its own thread: reads its {@link ReplayPlan}, keeps the records its filter admits whose recorded result
+ * calls for a replay, and produces them again to the requests topic, marked with {@link ReplayHeaders}, at most at the
+ * spec's rate. Its progress is readable at any time ({@link #status}) and written to the {@link ReplayStore} every
+ * {@link ReplayStore#HEARTBEAT}.
+ */
+final class ReplayRun implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplayRun.class);
+
+    /** A replay that reads nothing new for this long (its partitions unreadable) fails instead of running forever. */
+    static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
+    /** How long the schema registry may be unreachable before the replay fails. */
+    static final Duration REGISTRY_PATIENCE = Duration.ofSeconds(30);
+    /** Request ids remembered to replay each once; beyond, a repeat is still run only once (the worker's replay check). */
+    static final int MAX_REMEMBERED = 1_000_000;
+
+    private final String id;
+    private final String actor;
+    private final ReplaySpec spec;
+    private final String topic;
+    private final String requestsTopic;
+    private final ReplayPlan plan;
+    private final Consumer<byte[], byte[]> consumer;
+    private final Producer<byte[], byte[]> producer;
+    private final RequestSummaries summaries;
+    private final ResultLog results;
+    private final ReplayStore store;
+    private final Clock clock;
+    private final Runnable onEnd;
+    private final ExecutionRequest.Replay mark;
+    private final Instant createdAt;
+    private final Map<String, Object> request;
+
+    private final Set<String> replayedIds = new HashSet<>();
+    private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+    private volatile boolean cancelRequested;
+    private volatile ReplayStatus status;
+    private long scanned, replayed, notMatching, succeeded, pending, duplicate, undecodable;
+    private long nextSendNanos = System.nanoTime();
+    private long lastHeartbeatNanos = System.nanoTime();
+
+    ReplayRun(String id, String actor, ReplaySpec spec, String topic, String requestsTopic, ReplayPlan plan,
+              Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, RequestSummaries summaries, ResultLog results,
+              ReplayStore store, Clock clock, Runnable onEnd) {
+        this.id = id;
+        this.actor = actor;
+        this.spec = spec;
+        this.topic = topic;
+        this.requestsTopic = requestsTopic;
+        this.plan = plan;
+        this.consumer = consumer;
+        this.producer = producer;
+        this.summaries = summaries;
+        this.results = results;
+        this.store = store;
+        this.clock = clock;
+        this.onEnd = onEnd;
+        this.mark = new ExecutionRequest.Replay(id, spec.force());
+        this.createdAt = clock.instant();
+        this.request = spec.toMap();
+        this.status = snapshot(ReplayStatus.State.RUNNING, null, null);
+    }
+
+    ReplayStatus status() {
+        return status;
+    }
+
+    void cancel() {
+        cancelRequested = true;
+    }
+
+    @Override
+    public void run() {
+        log.info("Replay {} by {} started: {} record(s) of {} ({})", id, actor, plan.total(), topic, request);
+        try {
+            ReplayStatus.State end = readAll() ? ReplayStatus.State.DONE : ReplayStatus.State.CANCELLED;
+            if (producer != null) {
+                producer.flush();
+            }
+            failIfSendFailed();
+            finish(end, null);
+        } catch (Exception e) {
+            log.warn("Replay {} failed after {} record(s): {}", id, scanned, e.toString());
+            finish(ReplayStatus.State.FAILED, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        } finally {
+            closeQuietly(consumer);
+            if (producer != null) {
+                closeQuietly(producer);
+            }
+            onEnd.run();
+        }
+    }
+
+    /** Reads every partition to its stop offset; false when cancelled first. */
+    private boolean readAll() throws InterruptedException {
+        Set<TopicPartition> open = new HashSet<>(plan.start().keySet());
+        consumer.assign(open);
+        plan.start().forEach(consumer::seek);
+        long lastProgress = System.nanoTime();
+        long lastPositions = -1;
+        while (!open.isEmpty()) {
+            if (cancelRequested) {
+                return false;
+            }
+            List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                if (record.offset() < plan.stop().get(new TopicPartition(record.topic(), record.partition()))) {
+                    batch.add(record);
+                }
+            }
+            handle(batch);
+            long positions = 0;
+            for (TopicPartition p : List.copyOf(open)) {
+                long position = consumer.position(p);
+                positions += position;
+                if (position >= plan.stop().get(p)) {
+                    open.remove(p);
+                    consumer.pause(List.of(p));
+                }
+            }
+            if (positions != lastPositions) {
+                lastPositions = positions;
+                lastProgress = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress > STALL_TIMEOUT.toNanos()) {
+                throw new IllegalStateException("no record could be read from " + open + " for " + STALL_TIMEOUT.toSeconds() + " s");
+            }
+            heartbeat();
+        }
+        return true;
+    }
+
+    private record Candidate(ConsumerRecord<byte[], byte[]> record, String requestId) {
+    }
+
+    private void handle(List<ConsumerRecord<byte[], byte[]>> batch) throws InterruptedException {
+        List<Candidate> candidates = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : batch) {
+            scanned++;
+            Optional<RequestSummaries.Summary> summary = summarize(record);
+            if (summary.isEmpty()) {
+                undecodable++;
+            } else if (!spec.filter().admits(summary.get())) {
+                notMatching++;
+            } else {
+                candidates.add(new Candidate(record, summary.get().requestId()));
+            }
+        }
+        Map<String, ExecutionResult> recorded = candidates.isEmpty() ? Map.of()
+                : results.findAll(candidates.stream().map(Candidate::requestId).toList());
+        for (Candidate c : candidates) {
+            if (cancelRequested) {
+                return;
+            }
+            decide(c, recorded.get(c.requestId()));
+        }
+        publish();
+    }
+
+    private void decide(Candidate c, ExecutionResult recorded) throws InterruptedException {
+        if (!spec.filter().errorCodes().isEmpty()
+                && !(recorded != null && recorded.outcome() instanceof Outcome.Failure f && spec.filter().errorCodes().contains(f.code().name()))) {
+            notMatching++;
+        } else if (recorded != null && recorded.succeeded() && !spec.force()) {
+            succeeded++;
+        } else if (recorded == null && spec.source() == ReplaySpec.Source.REQUESTS && !spec.force()) {
+            pending++;
+        } else if (replayedIds.size() < MAX_REMEMBERED && !replayedIds.add(c.requestId())) {
+            duplicate++;
+        } else {
+            if (producer != null) {
+                pace();
+                producer.send(new ProducerRecord<>(requestsTopic, null, c.record().key(), c.record().value(),
+                        ReplayHeaders.of(c.record(), mark)), (metadata, error) -> {
+                            if (error != null) {
+                                sendFailure.compareAndSet(null, error);
+                            }
+                        });
+                failIfSendFailed();
+            }
+            replayed++;
+            publish();
+        }
+    }
+
+    /** The record's ids; waits (bounded) while the schema registry cannot be asked. */
+    private Optional<RequestSummaries.Summary> summarize(ConsumerRecord<byte[], byte[]> record) throws InterruptedException {
+        long giveUp = System.nanoTime() + REGISTRY_PATIENCE.toNanos();
+        while (true) {
+            try {
+                return summaries.summary(record.value());
+            } catch (SchemaRegistryException e) {
+                if (System.nanoTime() > giveUp) {
+                    throw new IllegalStateException("the schema registry could not be asked for " + REGISTRY_PATIENCE.toSeconds()
+                            + " s (record " + record.topic() + "-" + record.partition() + "@" + record.offset() + "): " + e.getMessage(), e);
+                }
+                Thread.sleep(500);
+                heartbeat();
+            }
+        }
+    }
+
+    /** Waits for the next send slot of the rate, keeping the heartbeat and watching for a cancel meanwhile. */
+    private void pace() throws InterruptedException {
+        long interval = 1_000_000_000L / spec.ratePerSecond();
+        long now = System.nanoTime();
+        nextSendNanos = Math.max(nextSendNanos, now - interval);
+        nextSendNanos += interval;
+        while (!cancelRequested && nextSendNanos - System.nanoTime() > 0) {
+            long wait = Math.min(nextSendNanos - System.nanoTime(), 200_000_000L);
+            if (wait > 0) {
+                Thread.sleep(Duration.ofNanos(wait));
+            }
+            heartbeat();
+        }
+    }
+
+    private void failIfSendFailed() {
+        Exception failure = sendFailure.get();
+        if (failure != null) {
+            throw new IllegalStateException("producing to " + requestsTopic + " failed: " + failure.getMessage(), failure);
+        }
+    }
+
+    private void publish() {
+        status = snapshot(ReplayStatus.State.RUNNING, null, null);
+    }
+
+    /** Writes the progress every {@link ReplayStore#HEARTBEAT}, and learns of a cancel asked through another process. */
+    private void heartbeat() {
+        publish();
+        if (System.nanoTime() - lastHeartbeatNanos < ReplayStore.HEARTBEAT.toNanos()) {
+            return;
+        }
+        lastHeartbeatNanos = System.nanoTime();
+        try {
+            if (store.update(status)) {
+                cancelRequested = true;
+            }
+        } catch (RuntimeException e) {
+            log.warn("Replay {}: its progress could not be written ({}); it goes on", id, e.toString());
+        }
+    }
+
+    private void finish(ReplayStatus.State state, String error) {
+        status = snapshot(state, clock.instant(), error);
+        log.info("Replay {} {}: {} of {} record(s) read, {} {}, {} skipped ({} not matching, {} succeeded, {} pending, {} duplicate,"
+                        + " {} undecodable){}", id, state, scanned, plan.total(), replayed, spec.dryRun() ? "would be replayed" : "replayed",
+                scanned - replayed, notMatching, succeeded, pending, duplicate, undecodable, error == null ? "" : "; " + error);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store.update(status);
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == 3) {
+                    log.error("Replay {} ended {} but its record could not be written: {}", id, state, e.toString());
+                    return;
+                }
+            }
+        }
+    }
+
+    private ReplayStatus snapshot(ReplayStatus.State state, Instant finishedAt, String error) {
+        return new ReplayStatus(id, state, actor, spec.reason(), topic, request, plan.total(),
+                new ReplayStatus.Counts(scanned, replayed, notMatching, succeeded, pending, duplicate, undecodable), createdAt,
+                clock.instant(), finishedAt, error);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.debug("Closing {}: {}", closeable.getClass().getSimpleName(), e.toString());
+        }
+    }
+}
