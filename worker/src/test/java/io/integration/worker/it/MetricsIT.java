@@ -13,12 +13,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -108,30 +105,17 @@ class MetricsIT {
             assertThat(value(scrape, "integration_registry_cache_total", "cache=\"definitions\"", "result=\"miss\"")).isPositive();
             assertThat(scrape).as("virtual-thread binder").contains("jvm_threads_virtual");
             assertThat(scrape).doesNotContain("u-0").doesNotContain("metrics-key").doesNotContain(demo.url());
-            for (String name : documented()) {
+            for (String name : OperatorFiles.documentedMetrics()) {
                 assertThat(scrape).as("the documented metric " + name).containsPattern("(?m)^" + Pattern.quote(name));
+            }
+            for (String name : OperatorFiles.dashboardMetrics()) {
+                assertThat(scrape).as("the Grafana dashboard's metric " + name).containsPattern("(?m)^" + Pattern.quote(name) + "[{ ]");
             }
         });
         // And the log lines of a request's work name it (JSON logs put this context in "mdc").
         logs.close();
         assertThat(logs.linesWithContext()).anySatisfy(line -> assertThat(line)
                 .matches("\\{instanceId=ops-1, requestId=(l-[12])} Request \\1 deferred to .*"));
-    }
-
-    /** The metric names of docs/operations.md's table (a {@code *} stands for any suffix). */
-    private static List<String> documented() throws Exception {
-        String doc = Files.readString(Path.of("..", "docs", "operations.md"));
-        String table = doc.substring(doc.indexOf("## Metrics and probes"), doc.indexOf("## Reading dead letters"));
-        List<String> names = new java.util.ArrayList<>();
-        Matcher row = Pattern.compile("(?m)^\\| (`[^|]+`) \\|").matcher(table);
-        while (row.find()) {
-            Matcher name = Pattern.compile("`([a-z_]+)\\*?`").matcher(row.group(1));
-            while (name.find()) {
-                names.add(name.group(1));
-            }
-        }
-        assertThat(names).as("metric names in docs/operations.md").hasSizeGreaterThan(12);
-        return names;
     }
 
     private String scrape() throws Exception {
