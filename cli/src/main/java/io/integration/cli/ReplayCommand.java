@@ -155,7 +155,11 @@ final class ReplayCommand implements java.util.concurrent.Callable<Integer> {
             if (!m.matches()) {
                 throw new Cli.Refused(ExitCodes.USAGE, "--offsets: '" + range + "' (expected: PARTITION:FROM-TO, e.g. 0:100-200)");
             }
-            out.put(m.group(1), Map.of("from", Long.parseLong(m.group(2)), "to", Long.parseLong(m.group(3))));
+            try {
+                out.put(Integer.toString(Integer.parseInt(m.group(1))), Map.of("from", Long.parseLong(m.group(2)), "to", Long.parseLong(m.group(3))));
+            } catch (NumberFormatException e) {
+                throw new Cli.Refused(ExitCodes.USAGE, "--offsets: '" + range + "' (expected: a partition and offsets that fit in 64 bits)");
+            }
         }
         return out;
     }

@@ -73,8 +73,12 @@ public final class ReplayRoutes {
 
     /** What the audit record says of a replay: every parameter, the reason among them. */
     private static String detail(ReplaySpec spec) {
-        return spec.toMap().toString();
+        String detail = spec.toMap().toString();
+        return detail.length() > MAX_DETAIL_CHARS ? detail.substring(0, MAX_DETAIL_CHARS) + "..." : detail;
     }
+
+    /** Bounds an audit record (a filter may list 10,000 request ids); the replay's record keeps every parameter. */
+    private static final int MAX_DETAIL_CHARS = 2000;
 
     private Replayer replayer() {
         if (replayer == null) {

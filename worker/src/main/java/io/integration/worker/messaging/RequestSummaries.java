@@ -34,7 +34,13 @@ public final class RequestSummaries {
                 case DecodedRequest.Valid v -> new Summary(v.request().requestId(), v.request().instanceId(), v.request().methodName());
                 case DecodedRequest.Invalid i -> new Summary(i.requestId(), i.instanceId(), i.methodName());
             });
-        } catch (PoisonRecordException e) {
+        } catch (io.integration.wire.SchemaRegistryException e) {
+            if (e.retriable()) {
+                throw e;
+            }
+            return Optional.empty();
+        } catch (RuntimeException | StackOverflowError e) {
+            // As the worker's loop: whatever cannot be decoded is no request (it would be dead-lettered again).
             return Optional.empty();
         }
     }

@@ -53,7 +53,7 @@ record ReplayPlan(Map<TopicPartition, Long> start, Map<TopicPartition, Long> sto
             long last = end.get(p);
             ReplaySpec.Offsets range = spec.offsets().get(p.partition());
             long from = range != null ? Math.max(range.from(), first) : fromTime.getOrDefault(p, first);
-            long to = range != null ? Math.min(range.to() + 1, last) : toTime.getOrDefault(p, last);
+            long to = range != null ? (range.to() >= last ? last : range.to() + 1) : toTime.getOrDefault(p, last);
             if (from < to) {
                 start.put(p, from);
                 stop.put(p, to);

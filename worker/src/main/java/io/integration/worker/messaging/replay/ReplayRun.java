@@ -107,7 +107,7 @@ final class ReplayRun implements Runnable {
             }
             failIfSendFailed();
             finish(end, null);
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             log.warn("Replay {} failed after {} record(s): {}", id, scanned, e.toString());
             finish(ReplayStatus.State.FAILED, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         } finally {

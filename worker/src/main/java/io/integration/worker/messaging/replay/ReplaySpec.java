@@ -181,7 +181,7 @@ public record ReplaySpec(Source source, Instant from, Instant to, Map<Integer, O
         };
         return new ReplaySpec(parsed, instant(body, "from"), instant(body, "to"), offsets(body.get("offsets")),
                 new Filter(strings(body, "instanceIds"), strings(body, "methods"), strings(body, "errorCodes"), strings(body, "requestIds")),
-                bool(body, "dryRun"), body.has("rate") ? integer(body, "rate") : DEFAULT_RATE, bool(body, "force"), text(body, "reason"));
+                bool(body, "dryRun"), body.hasNonNull("rate") ? integer(body, "rate") : DEFAULT_RATE, bool(body, "force"), text(body, "reason"));
     }
 
     private static Map<Integer, Offsets> offsets(JsonNode node) {

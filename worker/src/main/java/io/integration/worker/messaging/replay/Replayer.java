@@ -144,6 +144,8 @@ public final class Replayer implements AutoCloseable {
         // Requests of an aborted transaction were never sent: they are not replayed either.
         settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        // A missing topic is reported, never created by asking for it.
+        settings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
