@@ -22,8 +22,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "replay", description = {"Replay requests that failed (or, with --force, any) from the requests topic or the"
         + " dead-letter topic, by time or offset range and filters. Requests that already succeeded are skipped unless --force.",
-        "Exit 0 when the replay is DONE, 1 when refused, 4 when it failed, was cancelled or interrupted."},
-        subcommands = {ReplayCommand.ListCommand.class, ReplayCommand.StatusCommand.class, ReplayCommand.CancelCommand.class})
+        "Exit 0 when the replay is DONE, 1 when refused, 4 when it failed, was cancelled or interrupted."})
 final class ReplayCommand implements java.util.concurrent.Callable<Integer> {
 
     private static final Pattern OFFSETS = Pattern.compile("^(\\d+):(\\d+)-(\\d+)$");
@@ -201,53 +200,25 @@ final class ReplayCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     @Command(name = "list", description = "Replays, newest first: who started them, why, how they ended.")
-    static final class ListCommand implements java.util.concurrent.Callable<Integer> {
-        @ParentCommand
-        ReplayCommand replay;
-
-        @Option(names = "--limit", defaultValue = "20")
-        int limit;
-
-        @Override
-        public Integer call() {
-            Cli cli = replay.cli;
-            JsonNode page = cli.api().get("/replays", Map.of("limit", Integer.toString(limit)));
-            List<List<String>> rows = new ArrayList<>();
-            page.path("items").forEach(r -> rows.add(List.of(r.path("id").asText(), r.path("state").asText(), r.path("topic").asText(),
-                    r.path("counts").path("replayed").asText() + "/" + r.path("total").asText(), r.path("actor").asText(),
-                    r.path("createdAt").asText(), r.path("reason").asText())));
-            cli.output().table(page, List.of("ID", "STATE", "TOPIC", "REPLAYED/TOTAL", "BY", "STARTED", "REASON"), rows);
-            return ExitCodes.OK;
-        }
+    int list(@Option(names = "--limit", defaultValue = "20") int limit) {
+        JsonNode page = cli.api().get("/replays", Map.of("limit", Integer.toString(limit)));
+        List<List<String>> rows = new ArrayList<>();
+        page.path("items").forEach(r -> rows.add(List.of(r.path("id").asText(), r.path("state").asText(), r.path("topic").asText(),
+                r.path("counts").path("replayed").asText() + "/" + r.path("total").asText(), r.path("actor").asText(),
+                r.path("createdAt").asText(), r.path("reason").asText())));
+        cli.output().table(page, List.of("ID", "STATE", "TOPIC", "REPLAYED/TOTAL", "BY", "STARTED", "REASON"), rows);
+        return ExitCodes.OK;
     }
 
     @Command(name = "status", description = "One replay's progress and counts.")
-    static final class StatusCommand implements java.util.concurrent.Callable<Integer> {
-        @ParentCommand
-        ReplayCommand replay;
-
-        @Parameters(paramLabel = "ID")
-        String id;
-
-        @Override
-        public Integer call() {
-            report(replay.cli, replay.cli.api().get("/replays/" + segment(id)));
-            return ExitCodes.OK;
-        }
+    int status(@Parameters(paramLabel = "ID") String id) {
+        report(cli, cli.api().get("/replays/" + segment(id)));
+        return ExitCodes.OK;
     }
 
     @Command(name = "cancel", description = "Stop a running replay after its current record.")
-    static final class CancelCommand implements java.util.concurrent.Callable<Integer> {
-        @ParentCommand
-        ReplayCommand replay;
-
-        @Parameters(paramLabel = "ID")
-        String id;
-
-        @Override
-        public Integer call() {
-            report(replay.cli, replay.cli.api().post("/replays/" + segment(id) + "/cancel", null, "application/json"));
-            return ExitCodes.OK;
-        }
+    int cancel(@Parameters(paramLabel = "ID") String id) {
+        report(cli, cli.api().post("/replays/" + segment(id) + "/cancel", null, "application/json"));
+        return ExitCodes.OK;
     }
 }
