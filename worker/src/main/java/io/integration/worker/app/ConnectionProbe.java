@@ -142,7 +142,7 @@ public final class ConnectionProbe implements ConnectionTester {
         }
 
         @Override
-        public boolean reopen(ExecutionResult recorded, io.integration.worker.execution.ExecutionRequest.Replay replay) {
+        public Reopening reopen(ExecutionResult recorded, io.integration.worker.execution.ExecutionRequest.Replay replay) {
             throw new UnsupportedOperationException("a connection test is never replayed");
         }
     }

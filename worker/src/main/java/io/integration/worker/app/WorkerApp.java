@@ -19,6 +19,7 @@ import io.integration.registry.credentials.MongoCredentialRepository;
 import io.integration.registry.credentials.Keyring;
 import io.integration.registry.credentials.MasterKey;
 import io.integration.registry.credentials.TinkSecretCodec;
+import io.integration.worker.execution.Replays;
 import io.integration.worker.execution.RequestExecutor;
 import io.integration.worker.oauth.AccessTokens;
 import io.integration.worker.oauth.AuthEvents;
@@ -30,6 +31,7 @@ import io.integration.worker.messaging.RequestLimits;
 import io.integration.worker.messaging.RequestWorker;
 import io.integration.worker.messaging.Topics;
 import io.integration.worker.messaging.WireFormat;
+import io.integration.worker.messaging.replay.ReplayStore;
 import io.integration.registry.CachingRegistry;
 import io.integration.registry.InstanceUsage;
 import io.integration.registry.service.Management;
@@ -52,6 +54,9 @@ public final class WorkerApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
     /** How often instances' last-use times are written (DESIGN.md: at most every few seconds, never per request). */
     private static final java.time.Duration USAGE_FLUSH = java.time.Duration.ofSeconds(5);
+    /** How long a worker remembers that a replay was started (or, for a tenth of it, that an id names none). */
+    private static final java.time.Duration REPLAY_CACHE_TTL = java.time.Duration.ofMinutes(1);
+    private static final int REPLAY_CACHE_ENTRIES = 1_000;
 
     private final WorkerConfig config;
     private final MongoClient mongo;
@@ -127,7 +132,8 @@ public final class WorkerApp implements AutoCloseable {
                 config.execution(), CallGuard.standard(clock, (scope, open) -> {
                     metrics.circuit(scope.instanceId(), scope.methodName() == null ? "*" : scope.methodName(), open);
                     circuitEvents.get().changed(scope, open);
-                }, config.maxHold(), config.execution().maxRetryAfter()), usage, tokens, metrics, clock);
+                }, config.maxHold(), config.execution().maxRetryAfter()), usage, tokens,
+                Replays.cached(new ReplayStore(db, clock)::started, REPLAY_CACHE_TTL, REPLAY_CACHE_ENTRIES, clock), metrics, clock);
         RequestWorker worker = KafkaMessaging.worker(messaging(config.messaging()), registry, executor, metrics, clock);
         metrics.loop(() -> worker.state().recordsInFlight(), () -> worker.state().pausedPartitions(), () -> executor.calls().inFlight());
         circuitEvents.set(worker::circuitChanged);

@@ -76,6 +76,7 @@ public final class RequestExecutor {
     private final AccessTokens tokens;
     private final Transforms transforms = Transforms.defaults();
     private final ExecutionObserver observer;
+    private final Replays replays;
 
     /**
      * {@code largeData}: where data above {@link ExecutionSettings#claimCheckBytes()} goes (unused when the claim check is off);
@@ -84,13 +85,18 @@ public final class RequestExecutor {
     public RequestExecutor(InstanceRepository instances, DefinitionRepository definitions, CredentialRepository credentials,
                            Adapters adapters, ResultLog results, ResultDataStore largeData, ExecutionSettings settings, CallGuard guard,
                            InstanceUsage usage, AccessTokens tokens, Clock clock) {
-        this(instances, definitions, credentials, adapters, results, largeData, settings, guard, usage, tokens, ExecutionObserver.NONE, clock);
+        this(instances, definitions, credentials, adapters, results, largeData, settings, guard, usage, tokens, Replays.NONE,
+                ExecutionObserver.NONE, clock);
     }
 
-    /** {@code observer}: told of every request run, for metrics. */
+    /**
+     * {@code replays}: the replays a record's replay marks must name to run a recorded request again; {@code observer}: told
+     * of every request run, for metrics.
+     */
     public RequestExecutor(InstanceRepository instances, DefinitionRepository definitions, CredentialRepository credentials,
                            Adapters adapters, ResultLog results, ResultDataStore largeData, ExecutionSettings settings, CallGuard guard,
-                           InstanceUsage usage, AccessTokens tokens, ExecutionObserver observer, Clock clock) {
+                           InstanceUsage usage, AccessTokens tokens, Replays replays, ExecutionObserver observer, Clock clock) {
+        this.replays = replays;
         this.observer = observer;
         this.tokens = tokens;
         this.largeData = largeData;
@@ -182,15 +188,30 @@ public final class RequestExecutor {
      */
     private Optional<ExecutionResult> recordedAnswer(ExecutionRequest request) {
         Optional<ExecutionResult> recorded = results.find(request.requestId());
-        for (int tries = 0; recorded.isPresent() && request.replay() != null && request.replay().reruns(recorded.get()); tries++) {
+        if (recorded.isEmpty() || request.replay() == null || !request.replay().reruns(recorded.get())) {
+            return recorded;
+        }
+        Optional<ExecutionRequest.Replay> replay = replays.find(request.replay().id());
+        if (replay.isEmpty()) {
+            log.warn("Request {} is marked as part of replay {}, which no operator started; answered from its record",
+                    request.requestId(), request.replay().id());
+            return recorded;
+        }
+        for (int tries = 0; recorded.isPresent() && replay.get().reruns(recorded.get()); tries++) {
             if (tries == REOPEN_TRIES) {
                 log.warn("Replay {} of request {} gave way: its result changed {} times meanwhile; answered from the record",
-                        request.replay().id(), request.requestId(), tries);
+                        replay.get().id(), request.requestId(), tries);
                 break;
             }
-            if (results.reopen(recorded.get(), request.replay())) {
-                log.info("Replay {} runs request {} again (was {})", request.replay().id(), request.requestId(), status(recorded.get().outcome()));
-                return Optional.empty();
+            switch (results.reopen(recorded.get(), replay.get())) {
+                case REOPENED -> {
+                    log.info("Replay {} runs request {} again (was {})", replay.get().id(), request.requestId(), status(recorded.get().outcome()));
+                    return Optional.empty();
+                }
+                case RESTORED -> log.info("Replay {} answers request {} with its recorded success again (it was published as {})",
+                        replay.get().id(), request.requestId(), status(recorded.get().outcome()));
+                case CHANGED -> {
+                }
             }
             recorded = results.find(request.requestId());
         }

@@ -22,12 +22,28 @@ public interface ResultLog {
         return found;
     }
 
+    /** What {@link #reopen} did. */
+    enum Reopening {
+        /**
+         * The replay may run the request: the recorded result is kept aside (the request's history) and marked as reopened by
+         * it; until the replay records its own result, every other delivery is still answered with the recorded one.
+         */
+        REOPENED,
+        /**
+         * The call had succeeded and only its publication had been replaced by an error ({@code REPLY_TO_NOT_ALLOWED},
+         * {@code RESULT_TOO_LARGE}); the success is the recorded result again, to be published once more, without a call.
+         */
+        RESTORED,
+        /** Nothing changed: the recorded result is no longer {@code recorded}, or another replay reopened it. */
+        CHANGED
+    }
+
     /**
-     * Makes way for {@code replay} to execute a request again: when {@code recorded} is still the request's recorded result,
-     * keeps a copy of it aside (the request's history) and removes it, so the next {@link #recordIfAbsent} records the
-     * replay's result. Returns false, changing nothing, when the recorded result is no longer {@code recorded}.
+     * Makes way for {@code replay} to execute a request again, on condition that {@code recorded} is still the request's
+     * recorded result and no other replay reopened it; a {@link #recordIfAbsent} of a result of {@code replay} then replaces
+     * it. A success replaced at publication is restored instead unless the replay is forced.
      */
-    boolean reopen(ExecutionResult recorded, ExecutionRequest.Replay replay);
+    Reopening reopen(ExecutionResult recorded, ExecutionRequest.Replay replay);
 
     /**
      * Records {@code result} unless one is already recorded for its request id, and returns the recorded

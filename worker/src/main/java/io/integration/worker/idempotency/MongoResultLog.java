@@ -10,6 +10,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import io.integration.worker.execution.AttemptRecord;
 import io.integration.worker.execution.ErrorCode;
+import io.integration.worker.execution.ExecutionRequest;
 import io.integration.worker.execution.ExecutionResult;
 import io.integration.worker.execution.Outcome;
 import io.integration.worker.execution.ResultLog;
@@ -39,6 +40,8 @@ public final class MongoResultLog implements ResultLog {
     public static final String COLLECTION = "results";
     /** Results a replay replaced, each under {@code <requestId>@<replayId>} with the result document as it was. */
     public static final String ARCHIVE = "results_archive";
+    /** The field marking a recorded result a replay is running again. */
+    static final String REOPENED_BY = "reopenedBy";
 
     /** Most request ids one round trip reads or writes. */
     static final int MAX_BATCH = 512;
@@ -62,6 +65,12 @@ public final class MongoResultLog implements ResultLog {
 
     @Override
     public ExecutionResult recordIfAbsent(ExecutionResult result) {
+        if (result.replayId() != null) {
+            Optional<ExecutionResult> replaced = replaceReopened(result);
+            if (replaced.isPresent()) {
+                return replaced.get();
+            }
+        }
         ExecutionResult recorded = records.submit(result);
         if (recorded == null) {
             throw new StoreRejectedException("MongoDB refused the result of " + result.requestId() + " (too large or not storable)", null);
@@ -90,18 +99,25 @@ public final class MongoResultLog implements ResultLog {
     }
 
     /**
-     * Copies the recorded document into {@value #ARCHIVE} (a repeat finds the copy there and goes on), then deletes it on
-     * condition that it is still the one {@code recorded} describes (same completion time and replay): a concurrent
-     * replacement is never deleted.
+     * Copies the recorded document into {@value #ARCHIVE} (a repeat finds the copy there and goes on), then marks it
+     * {@code reopenedBy} the replay on condition that it is still the one {@code recorded} describes (same completion time
+     * and replay) and no other replay reopened it: a concurrent replacement is never overwritten, and until the replay's
+     * result replaces it every other delivery of the request is answered with it.
      */
     @Override
-    public boolean reopen(ExecutionResult recorded, io.integration.worker.execution.ExecutionRequest.Replay replay) {
+    public Reopening reopen(ExecutionResult recorded, ExecutionRequest.Replay replay) {
         Document same = new Document("_id", recorded.requestId()).append("completedAt", Date.from(recorded.completedAt()))
-                .append("replayId", recorded.replayId());
+                .append("replayId", recorded.replayId())
+                .append(REOPENED_BY, new Document("$in", java.util.Arrays.asList(null, replay.id())));
         return MongoCalls.call("reopen result " + recorded.requestId(), () -> {
             Document current = collection.find(same).first();
             if (current == null) {
-                return false;
+                return Reopening.CHANGED;
+            }
+            if (!replay.force() && "SUCCESS".equals(current.getString("status")) && current.get("substitute") != null) {
+                return collection.updateOne(same.append("substitute", new Document("$exists", true)), new Document("$unset",
+                        new Document("substitute", "")).append("$set", new Document("replayId", replay.id()))).getModifiedCount() == 1
+                        ? Reopening.RESTORED : Reopening.CHANGED;
             }
             try {
                 archive.insertOne(new Document("_id", recorded.requestId() + "@" + replay.id()).append("requestId", recorded.requestId())
@@ -111,8 +127,16 @@ public final class MongoResultLog implements ResultLog {
                     throw e;
                 }
             }
-            return collection.deleteOne(same).getDeletedCount() == 1;
+            return collection.updateOne(same, new Document("$set", new Document(REOPENED_BY, replay.id()))).getMatchedCount() == 1
+                    ? Reopening.REOPENED : Reopening.CHANGED;
         });
+    }
+
+    /** The result of a replay replaces the recorded one the replay reopened; empty when that one is not there (or not its). */
+    private Optional<ExecutionResult> replaceReopened(ExecutionResult result) {
+        return MongoCalls.call("record replayed result " + result.requestId(), () -> collection.replaceOne(
+                new Document("_id", result.requestId()).append(REOPENED_BY, result.replayId()), toDocument(result)).getMatchedCount() == 1
+                ? Optional.of(result) : Optional.empty());
     }
 
     /** One {@code $in} query for the given request ids; answers in their order. */

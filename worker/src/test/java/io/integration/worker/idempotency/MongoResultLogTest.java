@@ -7,7 +7,9 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.integration.embedded.EmbeddedMongo;
 import io.integration.worker.execution.ErrorCode;
+import io.integration.worker.execution.ExecutionRequest.Replay;
 import io.integration.worker.execution.ExecutionResult;
+import io.integration.worker.execution.ResultLog.Reopening;
 import io.integration.worker.execution.Outcome;
 import io.integration.registry.store.StoreRejectedException;
 import io.integration.registry.store.StoreUnavailableException;
@@ -114,24 +116,47 @@ class MongoResultLogTest {
     }
 
     @Test
-    void aReopenedResultIsKeptAsideAndMakesWayForTheReplaysResultButAStaleOneChangesNothing() {
+    void aReopenedResultIsKeptAsideAndAnsweredUntilTheReplaysResultReplacesItButAStaleOneChangesNothing() {
         MongoResultLog log = new MongoResultLog(client.getDatabase("reopen"));
         ExecutionResult failed = log.recordIfAbsent(result("r", new Outcome.Failure(ErrorCode.UPSTREAM_ERROR, "locked", false, null, null)));
-        io.integration.worker.execution.ExecutionRequest.Replay replay = new io.integration.worker.execution.ExecutionRequest.Replay("rp-1", false);
+        Replay replay = new Replay("rp-1", false);
 
-        assertThat(log.reopen(failed, replay)).isTrue();
-        assertThat(log.find("r")).isEmpty();
+        assertThat(log.reopen(failed, replay)).isEqualTo(Reopening.REOPENED);
+        assertThat(log.find("r")).as("other deliveries are answered with the recorded result meanwhile").contains(failed);
+        assertThat(log.reopen(failed, new Replay("rp-other", false))).as("one replay at a time").isEqualTo(Reopening.CHANGED);
+        assertThat(log.reopen(failed, replay)).as("the same replay again (a redelivery)").isEqualTo(Reopening.REOPENED);
+        ExecutionResult other = result("r", new Outcome.Success("{\"not\":\"the replay\"}"));
+        assertThat(log.recordIfAbsent(other)).as("a result of no replay does not replace it").isEqualTo(failed);
         ExecutionResult again = new ExecutionResult("r", "c-r", "inst", "m", "def", "1.0.0", new Outcome.Success("{}"), 1,
                 Instant.parse("2026-11-27T00:00:00Z"), Instant.parse("2026-11-27T00:00:01Z"), List.of(), "rp-1");
         assertThat(log.recordIfAbsent(again)).isEqualTo(again);
 
-        assertThat(log.find("r")).get().extracting(ExecutionResult::replayId).isEqualTo("rp-1");
-        assertThat(log.reopen(failed, new io.integration.worker.execution.ExecutionRequest.Replay("rp-2", true)))
-                .as("the recorded result is no longer the failure: nothing is removed").isFalse();
+        assertThat(log.find("r")).contains(again);
+        assertThat(log.reopen(failed, new Replay("rp-2", true)))
+                .as("the recorded result is no longer the failure: nothing is removed").isEqualTo(Reopening.CHANGED);
+        assertThat(log.recordIfAbsent(new ExecutionResult("r", "c-r", "inst", "m", "def", "1.0.0", new Outcome.Success("{\"late\":1}"), 1,
+                Instant.EPOCH, Instant.EPOCH, List.of(), "rp-1"))).as("a late repeat of the replay replaces nothing").isEqualTo(again);
         assertThat(log.find("r")).contains(again);
         org.bson.Document archived = client.getDatabase("reopen").getCollection(MongoResultLog.ARCHIVE).find(new org.bson.Document("_id", "r@rp-1")).first();
         assertThat(archived).isNotNull();
         assertThat(archived.get("result", org.bson.Document.class).get("error", org.bson.Document.class).getString("code")).isEqualTo("UPSTREAM_ERROR");
+    }
+
+    @Test
+    void aSuccessReplacedAtPublicationIsRestoredByAReplayAndRunAgainOnlyWhenForced() {
+        MongoResultLog log = new MongoResultLog(client.getDatabase("restore"));
+        ExecutionResult success = log.recordIfAbsent(result("s", new Outcome.Success("{\"id\":1}")));
+        ExecutionResult refused = log.substitute("s", Outcome.Failure.of(ErrorCode.REPLY_TO_NOT_ALLOWED, "replyTo refused")).orElseThrow();
+
+        assertThat(log.reopen(refused, new Replay("rp-1", false))).isEqualTo(Reopening.RESTORED);
+        assertThat(log.find("s")).get().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo(success.outcome());
+            assertThat(r.replayId()).isEqualTo("rp-1");
+        });
+        assertThat(client.getDatabase("restore").getCollection(MongoResultLog.ARCHIVE).countDocuments()).as("nothing to keep aside").isZero();
+
+        ExecutionResult refusedAgain = log.substitute("s", Outcome.Failure.of(ErrorCode.REPLY_TO_NOT_ALLOWED, "still refused")).orElseThrow();
+        assertThat(log.reopen(refusedAgain, new Replay("rp-2", true))).as("forced: the call runs again").isEqualTo(Reopening.REOPENED);
     }
 
     @Test

@@ -73,9 +73,9 @@ final class LoopKit {
         }
 
         @Override
-        public boolean reopen(ExecutionResult result, io.integration.worker.execution.ExecutionRequest.Replay replay) {
+        public Reopening reopen(ExecutionResult result, io.integration.worker.execution.ExecutionRequest.Replay replay) {
             substituted.remove(result.requestId());
-            return recorded.remove(result.requestId(), result);
+            return recorded.remove(result.requestId(), result) ? Reopening.REOPENED : Reopening.CHANGED;
         }
     }
 
@@ -146,6 +146,8 @@ final class LoopKit {
     };
     /** Flushes once a day: never within a test (the fake store above would ignore the writes anyway). */
     final InstanceUsage usage = new InstanceUsage(instances, Duration.ofDays(1), CLOCK);
+    /** The replays "started" in a test: only records marked with one of them run again. */
+    final Map<String, io.integration.worker.execution.ExecutionRequest.Replay> startedReplays = new ConcurrentHashMap<>();
     final RequestExecutor executor = new RequestExecutor(instances, new DefinitionRepository() {
         @Override
         public Optional<IntegrationDefinition> find(String name, String version) {
@@ -183,7 +185,8 @@ final class LoopKit {
         }
     }, Adapters.of(Map.of()), results, (id, data) -> {
         throw new AssertionError("no claim check in these tests");
-    }, ExecutionSettings.DEFAULTS, CallGuard.standard(CLOCK, BreakerListener.NONE, Duration.ofSeconds(30), Duration.ofMinutes(15)), usage, null, CLOCK);
+    }, ExecutionSettings.DEFAULTS, CallGuard.standard(CLOCK, BreakerListener.NONE, Duration.ofSeconds(30), Duration.ofMinutes(15)), usage, null,
+            id -> Optional.ofNullable(startedReplays.get(id)), io.integration.worker.execution.ExecutionObserver.NONE, CLOCK);
     final OutputEncoder encoder = new OutputEncoder(AvroWireCodec.of(io.integration.avro.IntegrationResult.class, InMemorySchemaRegistry.create()),
             AvroWireCodec.of(io.integration.avro.IntegrationEvent.class, InMemorySchemaRegistry.create()), WireFormat.MIRROR, WireFormat.JSON);
     final OutputPlanner planner = new OutputPlanner(executor, encoder, TOPICS, ReplyTopics.defaults(TOPICS), 1024 * 1024);

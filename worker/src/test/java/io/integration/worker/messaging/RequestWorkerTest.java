@@ -131,8 +131,13 @@ class RequestWorkerTest {
     void aReplayRunsAFailedRequestAgainOncePerReplayAndASucceededOneOnlyWhenForced() {
         LoopKit.ScriptedProducer producer = new LoopKit.ScriptedProducer();
         start(producer, Duration.ofSeconds(5));
+        for (String id : List.of("rp-1", "rp-2", "rp-3")) {
+            kit.startedReplays.put(id, new io.integration.worker.execution.ExecutionRequest.Replay(id, id.equals("rp-3")));
+        }
         // The kit's registry has no instances: every run of a request looks its instance up once and fails INSTANCE_NOT_FOUND.
         kit.results.recordIfAbsent(new io.integration.worker.execution.ExecutionResult("done", null, "acme", "get", null, null,
+                new io.integration.worker.execution.Outcome.Success("{}"), 1, java.time.Instant.EPOCH, java.time.Instant.EPOCH, List.of()));
+        kit.results.recordIfAbsent(new io.integration.worker.execution.ExecutionResult("ok", null, "acme", "get", null, null,
                 new io.integration.worker.execution.Outcome.Success("{}"), 1, java.time.Instant.EPOCH, java.time.Instant.EPOCH, List.of()));
         consumer.schedulePollTask(() -> {
             consumer.addRecord(LoopKit.request(0, json("failed", ONE_BY_ONE)));
@@ -143,14 +148,19 @@ class RequestWorkerTest {
             consumer.addRecord(replayed(5, "done", "rp-1", false));
             consumer.addRecord(replayed(6, "done", "rp-3", true));
             consumer.addRecord(replayed(7, "done", "rp-3", true));
+            // Marks no operator made: a replay nobody started, and a started replay claiming a force it was not given
+            consumer.addRecord(replayed(8, "failed", "rp-forged", false));
+            consumer.addRecord(replayed(9, "ok", "rp-1", true));
         });
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> committed(REQUESTS) == 8);
-        // failed: its first run, rp-1 once (its repeat answered from the record), rp-2 once; done: rp-3 (forced) once
+        await().atMost(Duration.ofSeconds(10)).until(() -> committed(REQUESTS) == 10);
+        // failed: its first run, rp-1 once (its repeat answered from the record), rp-2 once; done: rp-3 (forced) once;
+        // the forged marks ran nothing
         assertThat(kit.instanceLookups.get()).isEqualTo(4);
         assertThat(kit.results.find("failed").orElseThrow().replayId()).isEqualTo("rp-2");
         assertThat(kit.results.find("done").orElseThrow().replayId()).isEqualTo("rp-3");
-        assertThat(producer.sentTo(TOPICS.results())).hasSize(8);
+        assertThat(kit.results.find("ok").orElseThrow().succeeded()).isTrue();
+        assertThat(producer.sentTo(TOPICS.results())).hasSize(10);
     }
 
     @Test

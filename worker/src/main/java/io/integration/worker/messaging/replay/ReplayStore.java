@@ -4,6 +4,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Sorts;
 import io.integration.registry.store.MongoCalls;
+import io.integration.worker.execution.ExecutionRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,6 +57,17 @@ public final class ReplayStore {
     public Optional<ReplayStatus> find(String id) {
         return MongoCalls.call("find replay " + id, () -> Optional.ofNullable(collection.find(new Document("_id", id)).first())
                 .map(this::fromDocument));
+    }
+
+    /**
+     * The replay {@code id} as it was started, for a worker to trust a record's replay marks: empty for an unknown id and for
+     * a dry run (which produces nothing).
+     */
+    public Optional<ExecutionRequest.Replay> started(String id) {
+        return MongoCalls.call("find replay " + id, () -> Optional.ofNullable(collection.find(new Document("_id", id)).first()))
+                .map(d -> d.get("request", Document.class))
+                .filter(request -> !Boolean.TRUE.equals(request.getBoolean("dryRun")))
+                .map(request -> new ExecutionRequest.Replay(id, Boolean.TRUE.equals(request.getBoolean("force"))));
     }
 
     public long count() {
