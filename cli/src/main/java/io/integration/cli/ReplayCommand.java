@@ -191,7 +191,9 @@ final class ReplayCommand implements java.util.concurrent.Callable<Integer> {
                 + "  " + (dry ? "would replay: " : "replayed: ") + replayed + "\n"
                 + "  skipped:  " + (scanned - replayed) + " (not matching " + c.path("notMatching").asLong() + ", succeeded "
                 + c.path("succeeded").asLong() + ", no result yet " + c.path("pending").asLong() + ", duplicate "
-                + c.path("duplicate").asLong() + ", undecodable " + c.path("undecodable").asLong() + ")";
+                + c.path("duplicate").asLong() + ", undecodable " + c.path("undecodable").asLong() + ", deadline passed "
+                + c.path("expired").asLong() + ")"
+                + (c.path("lost").asLong() > 0 ? "\n  lost:     " + c.path("lost").asLong() + " (deleted by the topic's retention before they were read)" : "");
         cli.output().message(text);
     }
 

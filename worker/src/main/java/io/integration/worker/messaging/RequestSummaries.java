@@ -12,7 +12,7 @@ import java.util.Optional;
 public final class RequestSummaries {
 
     /** A request record's ids; {@code instanceId} and {@code methodName} are null when the record lacks them. */
-    public record Summary(String requestId, String instanceId, String methodName) {
+    public record Summary(String requestId, String instanceId, String methodName, java.time.Instant deadline) {
     }
 
     /** Wide enough to read any record a worker could answer; the worker applies its own limits when the record runs. */
@@ -31,8 +31,9 @@ public final class RequestSummaries {
     public Optional<Summary> summary(byte[] value) {
         try {
             return Optional.of(switch (decoder.decode(value)) {
-                case DecodedRequest.Valid v -> new Summary(v.request().requestId(), v.request().instanceId(), v.request().methodName());
-                case DecodedRequest.Invalid i -> new Summary(i.requestId(), i.instanceId(), i.methodName());
+                case DecodedRequest.Valid v -> new Summary(v.request().requestId(), v.request().instanceId(), v.request().methodName(),
+                        v.request().deadline());
+                case DecodedRequest.Invalid i -> new Summary(i.requestId(), i.instanceId(), i.methodName(), null);
             });
         } catch (io.integration.wire.SchemaRegistryException e) {
             if (e.retriable()) {

@@ -47,13 +47,14 @@ record ReplayPlan(Map<TopicPartition, Long> start, Map<TopicPartition, Long> sto
         Map<TopicPartition, Long> start = new LinkedHashMap<>();
         Map<TopicPartition, Long> stop = new HashMap<>();
         Map<TopicPartition, Long> fromTime = spec.from() == null ? Map.of() : byTime(consumer, partitions, spec.from(), end, timeout);
-        Map<TopicPartition, Long> toTime = spec.to() == null ? Map.of() : byTime(consumer, partitions, spec.to(), end, timeout);
         for (TopicPartition p : partitions) {
             long first = beginning.get(p);
             long last = end.get(p);
             ReplaySpec.Offsets range = spec.offsets().get(p.partition());
             long from = range != null ? Math.max(range.from(), first) : fromTime.getOrDefault(p, first);
-            long to = range != null ? (range.to() >= last ? last : range.to() + 1) : toTime.getOrDefault(p, last);
+            // With a time range the replay reads to the end and keeps the records timestamped in range: timestamps are the
+            // producers', and need not grow with the offsets.
+            long to = range != null ? (range.to() >= last ? last : range.to() + 1) : last;
             if (from < to) {
                 start.put(p, from);
                 stop.put(p, to);
@@ -62,7 +63,10 @@ record ReplayPlan(Map<TopicPartition, Long> start, Map<TopicPartition, Long> sto
         return new ReplayPlan(start, stop);
     }
 
-    /** Per partition, the first offset whose record is at or after {@code at} (the end when there is none). */
+    /**
+     * Per partition, the first offset whose record is at or after {@code at} (the end when there is none): no record before
+     * it is at or after {@code at}, whatever the order of the timestamps.
+     */
     private static Map<TopicPartition, Long> byTime(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
                                                     java.time.Instant at, Map<TopicPartition, Long> end, Duration timeout) {
         Map<TopicPartition, Long> query = new HashMap<>();

@@ -1,5 +1,6 @@
 package io.integration.worker.messaging.replay;
 
+import io.integration.registry.store.StoreUnavailableException;
 import io.integration.wire.SchemaRegistryException;
 import io.integration.worker.execution.ExecutionRequest;
 import io.integration.worker.execution.ExecutionResult;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -39,6 +41,8 @@ final class ReplayRun implements Runnable {
     static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
     /** How long the schema registry may be unreachable before the replay fails. */
     static final Duration REGISTRY_PATIENCE = Duration.ofSeconds(30);
+    /** How long the result log may be unreadable before the replay fails. */
+    static final Duration STORE_PATIENCE = Duration.ofSeconds(30);
     /** Request ids remembered to replay each once; beyond, a repeat is still run only once (the worker's replay check). */
     static final int MAX_REMEMBERED = 1_000_000;
 
@@ -62,8 +66,10 @@ final class ReplayRun implements Runnable {
     private final Set<String> replayedIds = new HashSet<>();
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     private volatile boolean cancelRequested;
+    /** Set when the process stops: the replay ends INTERRUPTED rather than CANCELLED (nobody asked for it to stop). */
+    private volatile boolean interrupted;
     private volatile ReplayStatus status;
-    private long scanned, replayed, notMatching, succeeded, pending, duplicate, undecodable;
+    private long scanned, replayed, notMatching, succeeded, pending, duplicate, undecodable, expired, lost;
     private long nextSendNanos = System.nanoTime();
     private long lastHeartbeatNanos = System.nanoTime();
 
@@ -97,11 +103,18 @@ final class ReplayRun implements Runnable {
         cancelRequested = true;
     }
 
+    /** Stops the replay as {@link #cancel} does, because its process stops: it ends INTERRUPTED. */
+    void interrupt() {
+        interrupted = true;
+        cancelRequested = true;
+    }
+
     @Override
     public void run() {
         log.info("Replay {} by {} started: {} record(s) of {} ({})", id, actor, plan.total(), topic, request);
         try {
-            ReplayStatus.State end = readAll() ? ReplayStatus.State.DONE : ReplayStatus.State.CANCELLED;
+            ReplayStatus.State end = readAll() ? ReplayStatus.State.DONE
+                    : interrupted ? ReplayStatus.State.INTERRUPTED : ReplayStatus.State.CANCELLED;
             if (producer != null) {
                 producer.flush();
             }
@@ -131,12 +144,19 @@ final class ReplayRun implements Runnable {
                 return false;
             }
             List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                if (record.offset() < plan.stop().get(new TopicPartition(record.topic(), record.partition()))) {
-                    batch.add(record);
+            try {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.offset() < plan.stop().get(new TopicPartition(record.topic(), record.partition()))) {
+                        batch.add(record);
+                    }
                 }
+            } catch (OffsetOutOfRangeException e) {
+                skipDeleted(e.offsetOutOfRangePartitions());
             }
             handle(batch);
+            if (cancelRequested) {
+                return false;
+            }
             long positions = 0;
             for (TopicPartition p : List.copyOf(open)) {
                 long position = consumer.position(p);
@@ -157,6 +177,23 @@ final class ReplayRun implements Runnable {
         return true;
     }
 
+    /**
+     * The topic's retention deleted records of the range before they were read: each such partition goes on from its new
+     * beginning, and what was deleted is counted as lost (the consumer never resets by itself: {@code auto.offset.reset=none}).
+     */
+    private void skipDeleted(Map<TopicPartition, Long> positions) {
+        Map<TopicPartition, Long> beginning = consumer.beginningOffsets(positions.keySet(), Duration.ofSeconds(15));
+        positions.forEach((p, position) -> {
+            long first = Math.min(beginning.get(p), plan.stop().get(p));
+            if (first > position) {
+                lost += first - position;
+                log.warn("Replay {}: records {}..{} of {} were deleted by the topic's retention before they were read", id, position,
+                        first - 1, p);
+            }
+            consumer.seek(p, Math.max(first, position));
+        });
+    }
+
     private record Candidate(ConsumerRecord<byte[], byte[]> record, String requestId) {
     }
 
@@ -167,19 +204,22 @@ final class ReplayRun implements Runnable {
             Optional<RequestSummaries.Summary> summary = summarize(record);
             if (summary.isEmpty()) {
                 undecodable++;
-            } else if (!spec.filter().admits(summary.get())) {
+            } else if (!spec.filter().admits(summary.get()) || !inTimeRange(record)) {
                 notMatching++;
+            } else if (summary.get().deadline() != null && !clock.instant().isBefore(summary.get().deadline())) {
+                expired++;
             } else {
                 candidates.add(new Candidate(record, summary.get().requestId()));
             }
         }
         Map<String, ExecutionResult> recorded = candidates.isEmpty() ? Map.of()
-                : results.findAll(candidates.stream().map(Candidate::requestId).toList());
-        for (Candidate c : candidates) {
+                : recorded(candidates.stream().map(Candidate::requestId).toList());
+        for (int i = 0; i < candidates.size(); i++) {
             if (cancelRequested) {
+                scanned -= candidates.size() - i; // read, but not decided: not counted
                 return;
             }
-            decide(c, recorded.get(c.requestId()));
+            decide(candidates.get(i), recorded.get(candidates.get(i).requestId()));
         }
         publish();
     }
@@ -197,6 +237,10 @@ final class ReplayRun implements Runnable {
         } else {
             if (producer != null) {
                 pace();
+                if (cancelRequested) {
+                    scanned--; // not decided: not counted
+                    return;
+                }
                 producer.send(new ProducerRecord<>(requestsTopic, null, c.record().key(), c.record().value(),
                         ReplayHeaders.of(c.record(), mark)), (metadata, error) -> {
                             if (error != null) {
@@ -207,6 +251,33 @@ final class ReplayRun implements Runnable {
             }
             replayed++;
             publish();
+        }
+    }
+
+    /**
+     * Whether the record's timestamp lies in the spec's time range, {@code [from, to)}. The plan starts at the first offset at
+     * or after {@code from} and, with a time range, reads to the end: producers set timestamps, which need not grow with the
+     * offsets, so a record after the first one past {@code to} may still be in range.
+     */
+    private boolean inTimeRange(ConsumerRecord<byte[], byte[]> record) {
+        return (spec.from() == null || record.timestamp() >= spec.from().toEpochMilli())
+                && (spec.to() == null || record.timestamp() < spec.to().toEpochMilli());
+    }
+
+    /** The recorded results of {@code requestIds}; waits (bounded) while the result log cannot be read. */
+    private Map<String, ExecutionResult> recorded(List<String> requestIds) throws InterruptedException {
+        long giveUp = System.nanoTime() + STORE_PATIENCE.toNanos();
+        while (true) {
+            try {
+                return results.findAll(requestIds);
+            } catch (StoreUnavailableException e) {
+                if (System.nanoTime() > giveUp) {
+                    throw new IllegalStateException("the result log could not be read for " + STORE_PATIENCE.toSeconds() + " s: "
+                            + e.getMessage(), e);
+                }
+                Thread.sleep(500);
+                heartbeat();
+            }
         }
     }
 
@@ -272,8 +343,8 @@ final class ReplayRun implements Runnable {
     private void finish(ReplayStatus.State state, String error) {
         status = snapshot(state, clock.instant(), error);
         log.info("Replay {} {}: {} of {} record(s) read, {} {}, {} skipped ({} not matching, {} succeeded, {} pending, {} duplicate,"
-                        + " {} undecodable){}", id, state, scanned, plan.total(), replayed, spec.dryRun() ? "would be replayed" : "replayed",
-                scanned - replayed, notMatching, succeeded, pending, duplicate, undecodable, error == null ? "" : "; " + error);
+                        + " {} undecodable, {} expired), {} lost to retention{}", id, state, scanned, plan.total(), replayed, spec.dryRun() ? "would be replayed" : "replayed",
+                scanned - replayed, notMatching, succeeded, pending, duplicate, undecodable, expired, lost, error == null ? "" : "; " + error);
         for (int attempt = 1; ; attempt++) {
             try {
                 store.update(status);
@@ -289,7 +360,7 @@ final class ReplayRun implements Runnable {
 
     private ReplayStatus snapshot(ReplayStatus.State state, Instant finishedAt, String error) {
         return new ReplayStatus(id, state, actor, spec.reason(), topic, request, plan.total(),
-                new ReplayStatus.Counts(scanned, replayed, notMatching, succeeded, pending, duplicate, undecodable), createdAt,
+                new ReplayStatus.Counts(scanned, replayed, notMatching, succeeded, pending, duplicate, undecodable, expired, lost), createdAt,
                 clock.instant(), finishedAt, error);
     }
 

@@ -30,6 +30,8 @@ public record ReplaySpec(Source source, Instant from, Instant to, Map<Integer, O
     public static final int MAX_RATE = 100_000;
     public static final int MAX_REASON_CHARS = 500;
     public static final int MAX_LISTED = 10_000;
+    /** The longest id or name a filter lists (request ids, instance ids, methods are far shorter). */
+    public static final int MAX_VALUE_CHARS = 256;
 
     /** The topic to read: the requests topic, or the dead-letter topic (a DLT re-drive). */
     public enum Source { REQUESTS, DLT }
@@ -219,8 +221,10 @@ public record ReplaySpec(Source source, Instant from, Instant to, Map<Integer, O
             throw new InvalidSpecException(field, node.getNodeType().name().toLowerCase() + " (expected: an array of strings)");
         }
         for (JsonNode item : node) {
-            if (!item.isTextual() || item.asText().isBlank()) {
-                throw new InvalidSpecException(field, item + " (expected: non-empty strings)");
+            if (!item.isTextual() || item.asText().isBlank() || item.asText().length() > MAX_VALUE_CHARS
+                    || item.asText().chars().anyMatch(Character::isISOControl)) {
+                throw new InvalidSpecException(field, abbreviated(item.toString()) + " (expected: non-empty strings of at most "
+                        + MAX_VALUE_CHARS + " characters, without control characters)");
             }
             out.add(item.asText());
         }
@@ -233,10 +237,16 @@ public record ReplaySpec(Source source, Instant from, Instant to, Map<Integer, O
             return null;
         }
         try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
+            Instant instant = Instant.parse(value);
+            instant.toEpochMilli(); // Kafka's timestamps are epoch milliseconds: an instant beyond them is refused here
+            return instant;
+        } catch (DateTimeParseException | ArithmeticException e) {
             throw new InvalidSpecException(field, "'" + value + "' (expected: an ISO-8601 instant like 2026-12-02T10:00:00Z)");
         }
+    }
+
+    private static String abbreviated(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 80) + "...";
     }
 
     private static String text(JsonNode body, String field) {

@@ -28,10 +28,13 @@ public record ReplayStatus(String id, State state, String actor, String reason, 
      * @param pending no result recorded yet (a request that may still run), skipped without {@code force}
      * @param duplicate a request id this replay already replayed
      * @param undecodable bytes that are no request (a worker would dead-letter them again)
+     * @param expired the request's deadline has passed: run again, it could only answer DEADLINE_EXCEEDED
+     * @param lost records of the range deleted by the topic's retention before the replay read them (not scanned)
      */
-    public record Counts(long scanned, long replayed, long notMatching, long succeeded, long pending, long duplicate, long undecodable) {
+    public record Counts(long scanned, long replayed, long notMatching, long succeeded, long pending, long duplicate, long undecodable,
+                         long expired, long lost) {
 
-        public static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0, 0);
+        public static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0);
 
         public long skipped() {
             return scanned - replayed;

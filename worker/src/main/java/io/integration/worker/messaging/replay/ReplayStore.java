@@ -94,7 +94,7 @@ public final class ReplayStore {
                 .append("finishedAt", s.finishedAt() == null ? null : Date.from(s.finishedAt())).append("error", s.error())
                 .append("counts", new Document("scanned", c.scanned()).append("replayed", c.replayed()).append("notMatching", c.notMatching())
                         .append("succeeded", c.succeeded()).append("pending", c.pending()).append("duplicate", c.duplicate())
-                        .append("undecodable", c.undecodable()));
+                        .append("undecodable", c.undecodable()).append("expired", c.expired()).append("lost", c.lost()));
     }
 
     private ReplayStatus fromDocument(Document d) {
@@ -108,7 +108,7 @@ public final class ReplayStore {
         return new ReplayStatus(d.getString("_id"), state, d.getString("actor"), d.getString("reason"), d.getString("topic"),
                 new java.util.LinkedHashMap<>(d.get("request", Document.class)), number(d, "total"),
                 new ReplayStatus.Counts(number(c, "scanned"), number(c, "replayed"), number(c, "notMatching"), number(c, "succeeded"),
-                        number(c, "pending"), number(c, "duplicate"), number(c, "undecodable")),
+                        number(c, "pending"), number(c, "duplicate"), number(c, "undecodable"), number(c, "expired"), number(c, "lost")),
                 d.getDate("createdAt").toInstant(), updatedAt, finished == null ? null : finished.toInstant(), d.getString("error"));
     }
 

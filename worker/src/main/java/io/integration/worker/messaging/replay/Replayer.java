@@ -144,6 +144,8 @@ public final class Replayer implements AutoCloseable {
         // Requests of an aborted transaction were never sent: they are not replayed either.
         settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        // Records deleted by retention under the replay are counted as lost, never skipped silently by a reset.
+        settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         // A missing topic is reported, never created by asking for it.
         settings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -158,15 +160,17 @@ public final class Replayer implements AutoCloseable {
         settings.put(ProducerConfig.ACKS_CONFIG, "all");
         settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         settings.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // A cluster that takes no records for this long fails the replay (rather than blocking it past its heartbeat).
+        settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
         settings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         settings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return settings;
     }
 
-    /** Cancels the replays running here and waits (bounded) for them to stop. */
+    /** Stops the replays running here (they end INTERRUPTED) and waits (bounded) for them to stop. */
     @Override
     public void close() {
-        running.values().forEach(ReplayRun::cancel);
+        running.values().forEach(ReplayRun::interrupt);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!running.isEmpty() && System.nanoTime() < deadline) {
             try {

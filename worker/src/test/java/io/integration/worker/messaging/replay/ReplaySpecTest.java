@@ -65,5 +65,8 @@ class ReplaySpecTest {
         refused("{\"reason\":\"r\",\"rate\":1.5}", "rate", "integer");
         refused("{\"reason\":\"r\",\"force\":\"yes\"}", "force", "true or false");
         refused("[]", "body", "JSON object");
+        refused("{\"reason\":\"r\",\"from\":\"+1000000000-01-01T00:00:00Z\"}", "from", "ISO-8601");
+        refused("{\"reason\":\"r\",\"requestIds\":[\"" + "x".repeat(300) + "\"]}", "requestIds", "at most 256 characters");
+        refused("{\"reason\":\"r\",\"instanceIds\":[\"crm\\u0000\"]}", "instanceIds", "without control characters");
     }
 }
