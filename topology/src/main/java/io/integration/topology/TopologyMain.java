@@ -1,20 +1,30 @@
 package io.integration.topology;
 
+import io.integration.avro.IntegrationEvent;
+import io.integration.topology.health.HealthOutputs;
+import io.integration.topology.input.SkipUnreadable;
+import io.integration.topology.input.WireInputs;
+import io.integration.topology.query.QueryServer;
+import io.integration.wire.AvroWireCodec;
 import io.integration.wire.SchemaRegistryClient;
 import java.nio.file.Files;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs the health topology. Settings from the environment: {@code TOPOLOGY_KAFKA_<NAME>} becomes the
- * Streams property {@code <name>} ({@code _} → {@code .}, lower-case), plus
- * {@code TOPOLOGY_SCHEMA_REGISTRY_URL}, {@code TOPOLOGY_TOPIC_EVENTS}, {@code TOPOLOGY_TOPIC_HEALTH}.
- * SIGTERM closes the Streams instance cleanly.
+ * The topology process (composition root): settings from the environment ({@link TopologySettings}), the Streams
+ * application ({@link IntegrationTopology}, exactly-once v2) and its query server. SIGTERM closes both cleanly.
  */
 public final class TopologyMain {
+
+    private static final Logger log = LoggerFactory.getLogger(TopologyMain.class);
 
     private TopologyMain() {
     }
@@ -24,30 +34,64 @@ public final class TopologyMain {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "logback-topology.xml");
         }
-        Map<String, String> env = System.getenv();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "integration-topology");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
-        // Health should show within a second, not at the 30 s default commit interval.
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("integration-topology-").toString());
-        env.forEach((name, value) -> {
-            if (name.startsWith("TOPOLOGY_KAFKA_")) {
-                props.put(name.substring("TOPOLOGY_KAFKA_".length()).toLowerCase().replace('_', '.'), value);
-            }
-        });
-        String registryUrl = env.getOrDefault("TOPOLOGY_SCHEMA_REGISTRY_URL", "http://localhost:8081");
-        String events = env.getOrDefault("TOPOLOGY_TOPIC_EVENTS", "integration.events");
-        String health = env.getOrDefault("TOPOLOGY_TOPIC_HEALTH", "integration.health");
-
-        KafkaStreams streams = new KafkaStreams(HealthTopology.build(events, health, SchemaRegistryClient.forUrl(registryUrl)), props);
+        TopologySettings settings;
+        try {
+            settings = TopologySettings.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("integration-topology: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Running running = start(settings);
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            streams.close();
+            running.close();
             closed.countDown();
         }, "topology-shutdown"));
-        streams.start();
-        System.out.println("Topology running: " + events + " -> " + health);
+        log.info("Topology running: {} -> {}; queries on http://{}:{}", settings.topics().events(), settings.topics().health(),
+                settings.advertisedHost(), running.queries().port());
         closed.await();
+    }
+
+    /** A started topology: its Streams application and its query server. */
+    public record Running(KafkaStreams streams, QueryServer queries) implements AutoCloseable {
+        @Override
+        public void close() {
+            queries.close();
+            streams.close(java.time.Duration.ofSeconds(30));
+        }
+    }
+
+    /** Builds and starts the topology with {@code settings}; the query port is bound first (a taken port stops the start). */
+    public static Running start(TopologySettings settings) throws java.io.IOException {
+        SchemaRegistryClient registry = SchemaRegistryClient.forUrl(settings.registryUrl());
+        HealthOutputs outputs = new HealthOutputs(settings.topics().health(), settings.topics().events(),
+                settings.eventsFormat().equals("avro") ? AvroWireCodec.of(IntegrationEvent.class, registry) : null);
+        Files.createDirectories(settings.stateDir());
+        Properties props = streamsProperties(settings);
+        KafkaStreams streams = new KafkaStreams(IntegrationTopology.build(settings.topics(), settings.health(), settings.dedupeRetention(),
+                settings.requestRetention(), new WireInputs(registry), outputs), props);
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("A stream thread failed; it is replaced", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        HostInfo self = HostInfo.buildFromEndpoint(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
+        QueryServer queries = new QueryServer(streams, self, settings.health(), settings.httpHost(), settings.httpPort());
+        queries.start();
+        streams.start();
+        return new Running(streams, queries);
+    }
+
+    static Properties streamsProperties(TopologySettings settings) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, TopologySettings.APPLICATION_ID);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertisedHost() + ":" + settings.httpPort());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipUnreadable.class.getName());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
+        props.putAll(settings.streams());
+        return props;
     }
 }

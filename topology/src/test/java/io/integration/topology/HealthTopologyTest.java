@@ -1,81 +1,202 @@
 package io.integration.topology;
 
+import static io.integration.topology.TopologyKit.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
-import io.integration.avro.IntegrationEvent;
-import io.integration.wire.AvroWireCodec;
-import io.integration.wire.InMemorySchemaRegistry;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.integration.topology.health.HealthProcessor;
+import io.integration.topology.health.HealthView;
+import io.integration.topology.input.SkipUnreadable;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
+import java.util.List;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** Every health aggregate and transition, driven by {@code TopologyTestDriver} with a 10 s window and 10 calls to judge by. */
 class HealthTopologyTest {
 
-    private final InMemorySchemaRegistry registry = InMemorySchemaRegistry.create();
-    private final AvroWireCodec<IntegrationEvent> codec = AvroWireCodec.of(IntegrationEvent.class, registry);
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, byte[]> events;
-    private TestOutputTopic<String, byte[]> health;
+    private final TopologyKit kit = new TopologyKit();
 
-    @BeforeEach
-    void start() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "health-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(HealthTopology.build("events", "health", registry), props);
-        events = driver.createInputTopic("events", new StringSerializer(), new ByteArraySerializer());
-        health = driver.createOutputTopic("health", new StringDeserializer(), new ByteArrayDeserializer());
+    HealthTopologyTest() throws Exception {
     }
 
     @AfterEach
-    void stop() {
-        driver.close();
+    void close() {
+        kit.close();
     }
 
-    private byte[] avro(String type, String instance, String errorCode, long at) {
-        return codec.encode("events-value", IntegrationEvent.newBuilder().setEventId(type + at).setType(type)
-                .setIntegrationInstanceId(instance).setOccurredAt(Instant.ofEpochMilli(at)).setErrorCode(errorCode).build());
+    private HealthView view(String instance) {
+        KeyValueStore<String, Object> store = kit.driver.getKeyValueStore(HealthProcessor.STATES);
+        return HealthProcessor.view(store, instance, TopologyKit.POLICY);
     }
 
     @Test
-    void aSuccessMakesAnInstanceHealthyAndFailuresInARowDegradeThenTakeItDown() {
-        events.pipeInput("a", avro("integration.method.executed", "a", null, 1));
-        assertThat(HealthTopology.read(health.readValue()).state()).isEqualTo(InstanceHealth.State.HEALTHY);
-
-        for (int i = 0; i < 4; i++) {
-            events.pipeInput("a", avro("integration.method.failed", "a", "UPSTREAM_ERROR", 10 + i));
+    void aHundredFailuresInOneWindowTurnAnInstanceDownWithOneChangeAndRecoveryTurnsItBackWithOneMore() {
+        for (int n = 0; n < 100; n++) {
+            kit.failed("crm", "getUser", "UPSTREAM_ERROR", T0.plusMillis(n * 10L), "r" + n);
         }
-        InstanceHealth degraded = HealthTopology.read(health.readValuesToList().getLast());
-        assertThat(degraded.state()).isEqualTo(InstanceHealth.State.DEGRADED);
-        assertThat(degraded.consecutiveFailures()).isEqualTo(4);
 
-        events.pipeInput("a", avro("integration.method.failed", "a", "TIMEOUT", 20));
-        InstanceHealth down = HealthTopology.read(health.readValue());
-        assertThat(down.state()).isEqualTo(InstanceHealth.State.DOWN);
-        assertThat(down.lastErrorCode()).isEqualTo("TIMEOUT");
-        assertThat(down.executed()).isEqualTo(1);
-        assertThat(down.failed()).isEqualTo(5);
-        assertThat(down.updatedAt()).isEqualTo(20);
+        List<JsonNode> changes = kit.changes();
+        assertThat(changes).hasSize(1);
+        assertThat(changes.getFirst().at("/attributes/from").asText()).isEqualTo("UNKNOWN");
+        assertThat(changes.getFirst().at("/attributes/to").asText()).isEqualTo("DOWN");
+        assertThat(changes.getFirst().path("integrationInstanceId").asText()).isEqualTo("crm");
+        HealthView down = view("crm");
+        assertThat(down.status().name()).isEqualTo("DOWN");
+        assertThat(down.current().total().failures()).isEqualTo(100);
+        assertThat(down.current().total().errorsByCode()).containsEntry("UPSTREAM_ERROR", 100L);
+        assertThat(down.current().methods().get("getUser").failures()).isEqualTo(100);
+        assertThat(kit.healthValues().getLast().path("status").asText()).isEqualTo("DOWN");
+
+        // Recovery in the next window: the first few successes are judged with the previous window (still DOWN), then alone
+        for (int n = 0; n < 20; n++) {
+            kit.succeeded("crm", "getUser", 50, T0.plusSeconds(10).plusMillis(n * 10L), "s" + n);
+        }
+
+        changes = kit.changes();
+        assertThat(changes).hasSize(1);
+        assertThat(changes.getFirst().at("/attributes/from").asText()).isEqualTo("DOWN");
+        assertThat(changes.getFirst().at("/attributes/to").asText()).isEqualTo("HEALTHY");
+        assertThat(view("crm").status().name()).isEqualTo("HEALTHY");
     }
 
     @Test
-    void jsonEventsCountTooAndInstancesAreKeptApart() {
-        events.pipeInput("b", ("{\"type\":\"integration.method.failed\",\"integrationInstanceId\":\"b\",\"occurredAt\":5,\"errorCode\":\"AUTH_FAILED\"}").getBytes());
-        events.pipeInput("c", avro("integration.method.executed", "c", null, 6));
+    void aFailureRatioBetweenTheThresholdsIsDegraded() {
+        for (int n = 0; n < 20; n++) {
+            if (n % 4 == 0) {
+                kit.failed("crm", "get", "TIMEOUT", T0.plusMillis(n), "r" + n);
+            } else {
+                kit.succeeded("crm", "get", 10, T0.plusMillis(n), "r" + n);
+            }
+        }
 
-        var out = health.readKeyValuesToMap();
-        assertThat(HealthTopology.read(out.get("b")).state()).isEqualTo(InstanceHealth.State.DEGRADED);
-        assertThat(HealthTopology.read(out.get("b")).lastErrorCode()).isEqualTo("AUTH_FAILED");
-        assertThat(HealthTopology.read(out.get("c")).state()).isEqualTo(InstanceHealth.State.HEALTHY);
+        assertThat(view("crm").status().name()).isEqualTo("DEGRADED");
+        assertThat(view("crm").reason()).contains("25.0 %").contains("degraded at 10.0 %");
+    }
+
+    @Test
+    void aRepeatedEventCountsOnce() {
+        for (int repeat = 0; repeat < 3; repeat++) {
+            for (int n = 0; n < 10; n++) {
+                kit.succeeded("crm", "get", 10, T0.plusMillis(n), "r" + n);
+            }
+        }
+
+        assertThat(view("crm").current().total().calls()).isEqualTo(10);
+    }
+
+    @Test
+    void callerErrorsDoNotCountAgainstTheIntegration() {
+        for (int n = 0; n < 50; n++) {
+            kit.failed("crm", "get", n % 2 == 0 ? "VALIDATION_ERROR" : "METHOD_NOT_FOUND", T0.plusMillis(n), "bad" + n);
+        }
+        for (int n = 0; n < 10; n++) {
+            kit.succeeded("crm", "get", 10, T0.plusMillis(100 + n), "ok" + n);
+        }
+
+        HealthView view = view("crm");
+        assertThat(view.status().name()).isEqualTo("HEALTHY");
+        assertThat(view.current().total().calls()).isEqualTo(10);
+        assertThat(view.current().total().callerErrors()).isEqualTo(50);
+        assertThat(view.current().total().errorsByCode()).containsEntry("VALIDATION_ERROR", 25L).containsEntry("METHOD_NOT_FOUND", 25L);
+        assertThat(kit.changes()).extracting(e -> e.at("/attributes/to").asText()).containsExactly("HEALTHY");
+    }
+
+    @Test
+    void percentilesComeFromTheMergedSketchNotAnAverage() {
+        for (int n = 1; n <= 1000; n++) {
+            kit.succeeded("crm", n % 2 == 0 ? "a" : "b", n, T0.plusMillis(n), "r" + n);
+        }
+
+        HealthView view = view("crm");
+        assertThat(view.current().total().p50Ms().doubleValue()).isCloseTo(500, within(500 * 0.03));
+        assertThat(view.current().total().p95Ms().doubleValue()).isCloseTo(950, within(950 * 0.03));
+        assertThat(view.current().total().p99Ms().doubleValue()).isCloseTo(990, within(990 * 0.03));
+        // p95 of 950 ms is below the 2 s slow threshold: healthy
+        assertThat(view.status().name()).isEqualTo("HEALTHY");
+    }
+
+    @Test
+    void slowCallsDegradeAnInstance() {
+        for (int n = 0; n < 20; n++) {
+            kit.succeeded("crm", "get", 2500, T0.plusMillis(n), "r" + n);
+        }
+
+        assertThat(view("crm").status().name()).isEqualTo("DEGRADED");
+        assertThat(view("crm").reason()).contains("p95 latency");
+    }
+
+    @Test
+    void anOpenCircuitIsDownForTheInstanceAndDegradedForAMethodAndRateLimitsAndAuthFailuresAreCounted() {
+        for (int n = 0; n < 10; n++) {
+            kit.succeeded("crm", "get", 10, T0.plusMillis(n), "r" + n);
+        }
+        kit.event("c1", "integration.circuit.opened", "crm", null, null, 0, T0.plusMillis(20), null);
+        assertThat(view("crm").status().name()).isEqualTo("DOWN");
+        assertThat(view("crm").openCircuits()).containsExactly("*");
+        kit.event("c2", "integration.circuit.closed", "crm", null, null, 0, T0.plusMillis(30), null);
+        kit.event("c3", "integration.circuit.opened", "crm", "get", null, 0, T0.plusMillis(40), null);
+        assertThat(view("crm").status().name()).isEqualTo("DEGRADED");
+        kit.failed("crm", "get", "RATE_LIMIT_EXCEEDED", T0.plusMillis(50), "rl");
+        kit.failed("crm", "get", "AUTH_FAILED", T0.plusMillis(60), "auth");
+        kit.event("a1", "integration.auth.failed", "crm", null, null, 0, T0.plusMillis(70), null);
+
+        HealthView view = view("crm");
+        assertThat(view.current().total().rateLimited()).isEqualTo(1);
+        assertThat(view.current().total().authFailures()).isEqualTo(2);
+        assertThat(kit.changes()).extracting(e -> e.at("/attributes/to").asText()).containsExactly("HEALTHY", "DOWN", "HEALTHY", "DEGRADED");
+    }
+
+    @Test
+    void anInstanceWhoseTrafficStopsBecomesUnknownWhenItsWindowsAge() {
+        for (int n = 0; n < 10; n++) {
+            kit.succeeded("crm", "get", 10, T0.plusMillis(n), "r" + n);
+        }
+        kit.changes();
+
+        kit.driver.advanceWallClockTime(Duration.ofSeconds(12));
+        assertThat(view("crm").status().name()).as("one window later the previous one still counts").isEqualTo("HEALTHY");
+        kit.driver.advanceWallClockTime(Duration.ofSeconds(10));
+
+        assertThat(view("crm").status().name()).isEqualTo("UNKNOWN");
+        assertThat(kit.changes()).extracting(e -> e.at("/attributes/to").asText()).containsExactly("UNKNOWN");
+    }
+
+    @Test
+    void anUnreadableEventIsSkippedAndTheNextOnesStillCount() {
+        long before = SkipUnreadable.skipped();
+        kit.events.pipeInput("crm", "not an event".getBytes(StandardCharsets.UTF_8), T0);
+        kit.events.pipeInput("crm", "{\"type\":\"integration.method.executed\"}".getBytes(StandardCharsets.UTF_8), T0);
+        for (int n = 0; n < 10; n++) {
+            kit.succeeded("crm", "get", 10, T0.plusMillis(n), "r" + n);
+        }
+
+        assertThat(SkipUnreadable.skipped() - before).isEqualTo(2);
+        assertThat(view("crm").current().total().calls()).isEqualTo(10);
+    }
+
+    @Test
+    void anEventKeyedByAnotherIdIsNotCountedWhereNobodyLooks() {
+        kit.events.pipeInput("other", ("{\"eventId\":\"x\",\"type\":\"integration.method.executed\",\"integrationInstanceId\":\"crm\","
+                + "\"occurredAt\":" + T0.toEpochMilli() + "}").getBytes(StandardCharsets.UTF_8), T0);
+
+        assertThat(view("crm")).isNull();
+        assertThat(view("other")).isNull();
+    }
+
+    @Test
+    void aLateEventOfThePreviousWindowCountsThereAndAnOlderOneNowhere() {
+        kit.succeeded("crm", "get", 10, T0.plusSeconds(15), "now");
+        kit.succeeded("crm", "get", 10, T0.plusSeconds(5), "previous");
+        kit.succeeded("crm", "get", 10, T0.minusSeconds(30), "too-late");
+
+        HealthView view = view("crm");
+        assertThat(view.current().total().calls()).isEqualTo(1);
+        assertThat(view.previous().total().calls()).isEqualTo(1);
+        assertThat(view.current().start()).isEqualTo(Instant.parse("2026-12-03T10:00:10Z"));
     }
 }
