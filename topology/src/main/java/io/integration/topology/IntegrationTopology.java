@@ -17,6 +17,8 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.RecordContext;
+import org.apache.kafka.streams.processor.TopicNameExtractor;
 
 /**
  * The topology, built apart from {@code main} so tests drive it with {@code TopologyTestDriver} and its description is
@@ -35,6 +37,19 @@ public final class IntegrationTopology {
     private static final Serde<Output> OUTPUT = Serdes.serdeFrom((topic, output) -> output.value(), (topic, bytes) -> {
         throw new UnsupportedOperationException("outputs are only written");
     });
+
+    /** Writes each output to its own topic (named, so the topology description stays the same from run to run). */
+    private static final class ByOutputTopic implements TopicNameExtractor<String, Output> {
+        @Override
+        public String extract(String key, Output output, RecordContext context) {
+            return output.topic();
+        }
+
+        @Override
+        public String toString() {
+            return "Output.topic()";
+        }
+    }
 
     private IntegrationTopology() {
     }
@@ -55,7 +70,7 @@ public final class IntegrationTopology {
         KStream<String, EventSummary> eventStream = builder.stream(topics.events(), Consumed.with(Serdes.String(), events).withName("events"));
         eventStream.process(() -> new HealthProcessor(health, outputs, dedupeRetention), Named.as("health"), HealthProcessor.STATES,
                         HealthProcessor.EVENT_IDS)
-                .to((key, output, context) -> output.topic(), Produced.with(Serdes.String(), OUTPUT).withName("health-outputs"));
+                .to(new ByOutputTopic(), Produced.with(Serdes.String(), OUTPUT).withName("health-outputs"));
 
         KStream<String, RequestUpdate> finished = eventStream
                 .filter((key, event) -> event != null && event.isMethodEvent() && event.requestId() != null, Named.as("method-events"))
@@ -64,12 +79,11 @@ public final class IntegrationTopology {
                         event.errorCode(), event.attempts(), event.occurredAt()), Named.as("event-updates"));
         KStream<String, RequestUpdate> results = builder.stream(topics.results(), Consumed.with(Serdes.String(),
                 Serdes.serdeFrom(updates.serializer(), inputs.results())).withName("results"));
-        KStream<String, RequestUpdate> accepted = builder.stream(topics.requests(), Consumed.with(Serdes.ByteArray(),
-                Serdes.serdeFrom(updates.serializer(), inputs.requests(RequestUpdate.Stage.ACCEPTED))).withName("requests"))
-                .selectKey((key, update) -> update.requestId(), Named.as("accepted-by-request"));
-        KStream<String, RequestUpdate> deferred = builder.stream(topics.retry(), Consumed.with(Serdes.ByteArray(),
-                Serdes.serdeFrom(updates.serializer(), inputs.requests(RequestUpdate.Stage.DEFERRED))).withName("deferrals"))
-                .selectKey((key, update) -> update.requestId(), Named.as("deferred-by-request"));
+        // Requests are keyed by their ordering key or instance (any bytes): the key is replaced by the request id below.
+        KStream<String, RequestUpdate> accepted = builder.stream(topics.requests(), Consumed.with(Serdes.String(),
+                Serdes.serdeFrom(updates.serializer(), inputs.requests(RequestUpdate.Stage.ACCEPTED))).withName("requests"));
+        KStream<String, RequestUpdate> deferred = builder.stream(topics.retry(), Consumed.with(Serdes.String(),
+                Serdes.serdeFrom(updates.serializer(), inputs.requests(RequestUpdate.Stage.DEFERRED))).withName("deferrals"));
 
         finished.merge(results, Named.as("merge-results")).merge(accepted, Named.as("merge-accepted")).merge(deferred, Named.as("merge-deferred"))
                 .filter((key, update) -> update != null, Named.as("readable-updates"))
