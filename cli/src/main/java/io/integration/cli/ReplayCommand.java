@@ -121,7 +121,7 @@ final class ReplayCommand implements java.util.concurrent.Callable<Integer> {
 
         void show(JsonNode status) {
             long total = status.path("total").asLong();
-            long scanned = status.path("counts").path("scanned").asLong();
+            long scanned = status.path("counts").path("scanned").asLong() + status.path("counts").path("lost").asLong(); // lost records count as passed
             double share = total == 0 ? 1 : (double) scanned / total;
             int filled = (int) Math.round(share * 30);
             double seconds = (System.nanoTime() - started) / 1e9;

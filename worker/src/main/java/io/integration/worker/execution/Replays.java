@@ -21,25 +21,30 @@ public interface Replays {
     Optional<ExecutionRequest.Replay> find(String id);
 
     /**
-     * {@code source} behind a cache: a replay found is remembered for {@code ttl}, one not found for a tenth of it (a replay is
-     * recorded before its first record is produced, so a miss is a forged or mistyped id), at most {@code maxEntries}.
+     * {@code source} behind a cache of the replays found, each remembered for {@code ttl}, at most {@code maxEntries}. An id
+     * not found is asked again each time: it is never cached, so neither a replay started a moment ago is missed nor a
+     * flood of made-up ids pushes out the real ones.
      */
     static Replays cached(Replays source, Duration ttl, int maxEntries, Clock clock) {
-        record Entry(Optional<ExecutionRequest.Replay> replay, Instant expires) {
+        record Entry(ExecutionRequest.Replay replay, Instant expires) {
         }
         ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
         return id -> {
             Instant now = clock.instant();
             Entry entry = entries.get(id);
-            if (entry == null || !now.isBefore(entry.expires())) {
-                Optional<ExecutionRequest.Replay> replay = source.find(id);
+            if (entry != null && now.isBefore(entry.expires())) {
+                return Optional.of(entry.replay());
+            }
+            Optional<ExecutionRequest.Replay> replay = source.find(id);
+            if (replay.isPresent()) {
                 if (entries.size() >= maxEntries) {
                     entries.clear();
                 }
-                entry = new Entry(replay, now.plus(replay.isPresent() ? ttl : ttl.dividedBy(10)));
-                entries.put(id, entry);
+                entries.put(id, new Entry(replay.get(), now.plus(ttl)));
+            } else {
+                entries.remove(id);
             }
-            return entry.replay();
+            return replay;
         };
     }
 }

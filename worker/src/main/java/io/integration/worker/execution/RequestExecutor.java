@@ -142,7 +142,8 @@ public final class RequestExecutor {
      * throws {@link OwnershipLostException} when it says no.
      */
     public Execution execute(ExecutionRequest request, Ownership ownership) {
-        Optional<ExecutionResult> answer = recordedAnswer(request);
+        ExecutionRequest.Replay replay = verifiedReplay(request);
+        Optional<ExecutionResult> answer = recordedAnswer(request, replay);
         if (answer.isPresent()) {
             return new Execution.Finished(answer.get());
         }
@@ -167,7 +168,7 @@ public final class RequestExecutor {
             ExecutionResult result = new ExecutionResult(request.requestId(), request.correlationId(), request.instanceId(),
                     request.methodName(), d == null ? null : d.name(), d == null ? null : d.version(), outcome,
                     request.priorAttempts() + progress.trail.size(), startedAt, clock.instant(), progress.trail,
-                    request.replay() == null ? null : request.replay().id());
+                    replay == null ? null : replay.id());
             Execution.Finished finished = new Execution.Finished(patiently(() -> results.recordIfAbsent(result)));
             observer.finished(integrationLabel(progress), methodLabel(progress, request), status(outcome),
                     Duration.between(startedAt, clock.instant()), progress.trail);
@@ -179,6 +180,27 @@ public final class RequestExecutor {
         }
     }
 
+    /**
+     * The replay the request's marks name, as an operator started it ({@code force} from there, not from the headers); null
+     * without marks, and for marks naming no replay that is trusted (logged: marks anyone could write change nothing).
+     */
+    private ExecutionRequest.Replay verifiedReplay(ExecutionRequest request) {
+        if (request.replay() == null) {
+            return null;
+        }
+        Optional<ExecutionRequest.Replay> replay = replays.find(request.replay().id());
+        if (replay.isEmpty()) {
+            log.warn("Request {} is marked as part of replay {}, which is unknown, a dry run or over; it is treated as a repeat",
+                    request.requestId(), request.replay().id());
+            return null;
+        }
+        if (replay.get().force() != request.replay().force()) {
+            log.warn("Request {} is marked as part of replay {} with force={}, but the replay was started with force={}; the latter holds",
+                    request.requestId(), replay.get().id(), request.replay().force(), replay.get().force());
+        }
+        return replay.get();
+    }
+
     /** How often a replay tries to take a recorded result out of the way while others replace it. */
     private static final int REOPEN_TRIES = 3;
 
@@ -186,30 +208,24 @@ public final class RequestExecutor {
      * The recorded result to answer {@code request} with, or empty when it is to run: nothing is recorded, or the request is
      * part of a replay that {@linkplain ExecutionRequest.Replay#reruns reruns} the recorded result, which is then reopened.
      */
-    private Optional<ExecutionResult> recordedAnswer(ExecutionRequest request) {
+    private Optional<ExecutionResult> recordedAnswer(ExecutionRequest request, ExecutionRequest.Replay replay) {
         Optional<ExecutionResult> recorded = results.find(request.requestId());
-        if (recorded.isEmpty() || request.replay() == null || !request.replay().reruns(recorded.get())) {
+        if (recorded.isEmpty() || replay == null || !replay.reruns(recorded.get())) {
             return recorded;
         }
-        Optional<ExecutionRequest.Replay> replay = replays.find(request.replay().id());
-        if (replay.isEmpty()) {
-            log.warn("Request {} is marked as part of replay {}, which no operator started; answered from its record",
-                    request.requestId(), request.replay().id());
-            return recorded;
-        }
-        for (int tries = 0; recorded.isPresent() && replay.get().reruns(recorded.get()); tries++) {
+        for (int tries = 0; recorded.isPresent() && replay.reruns(recorded.get()); tries++) {
             if (tries == REOPEN_TRIES) {
-                log.warn("Replay {} of request {} gave way: its result changed {} times meanwhile; answered from the record",
-                        replay.get().id(), request.requestId(), tries);
+                log.warn("Replay {} of request {} gave way: its result changed {} times meanwhile, or another replay holds it;"
+                        + " answered from the record", replay.id(), request.requestId(), tries);
                 break;
             }
-            switch (results.reopen(recorded.get(), replay.get())) {
+            switch (results.reopen(recorded.get(), replay)) {
                 case REOPENED -> {
-                    log.info("Replay {} runs request {} again (was {})", replay.get().id(), request.requestId(), status(recorded.get().outcome()));
+                    log.info("Replay {} runs request {} again (was {})", replay.id(), request.requestId(), status(recorded.get().outcome()));
                     return Optional.empty();
                 }
                 case RESTORED -> log.info("Replay {} answers request {} with its recorded success again (it was published as {})",
-                        replay.get().id(), request.requestId(), status(recorded.get().outcome()));
+                        replay.id(), request.requestId(), status(recorded.get().outcome()));
                 case CHANGED -> {
                 }
             }

@@ -6,6 +6,7 @@ import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import io.integration.worker.execution.AttemptRecord;
@@ -42,6 +43,12 @@ public final class MongoResultLog implements ResultLog {
     public static final String ARCHIVE = "results_archive";
     /** The field marking a recorded result a replay is running again. */
     static final String REOPENED_BY = "reopenedBy";
+    static final String REOPENED_AT = "reopenedAt";
+    /**
+     * How long a replay holds a result it reopened before another replay may take it over: longer than a rerun can take,
+     * deferrals to the retry topic included.
+     */
+    public static final java.time.Duration REOPEN_LEASE = java.time.Duration.ofHours(1);
 
     /** Most request ids one round trip reads or writes. */
     static final int MAX_BATCH = 512;
@@ -99,16 +106,19 @@ public final class MongoResultLog implements ResultLog {
     }
 
     /**
-     * Copies the recorded document into {@value #ARCHIVE} (a repeat finds the copy there and goes on), then marks it
-     * {@code reopenedBy} the replay on condition that it is still the one {@code recorded} describes (same completion time
-     * and replay) and no other replay reopened it: a concurrent replacement is never overwritten, and until the replay's
+     * Marks the recorded document {@code reopenedBy} the replay (and when) on condition that it is still the one
+     * {@code recorded} describes (same completion time and replay) and no other replay holds it — or one did for longer than
+     * {@link #REOPEN_LEASE} (its run was dead-lettered or answered without running, and will never replace it). Then copies
+     * the document as it was into {@value #ARCHIVE}. A concurrent replacement is never overwritten, and until the replay's
      * result replaces it every other delivery of the request is answered with it.
      */
     @Override
     public Reopening reopen(ExecutionResult recorded, ExecutionRequest.Replay replay) {
+        Date now = new Date();
         Document same = new Document("_id", recorded.requestId()).append("completedAt", Date.from(recorded.completedAt()))
                 .append("replayId", recorded.replayId())
-                .append(REOPENED_BY, new Document("$in", java.util.Arrays.asList(null, replay.id())));
+                .append("$or", List.of(new Document(REOPENED_BY, new Document("$in", java.util.Arrays.asList(null, replay.id()))),
+                        new Document(REOPENED_AT, new Document("$lt", new Date(now.getTime() - REOPEN_LEASE.toMillis())))));
         return MongoCalls.call("reopen result " + recorded.requestId(), () -> {
             Document current = collection.find(same).first();
             if (current == null) {
@@ -116,19 +126,20 @@ public final class MongoResultLog implements ResultLog {
             }
             if (!replay.force() && "SUCCESS".equals(current.getString("status")) && current.get("substitute") != null) {
                 return collection.updateOne(same.append("substitute", new Document("$exists", true)), new Document("$unset",
-                        new Document("substitute", "")).append("$set", new Document("replayId", replay.id()))).getModifiedCount() == 1
+                        new Document("substitute", "").append(REOPENED_BY, "").append(REOPENED_AT, ""))
+                        .append("$set", new Document("replayId", replay.id()))).getModifiedCount() == 1
                         ? Reopening.RESTORED : Reopening.CHANGED;
             }
-            try {
-                archive.insertOne(new Document("_id", recorded.requestId() + "@" + replay.id()).append("requestId", recorded.requestId())
-                        .append("replayId", replay.id()).append("archivedAt", new Date()).append("result", current));
-            } catch (com.mongodb.MongoWriteException e) {
-                if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                    throw e;
-                }
+            Document before = collection.findOneAndUpdate(same, new Document("$set", new Document(REOPENED_BY, replay.id())
+                    .append(REOPENED_AT, now)));
+            if (before == null) {
+                return Reopening.CHANGED;
             }
-            return collection.updateOne(same, new Document("$set", new Document(REOPENED_BY, replay.id()))).getMatchedCount() == 1
-                    ? Reopening.REOPENED : Reopening.CHANGED;
+            before.remove(REOPENED_BY);
+            before.remove(REOPENED_AT);
+            archive.replaceOne(new Document("_id", recorded.requestId() + "@" + replay.id()), new Document("requestId", recorded.requestId())
+                    .append("replayId", replay.id()).append("archivedAt", now).append("result", before), new ReplaceOptions().upsert(true));
+            return Reopening.REOPENED;
         });
     }
 

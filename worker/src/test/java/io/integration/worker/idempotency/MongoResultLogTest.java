@@ -143,6 +143,25 @@ class MongoResultLogTest {
     }
 
     @Test
+    void aReopenedResultWhoseReplayNeverRecordedIsTakenOverAfterTheLease() {
+        MongoResultLog log = new MongoResultLog(client.getDatabase("lease"));
+        ExecutionResult failed = log.recordIfAbsent(result("l", new Outcome.Failure(ErrorCode.UPSTREAM_ERROR, "down", false, null, null)));
+        assertThat(log.reopen(failed, new Replay("rp-lost", false))).isEqualTo(Reopening.REOPENED);
+        assertThat(log.reopen(failed, new Replay("rp-next", false))).isEqualTo(Reopening.CHANGED);
+
+        // rp-lost's run was dead-lettered: its mark ages past the lease
+        client.getDatabase("lease").getCollection(MongoResultLog.COLLECTION).updateOne(new org.bson.Document("_id", "l"),
+                new org.bson.Document("$set", new org.bson.Document(MongoResultLog.REOPENED_AT,
+                        java.util.Date.from(Instant.now().minus(MongoResultLog.REOPEN_LEASE).minusSeconds(1)))));
+
+        assertThat(log.reopen(failed, new Replay("rp-next", false))).isEqualTo(Reopening.REOPENED);
+        ExecutionResult replayed = new ExecutionResult("l", "c-l", "inst", "m", "def", "1.0.0", new Outcome.Success("{}"), 1,
+                Instant.parse("2026-11-27T00:00:00Z"), Instant.parse("2026-11-27T00:00:01Z"), List.of(), "rp-next");
+        assertThat(log.recordIfAbsent(replayed)).isEqualTo(replayed);
+        assertThat(client.getDatabase("lease").getCollection(MongoResultLog.ARCHIVE).countDocuments()).isEqualTo(2);
+    }
+
+    @Test
     void aSuccessReplacedAtPublicationIsRestoredByAReplayAndRunAgainOnlyWhenForced() {
         MongoResultLog log = new MongoResultLog(client.getDatabase("restore"));
         ExecutionResult success = log.recordIfAbsent(result("s", new Outcome.Success("{\"id\":1}")));

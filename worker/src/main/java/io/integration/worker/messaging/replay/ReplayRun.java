@@ -64,6 +64,8 @@ final class ReplayRun implements Runnable {
     private final Map<String, Object> request;
 
     private final Set<String> replayedIds = new HashSet<>();
+    /** Partitions whose remaining range is gone (truncated below the position): read no further. */
+    private final Set<TopicPartition> truncated = new HashSet<>();
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     private volatile boolean cancelRequested;
     /** Set when the process stops: the replay ends INTERRUPTED rather than CANCELLED (nobody asked for it to stop). */
@@ -121,6 +123,10 @@ final class ReplayRun implements Runnable {
             failIfSendFailed();
             finish(end, null);
         } catch (Exception | Error e) {
+            if (cancelRequested) {
+                finish(interrupted ? ReplayStatus.State.INTERRUPTED : ReplayStatus.State.CANCELLED, null);
+                return;
+            }
             log.warn("Replay {} failed after {} record(s): {}", id, scanned, e.toString());
             finish(ReplayStatus.State.FAILED, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         } finally {
@@ -159,7 +165,7 @@ final class ReplayRun implements Runnable {
             }
             long positions = 0;
             for (TopicPartition p : List.copyOf(open)) {
-                long position = consumer.position(p);
+                long position = truncated.contains(p) ? plan.stop().get(p) : consumer.position(p);
                 positions += position;
                 if (position >= plan.stop().get(p)) {
                     open.remove(p);
@@ -184,32 +190,41 @@ final class ReplayRun implements Runnable {
     private void skipDeleted(Map<TopicPartition, Long> positions) {
         Map<TopicPartition, Long> beginning = consumer.beginningOffsets(positions.keySet(), Duration.ofSeconds(15));
         positions.forEach((p, position) -> {
-            long first = Math.min(beginning.get(p), plan.stop().get(p));
+            long stop = plan.stop().get(p);
+            long first = beginning.get(p);
             if (first > position) {
-                lost += first - position;
-                log.warn("Replay {}: records {}..{} of {} were deleted by the topic's retention before they were read", id, position,
-                        first - 1, p);
+                long gone = Math.min(first, stop) - position;
+                lost += gone;
+                log.warn("Replay {}: {} record(s) of {} from offset {} were deleted by the topic's retention before they were read", id,
+                        gone, p, position);
+                consumer.seek(p, Math.min(first, stop));
+            } else {
+                // Out of range at the end: the partition was truncated (or recreated) below the replay's position
+                lost += stop - position;
+                log.warn("Replay {}: {} ends before offset {} (truncated or recreated); {} record(s) of its range are gone", id, p, position,
+                        stop - position);
+                truncated.add(p);
             }
-            consumer.seek(p, Math.max(first, position));
         });
     }
 
-    private record Candidate(ConsumerRecord<byte[], byte[]> record, String requestId) {
+    private record Candidate(ConsumerRecord<byte[], byte[]> record, String requestId, Instant deadline) {
     }
 
     private void handle(List<ConsumerRecord<byte[], byte[]>> batch) throws InterruptedException {
         List<Candidate> candidates = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : batch) {
+            if (cancelRequested) {
+                return;
+            }
             scanned++;
             Optional<RequestSummaries.Summary> summary = summarize(record);
             if (summary.isEmpty()) {
                 undecodable++;
             } else if (!spec.filter().admits(summary.get()) || !inTimeRange(record)) {
                 notMatching++;
-            } else if (summary.get().deadline() != null && !clock.instant().isBefore(summary.get().deadline())) {
-                expired++;
             } else {
-                candidates.add(new Candidate(record, summary.get().requestId()));
+                candidates.add(new Candidate(record, summary.get().requestId(), summary.get().deadline()));
             }
         }
         Map<String, ExecutionResult> recorded = candidates.isEmpty() ? Map.of()
@@ -228,6 +243,8 @@ final class ReplayRun implements Runnable {
         if (!spec.filter().errorCodes().isEmpty()
                 && !(recorded != null && recorded.outcome() instanceof Outcome.Failure f && spec.filter().errorCodes().contains(f.code().name()))) {
             notMatching++;
+        } else if (c.deadline() != null && !clock.instant().isBefore(c.deadline())) {
+            expired++;
         } else if (recorded != null && recorded.succeeded() && !spec.force()) {
             succeeded++;
         } else if (recorded == null && spec.source() == ReplaySpec.Source.REQUESTS && !spec.force()) {
@@ -271,6 +288,9 @@ final class ReplayRun implements Runnable {
             try {
                 return results.findAll(requestIds);
             } catch (StoreUnavailableException e) {
+                if (cancelRequested) {
+                    return Map.of(); // handle() stops before deciding anything
+                }
                 if (System.nanoTime() > giveUp) {
                     throw new IllegalStateException("the result log could not be read for " + STORE_PATIENCE.toSeconds() + " s: "
                             + e.getMessage(), e);
@@ -288,6 +308,9 @@ final class ReplayRun implements Runnable {
             try {
                 return summaries.summary(record.value());
             } catch (SchemaRegistryException e) {
+                if (cancelRequested) {
+                    return Optional.empty();
+                }
                 if (System.nanoTime() > giveUp) {
                     throw new IllegalStateException("the schema registry could not be asked for " + REGISTRY_PATIENCE.toSeconds()
                             + " s (record " + record.topic() + "-" + record.partition() + "@" + record.offset() + "): " + e.getMessage(), e);

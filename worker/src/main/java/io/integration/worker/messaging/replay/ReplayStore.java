@@ -26,6 +26,8 @@ public final class ReplayStore {
     public static final Duration HEARTBEAT = Duration.ofSeconds(1);
     /** A RUNNING record not updated for this long belongs to a process that stopped: it reads as INTERRUPTED. */
     public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
+    /** How long after its last update a replay's marks are still trusted (records it produced are normally read within seconds). */
+    public static final Duration MARKS_ACCEPTED_FOR = Duration.ofHours(1);
 
     private final MongoCollection<Document> collection;
     private final Clock clock;
@@ -60,11 +62,13 @@ public final class ReplayStore {
     }
 
     /**
-     * The replay {@code id} as it was started, for a worker to trust a record's replay marks: empty for an unknown id and for
-     * a dry run (which produces nothing).
+     * The replay {@code id} as it was started, for a worker to trust a record's replay marks: empty for an unknown id, for a
+     * dry run (which produces nothing), and for a replay whose record was last updated (it runs, or it ended) more than
+     * {@link #MARKS_ACCEPTED_FOR} ago.
      */
     public Optional<ExecutionRequest.Replay> started(String id) {
         return MongoCalls.call("find replay " + id, () -> Optional.ofNullable(collection.find(new Document("_id", id)).first()))
+                .filter(d -> d.getDate("updatedAt").toInstant().plus(MARKS_ACCEPTED_FOR).isAfter(clock.instant()))
                 .map(d -> d.get("request", Document.class))
                 .filter(request -> !Boolean.TRUE.equals(request.getBoolean("dryRun")))
                 .map(request -> new ExecutionRequest.Replay(id, Boolean.TRUE.equals(request.getBoolean("force"))));

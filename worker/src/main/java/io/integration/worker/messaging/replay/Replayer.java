@@ -162,6 +162,9 @@ public final class Replayer implements AutoCloseable {
         settings.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         // A cluster that takes no records for this long fails the replay (rather than blocking it past its heartbeat).
         settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        // ... and a record it cannot deliver within this fails it, so a final flush ends (delivery.timeout >= linger + request.timeout)
+        settings.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        settings.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         settings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         settings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return settings;

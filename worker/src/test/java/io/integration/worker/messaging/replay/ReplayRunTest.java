@@ -114,6 +114,16 @@ class ReplayRunTest {
     }
 
     @Test
+    void aPartitionTruncatedBelowThePositionEndsTheReplayCountingWhatIsGone() throws Exception {
+        consumer.setPollException(new OffsetOutOfRangeException(Map.of(P0, 0L)));
+
+        ReplayStatus status = run(spec(""), List.of(), 0, 5, 0);
+
+        assertThat(status.state()).isEqualTo(ReplayStatus.State.DONE);
+        assertThat(status.counts().lost()).isEqualTo(5);
+    }
+
+    @Test
     void aResultLogThatIsBrieflyUnreachableIsWaitedFor() throws Exception {
         ConsumerRecord<byte[], byte[]> r = record(0, "x", T0, null);
         results.recorded.put("x", failed("x"));
