@@ -36,12 +36,16 @@ import java.util.Map;
  *        where replays produce and which {@code source: requests} reads (replays need {@code API_KAFKA_BOOTSTRAP_SERVERS})
  * @param deadLetterTopic {@code API_DLT_TOPIC}, default {@code integration.requests-dlt}: the workers' {@code topic.dlt},
  *        which a re-drive ({@code source: dlt}) reads
+ * @param topologyUrl {@code API_TOPOLOGY_URL}: a topology instance's query URL (e.g. {@code http://topology:8070}), which
+ *        {@code GET /integrations/{id}/health} and {@code GET /requests/{id}} ask; unset: those routes answer 409
+ *        {@code TOPOLOGY_UNAVAILABLE}
  */
 public record ApiConfig(String mongoUri, String mongoDatabase, String host, int port, String bootstrapToken,
                         String firstTokenFile, Secret masterKey, String masterKeyFile, boolean allowPrivateNetworks,
                         String publicUrl, String kafkaBootstrapServers, String schemaRegistryUrl, String eventsTopic, String eventsFormat,
                         java.util.List<String> outboundAllowRanges, java.util.Set<Integer> outboundAllowPorts,
-                        Map<String, String> outboundHosts, java.nio.file.Path pluginsDir, String requestsTopic, String deadLetterTopic) {
+                        Map<String, String> outboundHosts, java.nio.file.Path pluginsDir, String requestsTopic, String deadLetterTopic,
+                        String topologyUrl) {
 
     public ApiConfig {
         if (port < 0 || port > 65535) {
@@ -61,6 +65,19 @@ public record ApiConfig(String mongoUri, String mongoDatabase, String host, int 
             }
             publicUrl = publicUrl.replaceAll("/+$", "");
         }
+        if (topologyUrl != null) {
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(topologyUrl);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("API_TOPOLOGY_URL: '" + topologyUrl + "' is not a URL (" + e.getReason() + ")");
+            }
+            if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException("API_TOPOLOGY_URL: '" + topologyUrl + "' (expected: an absolute http(s) URL, e.g."
+                        + " http://topology:8070)");
+            }
+            topologyUrl = topologyUrl.replaceAll("/+$", "");
+        }
         eventsFormat = eventsFormat == null ? "avro" : eventsFormat;
         requestsTopic = requestsTopic == null ? "integration.requests" : requestsTopic;
         deadLetterTopic = deadLetterTopic == null ? "integration.requests-dlt" : deadLetterTopic;
@@ -76,28 +93,35 @@ public record ApiConfig(String mongoUri, String mongoDatabase, String host, int 
     public ApiConfig(String mongoUri, String mongoDatabase, String host, int port, String bootstrapToken, String firstTokenFile,
                      Secret masterKey, String masterKeyFile, boolean allowPrivateNetworks) {
         this(mongoUri, mongoDatabase, host, port, bootstrapToken, firstTokenFile, masterKey, masterKeyFile, allowPrivateNetworks,
-                null, null, "http://localhost:8081", "integration.events", "avro", null, null, null, null, null, null);
+                null, null, "http://localhost:8081", "integration.events", "avro", null, null, null, null, null, null, null);
     }
 
     /** These settings with events published to the cluster at {@code bootstrapServers}, through {@code registryUrl}. */
     public ApiConfig withEvents(String bootstrapServers, String registryUrl, String topic, String format) {
         return new ApiConfig(mongoUri, mongoDatabase, host, port, bootstrapToken, firstTokenFile, masterKey, masterKeyFile,
                 allowPrivateNetworks, publicUrl, bootstrapServers, registryUrl, topic, format, outboundAllowRanges, outboundAllowPorts,
-                outboundHosts, pluginsDir, requestsTopic, deadLetterTopic);
+                outboundHosts, pluginsDir, requestsTopic, deadLetterTopic, topologyUrl);
     }
 
     /** These settings with the adapters of the plugins folder {@code dir}. */
     public ApiConfig withPluginsDir(java.nio.file.Path dir) {
         return new ApiConfig(mongoUri, mongoDatabase, host, port, bootstrapToken, firstTokenFile, masterKey, masterKeyFile,
                 allowPrivateNetworks, publicUrl, kafkaBootstrapServers, schemaRegistryUrl, eventsTopic, eventsFormat, outboundAllowRanges,
-                outboundAllowPorts, outboundHosts, dir, requestsTopic, deadLetterTopic);
+                outboundAllowPorts, outboundHosts, dir, requestsTopic, deadLetterTopic, topologyUrl);
     }
 
     /** These settings with the workers' requests and dead-letter topics (what replays read and write). */
     public ApiConfig withTopics(String requests, String deadLetters) {
         return new ApiConfig(mongoUri, mongoDatabase, host, port, bootstrapToken, firstTokenFile, masterKey, masterKeyFile,
                 allowPrivateNetworks, publicUrl, kafkaBootstrapServers, schemaRegistryUrl, eventsTopic, eventsFormat, outboundAllowRanges,
-                outboundAllowPorts, outboundHosts, pluginsDir, requests, deadLetters);
+                outboundAllowPorts, outboundHosts, pluginsDir, requests, deadLetters, topologyUrl);
+    }
+
+    /** These settings with the topology queried at {@code url} for health and request status. */
+    public ApiConfig withTopology(String url) {
+        return new ApiConfig(mongoUri, mongoDatabase, host, port, bootstrapToken, firstTokenFile, masterKey, masterKeyFile,
+                allowPrivateNetworks, publicUrl, kafkaBootstrapServers, schemaRegistryUrl, eventsTopic, eventsFormat, outboundAllowRanges,
+                outboundAllowPorts, outboundHosts, pluginsDir, requestsTopic, deadLetterTopic, url);
     }
 
     public static ApiConfig from(Map<String, String> env) {
@@ -123,7 +147,7 @@ public record ApiConfig(String mongoUri, String mongoDatabase, String host, int 
                 OutboundText.ports("API_OUTBOUND_ALLOW_PORTS", env.get("API_OUTBOUND_ALLOW_PORTS")),
                 OutboundText.hosts("API_OUTBOUND_HOSTS", env.get("API_OUTBOUND_HOSTS")),
                 blankToNull(env.get("API_PLUGINS_DIR")) == null ? null : java.nio.file.Path.of(env.get("API_PLUGINS_DIR").strip()),
-                blankToNull(env.get("API_REQUESTS_TOPIC")), blankToNull(env.get("API_DLT_TOPIC")));
+                blankToNull(env.get("API_REQUESTS_TOPIC")), blankToNull(env.get("API_DLT_TOPIC")), blankToNull(env.get("API_TOPOLOGY_URL")));
     }
 
     private static String blankToNull(String value) {

@@ -12,6 +12,7 @@ import io.integration.api.routes.InstanceRoutes;
 import io.integration.api.routes.OAuthRoutes;
 import io.integration.api.routes.OpsRoutes;
 import io.integration.api.routes.ReplayRoutes;
+import io.integration.api.routes.TopologyRoutes;
 import io.integration.worker.idempotency.MongoResultLog;
 import io.integration.worker.messaging.RequestSummaries;
 import io.integration.worker.messaging.replay.ReplayStore;
@@ -105,6 +106,7 @@ public final class ManagementApi implements AutoCloseable {
                     config.requestsTopic(), config.deadLetterTopic(), new RequestSummaries(SchemaRegistryClient.forUrl(config.schemaRegistryUrl())),
                     new MongoResultLog(db), new ReplayStore(db, clock), clock);
             routes.addAll(new ReplayRoutes(replayer).routes());
+            routes.addAll(new TopologyRoutes(config.topologyUrl()).routes());
             routes.addAll(new AdminRoutes(management.credentials(), management.tokens(), management.audit(), management.keys()).routes());
             ApiServer server = ApiServer.start(config.host(), config.port(), routes, management.tokens(), management.audit(), meters);
             listening.set(server);

@@ -93,6 +93,14 @@ class ManagementApiIT {
     }
 
     @Test
+    void healthAndRequestStatusNameTheMissingTopologySetting() throws Exception {
+        HttpResponse<String> health = call("GET", "/integrations/crm/health", ADMIN, null);
+        assertThat(health.statusCode()).isEqualTo(409);
+        assertThat(health.body()).contains("TOPOLOGY_UNAVAILABLE").contains("API_TOPOLOGY_URL");
+        assertThat(call("GET", "/requests/r-1", ADMIN, null).statusCode()).isEqualTo(409);
+    }
+
+    @Test
     void tokensAreStoredOnlyAsHashesAndARevokedTokenStopsWorking() throws Exception {
         HttpResponse<String> created = call("POST", "/tokens", ADMIN, "{\"name\":\"ci\",\"scope\":\"write\"}");
         assertThat(created.statusCode()).isEqualTo(201);

@@ -72,8 +72,10 @@ class TopologyIT {
     static void start() throws Exception {
         infra.createTopics(3, TOPICS);
         infra.createTopics(3, List.of(HEALTH_TOPIC));
-        api = ManagementApi.start(new ApiConfig(infra.mongoUri(), DATABASE, "127.0.0.1", 0, ADMIN, null, Secret.of(MASTER_KEY), null, true),
-                Clock.systemUTC());
+        Map<String, String> first = topologyEnvironment();
+        Map<String, String> second = topologyEnvironment();
+        api = ManagementApi.start(new ApiConfig(infra.mongoUri(), DATABASE, "127.0.0.1", 0, ADMIN, null, Secret.of(MASTER_KEY), null, true)
+                .withTopology("http://127.0.0.1:" + second.get("TOPOLOGY_HTTP_PORT")), Clock.systemUTC());
         demo = DemoApi.start(0, "demo-key");
         Path definition = Files.createTempFile("topology-demo", ".yaml");
         Files.writeString(definition, """
@@ -94,8 +96,8 @@ class TopologyIT {
                 .exit()).isZero();
         worker = WorkerApp.start(WorkerConfig.from(TestWorker.settings(infra, DATABASE, "topology-" + SUFFIX, TOPICS, MASTER_KEY)),
                 Clock.systemUTC());
-        for (int n = 0; n < 2; n++) {
-            topologies.add(TopologyMain.start(TopologySettings.fromEnvironment(topologyEnvironment())));
+        for (Map<String, String> env : List.of(first, second)) {
+            topologies.add(TopologyMain.start(TopologySettings.fromEnvironment(env)));
         }
         producer = new KafkaProducer<>(Map.of("bootstrap.servers", infra.bootstrapServers()), new StringSerializer(), new StringSerializer());
         await().atMost(Duration.ofSeconds(90)).until(() -> topologies.stream().allMatch(t -> get(t, "/health/ready").statusCode() == 200));
@@ -149,6 +151,11 @@ class TopologyIT {
             assertThat(json(get(topologies.get(0), "/requests/ok-1"))).isEqualTo(json(get(topologies.get(1), "/requests/ok-1")));
         });
         assertThat(get(topologies.get(1), "/requests/nope").statusCode()).isEqualTo(404);
+        // ... and the management API, which asks a topology instance
+        assertThat(json(apiGet("/requests/ok-1"))).isEqualTo(json(get(topologies.get(0), "/requests/ok-1")));
+        HttpResponse<String> unknown = apiGet("/requests/nope");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("no status known for request 'nope'");
 
         // 100 failures: the instance turns DOWN, seen from both instances
         demo.lockUsers(id -> true);
@@ -163,6 +170,7 @@ class TopologyIT {
             }
         });
         JsonNode down = json(get(topologies.get(0), "/integrations/crm/health"));
+        assertThat(json(apiGet("/integrations/crm/health")).path("status").asText()).isEqualTo("DOWN");
         assertThat(down.at("/current/total/errorsByCode/UPSTREAM_ERROR").asLong() + down.at("/previous/total/errorsByCode/UPSTREAM_ERROR").asLong())
                 .isGreaterThanOrEqualTo(10);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -225,6 +233,15 @@ class TopologyIT {
         try {
             return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + topology.queries().port() + path)).build(),
                     HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HttpResponse<String> apiGet(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).header("Authorization", "Bearer " + ADMIN)
+                    .build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
