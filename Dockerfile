@@ -27,6 +27,10 @@ ENTRYPOINT ["java", "-cp", "/app/lib/*", "io.integration.worker.app.WorkerMain"]
 
 FROM runtime AS topology
 COPY --from=build /out/topology/lib /app/lib
+# The state directory exists (owned by app) before a volume is mounted on it, so the volume takes its owner.
+RUN mkdir -p /var/lib/integration/topology-state
+ENV TOPOLOGY_STATE_DIR=/var/lib/integration/topology-state
+EXPOSE 8070
 ENV JAVA_TOOL_OPTIONS="-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.integration.avro -XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/var/lib/integration"
 ENTRYPOINT ["java", "-cp", "/app/lib/*", "io.integration.topology.TopologyMain"]
 

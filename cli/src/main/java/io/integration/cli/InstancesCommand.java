@@ -67,6 +67,27 @@ final class InstancesCommand {
         return ExitCodes.OK;
     }
 
+    @Command(name = "health", description = "The instance's availability from the topology: status, reason, calls, failures by code,"
+            + " p50/p95/p99 of the current window (needs the API's API_TOPOLOGY_URL).")
+    int health(@Parameters(paramLabel = "ID") String id) {
+        JsonNode health = cli.api().get("/integrations/" + segment(id) + "/health");
+        if (cli.output().json()) {
+            cli.output().print(health);
+            return ExitCodes.OK;
+        }
+        JsonNode total = health.at("/current/total");
+        cli.output().message(health.path("instanceId").asText() + " " + health.path("status").asText() + " since "
+                + health.path("since").asText() + " (" + health.path("reason").asText() + ")\n"
+                + "  window:   " + health.at("/current/start").asText() + " .. " + health.at("/current/end").asText() + "\n"
+                + "  calls:    " + total.path("calls").asLong() + " (" + total.path("failures").asLong() + " failed, "
+                + total.path("callerErrors").asLong() + " caller errors not counted)\n"
+                + "  latency:  p50 " + total.path("p50Ms").asText("-") + " ms, p95 " + total.path("p95Ms").asText("-") + " ms, p99 "
+                + total.path("p99Ms").asText("-") + " ms\n"
+                + "  errors:   " + total.path("errorsByCode") + "\n"
+                + "  circuits: " + health.path("openCircuits"));
+        return ExitCodes.OK;
+    }
+
     @Command(name = "test", description = "Run the definition's test method against the external system (exit 1 when it fails).")
     int test(@Parameters(paramLabel = "ID") String id) {
         JsonNode outcome = cli.api().post("/instances/" + segment(id) + "/test", null, "application/json");

@@ -43,6 +43,14 @@ final class RequestCommand {
     @ParentCommand
     Cli cli;
 
+    @Command(name = "status", description = "A request's latest status from the topology: ACCEPTED, DEFERRED, SUCCEEDED or FAILED, with"
+            + " its error code and attempts (needs the API's API_TOPOLOGY_URL).")
+    int status(@picocli.CommandLine.Parameters(paramLabel = "REQUEST_ID") String requestId) {
+        cli.output().object(cli.api().get("/requests/" + ApiClient.segment(requestId)), List.of("requestId", "status", "instanceId",
+                "methodName", "errorCode", "attempts", "acceptedAt", "updatedAt"));
+        return ExitCodes.OK;
+    }
+
     @Command(name = "send", description = "Send one request, wait for its result, print it (exit 0 SUCCESS, 5 ERROR, 6 no result).")
     int send(@Option(names = "--instance", required = true) String instance,
              @Option(names = "--method", required = true) String method,

@@ -156,6 +156,9 @@ class TopologyIT {
         HttpResponse<String> unknown = apiGet("/requests/nope");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).contains("no status known for request 'nope'");
+        CliRun statusCommand = CliRun.of(api.port(), ADMIN, "request", "status", "ok-1");
+        assertThat(statusCommand.exit()).as(statusCommand.err()).isZero();
+        assertThat(statusCommand.out()).contains("status:").contains("SUCCEEDED").contains("crm");
 
         // 100 failures: the instance turns DOWN, seen from both instances
         demo.lockUsers(id -> true);
@@ -171,6 +174,8 @@ class TopologyIT {
         });
         JsonNode down = json(get(topologies.get(0), "/integrations/crm/health"));
         assertThat(json(apiGet("/integrations/crm/health")).path("status").asText()).isEqualTo("DOWN");
+        CliRun health = CliRun.of(api.port(), ADMIN, "instances", "health", "crm");
+        assertThat(health.out()).as(health.err()).startsWith("crm DOWN since").contains("UPSTREAM_ERROR").contains("p95");
         assertThat(down.at("/current/total/errorsByCode/UPSTREAM_ERROR").asLong() + down.at("/previous/total/errorsByCode/UPSTREAM_ERROR").asLong())
                 .isGreaterThanOrEqualTo(10);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {

@@ -68,6 +68,7 @@ public final class DevStack {
                 "WORKER_MONGO_URI", mongo.connectionString(),
                 "WORKER_CREDENTIALS_MASTER_KEY", masterKey,
                 "WORKER_OUTBOUND_ALLOW_PRIVATE_NETWORKS", "true"));
+        int topologyPort = port(8070);
         String token = "ist_dev_" + UUID.randomUUID().toString().replace("-", "");
         int apiPort = port(8080);
         ChildProcess managementApi = ChildProcess.java("api", "io.integration.api.ApiMain", Map.of(
@@ -78,10 +79,15 @@ public final class DevStack {
                 "API_CREDENTIALS_MASTER_KEY", masterKey,
                 "API_OUTBOUND_ALLOW_PRIVATE_NETWORKS", "true",
                 "API_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "API_SCHEMA_REGISTRY_URL", registry.url()));
+                "API_SCHEMA_REGISTRY_URL", registry.url(),
+                "API_TOPOLOGY_URL", "http://127.0.0.1:" + topologyPort));
         ChildProcess topology = ChildProcess.java("topology", "io.integration.topology.TopologyMain", Map.of(
                 "TOPOLOGY_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "TOPOLOGY_SCHEMA_REGISTRY_URL", registry.url()));
+                "TOPOLOGY_SCHEMA_REGISTRY_URL", registry.url(),
+                "TOPOLOGY_STATE_DIR", dataDir.resolve("topology-state").toString(),
+                "TOPOLOGY_HTTP_HOST", "127.0.0.1",
+                "TOPOLOGY_HTTP_PORT", String.valueOf(topologyPort),
+                "TOPOLOGY_HEALTH_WINDOW", "30s"));
         OutputTail tail = new OutputTail(kafka.bootstrapServers(), registry.url(), List.of("integration.results", "integration.events"));
         Thread.ofPlatform().daemon().name("output-tail").start(tail);
 
@@ -104,7 +110,7 @@ public final class DevStack {
         if (options.containsKey("--env-file")) {
             writeEnv(Path.of(options.get("--env-file")), apiUrl, token, kafka.bootstrapServers(), registry.url());
         }
-        printBanner(kafka, registry, mongo, api, worker, opsPort, topology, (System.nanoTime() - started) / 1_000_000);
+        printBanner(kafka, registry, mongo, api, worker, opsPort, topology, topologyPort, (System.nanoTime() - started) / 1_000_000);
         printApi(apiUrl, token, managementApi, options.get("--env-file"));
         stopped.await();
     }
@@ -187,7 +193,8 @@ public final class DevStack {
     }
 
     private static void printBanner(EmbeddedKafka kafka, DevSchemaRegistry registry, EmbeddedMongo mongo, DemoApi api,
-                                    ChildProcess worker, int opsPort, ChildProcess topology, long millis) {
+                                    ChildProcess worker, int opsPort, ChildProcess topology, int topologyPort,
+                                    long millis) {
         String b = kafka.bootstrapServers();
         System.out.printf("""
 
@@ -198,7 +205,7 @@ public final class DevStack {
                    MongoDB          %s   (wire-protocol server, in memory)
                    Demo API         %s   (X-Api-Key: %s)
                    Worker           pid %d   (separate process; metrics and probes: http://127.0.0.1:%d/metrics, /health/ready)
-                   Topology         pid %d   (separate process; health on integration.health)
+                   Topology         pid %d   (separate process; health on integration.health; http://127.0.0.1:%d/integrations/demo/health)
                  Seeded: definition demo@1.0.0 (getUser, createNote, status), instance "demo".
 
                  Send a request (JSON) and read its result:
@@ -207,7 +214,7 @@ public final class DevStack {
                    kcat -C -b %s -t integration.results -o beginning -e -q -f '%%k %%s\\n'
                    kcat -C -b %s -t integration.events -o beginning -e -q -f '%%k %%s\\n'   # Avro; decoded below
 
-                """, millis, b, registry.url(), mongo.connectionString(), api.url(), API_KEY, worker.pid(), opsPort, topology.pid(), b, b, b);
+                """, millis, b, registry.url(), mongo.connectionString(), api.url(), API_KEY, worker.pid(), opsPort, topology.pid(), topologyPort, b, b, b);
     }
 
     /** {@code preferred} when free on loopback, else any free port. */

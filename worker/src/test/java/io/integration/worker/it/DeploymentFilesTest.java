@@ -18,8 +18,8 @@ import org.yaml.snakeyaml.Yaml;
  */
 class DeploymentFilesTest {
 
-    /** Services that end (topics) or have no endpoint to probe yet (topology: docs/configuration.md says so). */
-    private static final List<String> WITHOUT_HEALTHCHECK = List.of("topics", "topology");
+    /** Services that end (topics). */
+    private static final List<String> WITHOUT_HEALTHCHECK = List.of("topics");
 
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> services() {
