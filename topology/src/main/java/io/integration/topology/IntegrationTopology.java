@@ -1,5 +1,7 @@
 package io.integration.topology;
 
+import io.integration.topology.codec.JsonSerde;
+import io.integration.topology.codec.Output;
 import io.integration.topology.health.HealthOutputs;
 import io.integration.topology.health.HealthPolicy;
 import io.integration.topology.health.HealthProcessor;

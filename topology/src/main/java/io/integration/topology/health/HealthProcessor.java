@@ -1,7 +1,7 @@
 package io.integration.topology.health;
 
-import io.integration.topology.JsonSerde;
-import io.integration.topology.Output;
+import io.integration.topology.codec.JsonSerde;
+import io.integration.topology.codec.Output;
 import io.integration.topology.input.EventSummary;
 import java.time.Duration;
 import java.util.ArrayList;

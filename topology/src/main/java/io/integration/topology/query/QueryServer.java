@@ -3,7 +3,7 @@ package io.integration.topology.query;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.integration.topology.JsonSerde;
+import io.integration.topology.codec.JsonSerde;
 import io.integration.topology.health.HealthPolicy;
 import io.integration.topology.health.HealthProcessor;
 import io.integration.topology.input.SkipUnreadable;

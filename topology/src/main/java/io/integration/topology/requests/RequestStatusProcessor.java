@@ -1,6 +1,6 @@
 package io.integration.topology.requests;
 
-import io.integration.topology.JsonSerde;
+import io.integration.topology.codec.JsonSerde;
 import io.integration.topology.input.RequestUpdate;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.integration.topology;
+package io.integration.topology.codec;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
