@@ -177,15 +177,18 @@ class TopologyIT {
         CliRun health = CliRun.of(api.port(), ADMIN, "instances", "health", "crm");
         assertThat(health.out()).as(health.err()).startsWith("crm DOWN since").contains("UPSTREAM_ERROR").contains("p95");
         assertThat(down.at("/current/total/errorsByCode/UPSTREAM_ERROR").asLong() + down.at("/previous/total/errorsByCode/UPSTREAM_ERROR").asLong())
-                .isGreaterThanOrEqualTo(10);
+                .as("DOWN from at least 10 calls of which half failed").isGreaterThanOrEqualTo(5);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode status = json(get(topologies.get(1), "/requests/bad-99"));
             assertThat(status.path("status").asText()).isEqualTo("FAILED");
             assertThat(status.path("errorCode").asText()).isEqualTo("UPSTREAM_ERROR");
         });
 
-        // Recovery: successes in the next windows turn it back
+        // Recovery: successes from the next window on turn it back (a window that holds both is judged as a whole:
+        // with failures and successes mixed in one window it would pass through DEGRADED, which is right, but not the test)
         demo.lockUsers(id -> false);
+        long windowMs = WINDOW.toMillis();
+        Thread.sleep(windowMs - System.currentTimeMillis() % windowMs + 200);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         int n = 0;
         while (!"HEALTHY".equals(json(get(topologies.get(1), "/integrations/crm/health")).path("status").asText())) {

@@ -68,27 +68,36 @@ public final class TopologyMain {
         HealthOutputs outputs = new HealthOutputs(settings.topics().health(), settings.topics().events(),
                 settings.eventsFormat().equals("avro") ? AvroWireCodec.of(IntegrationEvent.class, registry) : null);
         Files.createDirectories(settings.stateDir());
-        Properties props = streamsProperties(settings);
-        KafkaStreams streams = new KafkaStreams(IntegrationTopology.build(settings.topics(), settings.health(), settings.dedupeRetention(),
-                settings.requestRetention(), new WireInputs(registry), outputs), props);
+        QueryServer queries = new QueryServer(settings.health(), settings.httpHost(), settings.httpPort());
+        HostInfo self = new HostInfo(settings.advertisedHost(), queries.port());
+        if (settings.advertisedHost().equals("localhost") || settings.advertisedHost().startsWith("127.")) {
+            log.info("Queries are advertised as {}: fine for one instance; with several, give each its TOPOLOGY_HTTP_ADVERTISED_HOST", self);
+        }
+        Properties props = streamsProperties(settings, self);
+        KafkaStreams streams;
+        try {
+            streams = new KafkaStreams(IntegrationTopology.build(settings.topics(), settings.health(), settings.dedupeRetention(),
+                    settings.requestRetention(), new WireInputs(registry), outputs), props);
+        } catch (RuntimeException e) {
+            queries.close();
+            throw e;
+        }
         streams.setUncaughtExceptionHandler(e -> {
             log.error("A stream thread failed; it is replaced", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        HostInfo self = HostInfo.buildFromEndpoint(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
-        QueryServer queries = new QueryServer(streams, self, settings.health(), settings.httpHost(), settings.httpPort());
-        queries.start();
+        queries.start(streams, self);
         streams.start();
         return new Running(streams, queries);
     }
 
-    static Properties streamsProperties(TopologySettings settings) {
+    static Properties streamsProperties(TopologySettings settings, HostInfo self) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, TopologySettings.APPLICATION_ID);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
-        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertisedHost() + ":" + settings.httpPort());
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipUnreadable.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
         props.putAll(settings.streams());

@@ -45,7 +45,10 @@ public record TopologySettings(Topics topics, HealthPolicy health, Duration dedu
         if (!format.equals("avro") && !format.equals("json")) {
             throw new IllegalArgumentException("TOPOLOGY_EVENTS_FORMAT: '" + format + "' (expected: avro or json)");
         }
-        int port = (int) integer(env, "TOPOLOGY_HTTP_PORT", 8070);
+        long port = integer(env, "TOPOLOGY_HTTP_PORT", 8070);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("TOPOLOGY_HTTP_PORT: " + port + " (expected: 0..65535; 0 = any free port)");
+        }
         String host = env.getOrDefault("TOPOLOGY_HTTP_HOST", "0.0.0.0");
         Properties streams = new Properties();
         env.forEach((name, value) -> {
@@ -53,11 +56,19 @@ public record TopologySettings(Topics topics, HealthPolicy health, Duration dedu
                 streams.put(name.substring("TOPOLOGY_KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
             }
         });
-        return new TopologySettings(topics, health, duration(env, "TOPOLOGY_DEDUPE_RETENTION", Duration.ofHours(1)),
-                duration(env, "TOPOLOGY_REQUEST_STATUS_RETENTION", Duration.ofDays(7)), format,
+        Duration dedupe = positive("TOPOLOGY_DEDUPE_RETENTION", duration(env, "TOPOLOGY_DEDUPE_RETENTION", Duration.ofHours(1)));
+        Duration requests = positive("TOPOLOGY_REQUEST_STATUS_RETENTION", duration(env, "TOPOLOGY_REQUEST_STATUS_RETENTION", Duration.ofDays(7)));
+        return new TopologySettings(topics, health, dedupe, requests, format,
                 env.getOrDefault("TOPOLOGY_SCHEMA_REGISTRY_URL", "http://localhost:8081"),
-                Path.of(env.getOrDefault("TOPOLOGY_STATE_DIR", "topology-state")), host, port,
+                Path.of(env.getOrDefault("TOPOLOGY_STATE_DIR", "topology-state")), host, (int) port,
                 env.getOrDefault("TOPOLOGY_HTTP_ADVERTISED_HOST", host.equals("0.0.0.0") ? "localhost" : host), streams);
+    }
+
+    private static Duration positive(String key, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(key + ": " + value + " (expected: a positive duration)");
+        }
+        return value;
     }
 
     private static Duration duration(Map<String, String> env, String key, Duration otherwise) {
@@ -66,7 +77,8 @@ public record TopologySettings(Topics topics, HealthPolicy health, Duration dedu
             return otherwise;
         }
         try {
-            return Duration.parse(value.startsWith("P") ? value : "PT" + value.toUpperCase(Locale.ROOT));
+            String v = value.trim().toUpperCase(Locale.ROOT);
+            return v.startsWith("P") ? Duration.parse(v) : v.endsWith("D") ? Duration.parse("P" + v) : Duration.parse("PT" + v);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(key + ": '" + value + "' (expected: a duration like 30s, 5m, 2h or PT30S)");
         }

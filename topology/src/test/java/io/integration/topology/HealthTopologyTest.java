@@ -199,4 +199,102 @@ class HealthTopologyTest {
         assertThat(view.previous().total().calls()).isEqualTo(1);
         assertThat(view.current().start()).isEqualTo(Instant.parse("2026-12-03T10:00:10Z"));
     }
+
+    @Test
+    void aRatioHoveringAtAThresholdDoesNotFlap() {
+        for (int n = 0; n < 40; n++) {
+            if (n % 2 == 0) {
+                kit.failed("crm", "get", "TIMEOUT", T0.plusMillis(n), "r" + n);
+            } else {
+                kit.succeeded("crm", "get", 10, T0.plusMillis(n), "r" + n);
+            }
+        }
+
+        assertThat(kit.changes()).extracting(e -> e.at("/attributes/to").asText()).containsExactly("DOWN");
+        assertThat(view("crm").status().name()).isEqualTo("DOWN");
+    }
+
+    @Test
+    void onceJudgedTooFewCallsKeepTheStatusAndSilenceMakesItUnknown() {
+        for (int n = 0; n < 10; n++) {
+            kit.succeeded("crm", "get", 10, T0.plusMillis(n), "r" + n);
+        }
+        // Two windows later, three failures alone: too few to change the status
+        for (int n = 0; n < 3; n++) {
+            kit.failed("crm", "get", "TIMEOUT", T0.plusSeconds(25).plusMillis(n), "late" + n);
+        }
+
+        assertThat(view("crm").status().name()).isEqualTo("HEALTHY");
+        assertThat(view("crm").reason()).contains("too few");
+        assertThat(kit.changes()).extracting(e -> e.at("/attributes/to").asText()).containsExactly("HEALTHY");
+    }
+
+    @Test
+    void aSuccessProvesACircuitNoLongerOpenAndOneNoEventReopensExpiresAfterTwoWindows() {
+        kit.event("c1", "integration.circuit.opened", "crm", null, null, 0, T0, null);
+        assertThat(view("crm").openCircuits()).containsExactly("*");
+        kit.succeeded("crm", "get", 10, T0.plusMillis(5), "ok");
+        assertThat(view("crm").openCircuits()).as("a call went through: the closing event was lost").isEmpty();
+
+        kit.event("c2", "integration.circuit.opened", "crm", "get", null, 0, T0.plusMillis(10), null);
+        kit.driver.advanceWallClockTime(Duration.ofSeconds(25));
+
+        assertThat(view("crm").openCircuits()).isEmpty();
+    }
+
+    @Test
+    void requestsAnOpenCircuitRefusedAreNoCalls() {
+        for (int n = 0; n < 10; n++) {
+            kit.succeeded("crm", "get", 10, T0.plusMillis(n), "ok" + n);
+        }
+        for (int n = 0; n < 50; n++) {
+            kit.failed("crm", "get", "CIRCUIT_OPEN", T0.plusMillis(20 + n), "refused" + n);
+        }
+
+        HealthView view = view("crm");
+        assertThat(view.current().total().calls()).isEqualTo(10);
+        assertThat(view.current().total().shortCircuited()).isEqualTo(50);
+        assertThat(view.status().name()).isEqualTo("HEALTHY");
+    }
+
+    @Test
+    void aBacklogReadLateIsCountedNotAgedAway() {
+        // The wall clock is ten minutes ahead of the events: the task is catching up on old records
+        kit.driver.advanceWallClockTime(Duration.ofMinutes(10));
+        for (int n = 0; n < 20; n++) {
+            kit.succeeded("crm", "get", 10, T0.plusMillis(n), "r" + n);
+        }
+        kit.driver.advanceWallClockTime(Duration.ofSeconds(3));
+
+        assertThat(view("crm").status().name()).isEqualTo("HEALTHY");
+        assertThat(view("crm").current().total().calls()).isEqualTo(20);
+
+        // Nothing more comes: silence, judged by the wall clock again
+        kit.driver.advanceWallClockTime(Duration.ofSeconds(10));
+        kit.driver.advanceWallClockTime(Duration.ofSeconds(10));
+        assertThat(view("crm").status().name()).isEqualTo("UNKNOWN");
+    }
+
+    @Test
+    void anEventFromAClockFarAheadCannotMoveTheWindowsPastItsRecordsTime() {
+        // An event a day ahead of its record's time (a worker's clock gone wrong)
+        kit.events.pipeInput("other", ("{\"eventId\":\"y\",\"type\":\"integration.method.executed\",\"integrationInstanceId\":\"other\","
+                + "\"occurredAt\":" + T0.plus(Duration.ofDays(1)).toEpochMilli() + "}").getBytes(StandardCharsets.UTF_8), T0);
+
+        assertThat(view("other").current().start()).isEqualTo(T0.plusSeconds(60));
+    }
+
+    @Test
+    void anInstanceWithoutEventsForAWeekIsForgottenWithATombstone() {
+        kit.succeeded("crm", "get", 10, T0, "r");
+        kit.healthValues();
+
+        kit.driver.advanceWallClockTime(HealthProcessor.INSTANCE_RETENTION.plusDays(1));
+
+        assertThat(view("crm")).isNull();
+        assertThat(kit.health.readRecordsToList()).anySatisfy(r -> {
+            assertThat(r.key()).isEqualTo("crm");
+            assertThat(r.value()).isNull();
+        });
+    }
 }

@@ -110,4 +110,13 @@ class RequestStatusTopologyTest {
 
         assertThat(status("r5")).isNotNull();
     }
+
+    @Test
+    void aResultWithoutItsTimeTakesItsRecordsAndOneWithAnUnknownStatusIsSkipped() {
+        kit.results.pipeInput("r6", "{\"requestId\":\"r6\",\"status\":\"SUCCESS\"}".getBytes(StandardCharsets.UTF_8), T0.plusSeconds(9));
+        kit.results.pipeInput("r7", "{\"requestId\":\"r7\",\"status\":\"MAYBE\"}".getBytes(StandardCharsets.UTF_8), T0);
+
+        assertThat(status("r6").updatedAt()).isEqualTo(T0.plusSeconds(9));
+        assertThat(status("r7")).isNull();
+    }
 }

@@ -19,10 +19,13 @@ public final class CallStats {
             "METHOD_NOT_FOUND", "DEADLINE_EXCEEDED", "REPLY_TO_NOT_ALLOWED", "RESULT_TOO_LARGE");
     static final Set<String> AUTH_ERRORS = Set.of("AUTH_FAILED", "NEEDS_REAUTH", "CREDENTIALS_MISSING");
     static final String RATE_LIMITED = "RATE_LIMIT_EXCEEDED";
+    /** A call the worker's open circuit refused: no external call was made; the circuit itself says so. */
+    static final String SHORT_CIRCUITED = "CIRCUIT_OPEN";
 
     private long successes;
     private long failures;
     private long callerErrors;
+    private long shortCircuited;
     private long rateLimited;
     private long authFailures;
     private final TreeMap<String, Long> errorsByCode = new TreeMap<>();
@@ -41,6 +44,10 @@ public final class CallStats {
         errorsByCode.merge(c, 1L, Long::sum);
         if (CALLER_ERRORS.contains(c)) {
             callerErrors++;
+            return;
+        }
+        if (SHORT_CIRCUITED.equals(c)) {
+            shortCircuited++;
             return;
         }
         failures++;
@@ -64,6 +71,7 @@ public final class CallStats {
         successes += other.successes;
         failures += other.failures;
         callerErrors += other.callerErrors;
+        shortCircuited += other.shortCircuited;
         rateLimited += other.rateLimited;
         authFailures += other.authFailures;
         other.errorsByCode.forEach((code, n) -> errorsByCode.merge(code, n, Long::sum));
@@ -86,8 +94,8 @@ public final class CallStats {
     public Summary summary() {
         long calls = calls();
         return new Summary(calls, successes, failures, calls == 0 ? null : Math.round(1000.0 * failures / calls) / 1000.0,
-                latency.quantile(0.50), latency.quantile(0.95), latency.quantile(0.99), Map.copyOf(errorsByCode), callerErrors, rateLimited,
-                authFailures);
+                latency.quantile(0.50), latency.quantile(0.95), latency.quantile(0.99), Map.copyOf(errorsByCode), callerErrors, shortCircuited,
+                rateLimited, authFailures);
     }
 
     /**
@@ -95,8 +103,10 @@ public final class CallStats {
      *
      * @param failureRatio failures / calls, 3 decimals; null without calls
      * @param errorsByCode every error code seen, caller errors included
+     * @param shortCircuited requests an open circuit refused without a call ({@code CIRCUIT_OPEN}): no calls either
+     * @param authFailures authentication failures of calls and of token refreshes ({@code integration.auth.failed})
      */
     public record Summary(long calls, long successes, long failures, Double failureRatio, Long p50Ms, Long p95Ms, Long p99Ms,
-                          Map<String, Long> errorsByCode, long callerErrors, long rateLimited, long authFailures) {
+                          Map<String, Long> errorsByCode, long callerErrors, long shortCircuited, long rateLimited, long authFailures) {
     }
 }

@@ -38,7 +38,12 @@ public final class HealthOutputs {
         }
     }
 
-    /** The change event; its id is stable (instance, time, new status), so a repeat after a fault is recognisable. */
+    /** The tombstone of a forgotten instance on the compacted health topic. */
+    Output forgotten(String instanceId) {
+        return new Output(healthTopic, null);
+    }
+
+    /** The change event; its id names the instance, the time of the change and the new status. */
     Output changed(String instanceId, HealthStatus from, HealthStatus to, String reason, long at) {
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("from", from.name());

@@ -32,12 +32,20 @@ public final class HealthProcessor implements Processor<String, EventSummary, St
 
     public static final String STATES = "instance-health";
     public static final String EVENT_IDS = "health-event-ids";
+    /** How far ahead of its record's timestamp an event's time is believed (a worker's clock may be off). */
+    static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(1);
+    /** An instance without events for this long is forgotten: its state deleted, a tombstone on the health topic. */
+    public static final Duration INSTANCE_RETENTION = Duration.ofDays(7);
 
     private static final Logger log = LoggerFactory.getLogger(HealthProcessor.class);
 
     private final HealthPolicy policy;
     private final HealthOutputs outputs;
     private final Duration dedupeRetention;
+    private long tickMs;
+    /** When this task last processed a record (wall clock) and how old that record was then: to tell a backlog from silence. */
+    private long lastProcessedAt;
+    private long lastProcessedLag;
     private ProcessorContext<String, Output> context;
     private KeyValueStore<String, InstanceState> states;
     private WindowStore<String, Long> eventIds;
@@ -67,6 +75,7 @@ public final class HealthProcessor implements Processor<String, EventSummary, St
         this.states = context.getStateStore(STATES);
         this.eventIds = context.getStateStore(EVENT_IDS);
         Duration tick = policy.window().dividedBy(4).compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : policy.window().dividedBy(4);
+        tickMs = tick.toMillis();
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
@@ -82,27 +91,33 @@ public final class HealthProcessor implements Processor<String, EventSummary, St
                     event.instanceId(), record.key());
             return;
         }
-        if (seenBefore(event)) {
+        long wallClock = context.currentSystemTimeMs();
+        lastProcessedAt = wallClock;
+        lastProcessedLag = wallClock - record.timestamp();
+        // A clock far ahead would freeze the instance's windows (and the dedupe store's time): no later than its record allows
+        long at = Math.min(event.occurredAt(), record.timestamp() + MAX_CLOCK_SKEW.toMillis());
+        if (seenBefore(event, at)) {
             return;
         }
         InstanceState state = states.get(event.instanceId());
         if (state == null) {
             state = new InstanceState(event.instanceId());
-            state.since = event.occurredAt();
+            state.since = at;
         }
-        if (!apply(state, event)) {
-            return;
+        long lateBefore = state.lateEvents;
+        if (apply(state, event, at)) {
+            judge(state, Math.max(context.currentStreamTimeMs(), at));
+        } else if (state.lateEvents == lateBefore) {
+            return; // an event that says nothing about health
         }
-        judge(state, Math.max(context.currentStreamTimeMs(), event.occurredAt()));
         states.put(state.instanceId, state);
     }
 
     /** Whether this event id was processed within the dedupe retention; remembers it otherwise. */
-    private boolean seenBefore(EventSummary event) {
+    private boolean seenBefore(EventSummary event, long at) {
         if (event.eventId() == null) {
             return false;
         }
-        long at = event.occurredAt();
         try (WindowStoreIterator<Long> seen = eventIds.fetch(event.eventId(), at - dedupeRetention.toMillis(), at + dedupeRetention.toMillis())) {
             if (seen.hasNext()) {
                 return true;
@@ -112,16 +127,16 @@ public final class HealthProcessor implements Processor<String, EventSummary, St
         return false;
     }
 
-    /** Counts the event into its window; false when it says nothing about health. */
-    private boolean apply(InstanceState state, EventSummary event) {
+    /** Counts the event (at {@code at}) into its window; false when it changes nothing to judge. */
+    private boolean apply(InstanceState state, EventSummary event, long at) {
         long windowMs = policy.window().toMillis();
         String scope = event.methodName() == null ? "*" : event.methodName();
         switch (event.type()) {
-            case EventSummary.CIRCUIT_OPENED -> state.openCircuits.add(scope);
+            case EventSummary.CIRCUIT_OPENED -> state.openCircuits.put(scope, at);
             case EventSummary.CIRCUIT_CLOSED -> state.openCircuits.remove(scope);
             case EventSummary.METHOD_EXECUTED, EventSummary.METHOD_FAILED, EventSummary.AUTH_FAILED -> {
-                state.roll(event.occurredAt(), windowMs);
-                WindowStats window = state.windowOf(event.occurredAt(), windowMs);
+                state.roll(at, windowMs);
+                WindowStats window = state.windowOf(at, windowMs);
                 if (window == null) {
                     state.lateEvents++;
                     return false;
@@ -136,20 +151,28 @@ public final class HealthProcessor implements Processor<String, EventSummary, St
                         default -> stats.authFailure();
                     }
                 }
+                if (EventSummary.METHOD_EXECUTED.equals(event.type())) {
+                    // Calls go through: the instance's circuit (and this method's) is not open on every worker any more,
+                    // whatever became of the closing event (they are best effort, and each worker has its own breakers)
+                    state.openCircuits.remove("*");
+                    if (event.methodName() != null) {
+                        state.openCircuits.remove(event.methodName());
+                    }
+                }
             }
             default -> {
                 return false;
             }
         }
-        state.lastEventAt = Math.max(state.lastEventAt, event.occurredAt());
+        state.lastEventAt = Math.max(state.lastEventAt, at);
         return true;
     }
 
     /** Judges the state at {@code now}: on a change of status, writes the health and the change event; else the health when due. */
     private void judge(InstanceState state, long now) {
-        boolean instanceOpen = state.openCircuits.contains("*");
-        boolean methodOpen = state.openCircuits.stream().anyMatch(scope -> !scope.equals("*"));
-        HealthPolicy.Verdict verdict = policy.judge(state.judged(policy.minCalls()), instanceOpen, methodOpen);
+        boolean instanceOpen = state.openCircuits.containsKey("*");
+        boolean methodOpen = state.openCircuits.keySet().stream().anyMatch(scope -> !scope.equals("*"));
+        HealthPolicy.Verdict verdict = policy.judge(state.judged(policy.minCalls()), state.status, instanceOpen, methodOpen);
         state.evaluatedAt = now;
         state.reason = verdict.reason();
         if (verdict.status() != state.status) {
@@ -158,7 +181,7 @@ public final class HealthProcessor implements Processor<String, EventSummary, St
             state.since = now;
             context.forward(new Record<>(state.instanceId, outputs.changed(state.instanceId, before, state.status, state.reason, now), now));
             publish(state, now);
-        } else if (now - state.lastPublishedAt >= policy.publishInterval().toMillis()) {
+        } else if (state.lastEventAt > state.lastPublishedAt && now - state.lastPublishedAt >= policy.publishInterval().toMillis()) {
             publish(state, now);
         }
     }
@@ -168,18 +191,34 @@ public final class HealthProcessor implements Processor<String, EventSummary, St
         context.forward(new Record<>(state.instanceId, outputs.health(state.view(policy.window().toMillis())), now));
     }
 
-    /** Moves every instance's windows to the present and judges it again: silence ages into UNKNOWN. */
+    /**
+     * Moves every instance's windows to the present and judges it again: silence ages into UNKNOWN, a circuit no event
+     * re-opened for two windows is taken as closed, an instance without events for {@link #INSTANCE_RETENTION} is forgotten
+     * (a tombstone on the health topic). While the task catches up on old records (its last record, read a moment ago, was
+     * older than a window), windows move to the records' time instead: a backlog is counted, not aged away.
+     */
     private void tick(long now) {
+        long windowMs = policy.window().toMillis();
+        boolean catchingUp = now - lastProcessedAt < 2 * tickMs && lastProcessedLag > windowMs;
+        long present = catchingUp ? context.currentStreamTimeMs() : now;
         List<KeyValue<String, InstanceState>> all = new ArrayList<>();
         try (KeyValueIterator<String, InstanceState> it = states.all()) {
             it.forEachRemaining(all::add);
         }
         for (KeyValue<String, InstanceState> entry : all) {
             InstanceState state = entry.value;
+            if (state.lastEventAt < present - INSTANCE_RETENTION.toMillis()) {
+                states.delete(entry.key);
+                context.forward(new Record<>(entry.key, outputs.forgotten(entry.key), now));
+                continue;
+            }
             HealthStatus before = state.status;
-            state.roll(now, policy.window().toMillis());
-            judge(state, now);
-            if (state.status != before || state.lastPublishedAt == now) {
+            long published = state.lastPublishedAt;
+            int circuits = state.openCircuits.size();
+            state.openCircuits.values().removeIf(openedAt -> openedAt < present - 2 * windowMs);
+            state.roll(present, windowMs);
+            judge(state, present);
+            if (state.status != before || state.lastPublishedAt != published || state.openCircuits.size() != circuits) {
                 states.put(entry.key, state);
             }
         }

@@ -6,8 +6,8 @@ public enum HealthStatus {
     HEALTHY,
     /** Some calls fail, a method's circuit is open, or calls are slow. */
     DEGRADED,
-    /** Most calls fail, or the instance's circuit is open. */
+    /** The failure ratio is at or above the down threshold (default 50 %), or the instance's circuit is open. */
     DOWN,
-    /** Too little traffic to judge: fewer than the minimum calls in the last two windows. */
+    /** No calls in the last two windows, or too few to judge an instance never judged before. */
     UNKNOWN
 }

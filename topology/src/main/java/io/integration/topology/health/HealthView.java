@@ -11,10 +11,11 @@ import java.util.Set;
  * @param since when it took this status
  * @param lastEventAt the time of its newest event
  * @param openCircuits the circuits open now: {@code *} (the instance's) or method names
+ * @param lateEvents method events that came after their window had passed (not counted)
  * @param current the window being counted; {@code previous} the one before (null when it had no events)
  */
 public record HealthView(String instanceId, HealthStatus status, String reason, Instant since, Instant evaluatedAt, Instant lastEventAt,
-                         long windowMs, Set<String> openCircuits, Window current, Window previous) {
+                         long windowMs, Set<String> openCircuits, long lateEvents, Window current, Window previous) {
 
     public record Window(Instant start, Instant end, CallStats.Summary total, Map<String, CallStats.Summary> methods) {
     }

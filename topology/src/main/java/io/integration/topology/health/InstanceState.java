@@ -3,7 +3,7 @@ package io.integration.topology.health;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import java.time.Instant;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /** What the topology keeps per instance (the value of its state store): two windows of calls, circuits, and the status. */
 @JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
@@ -18,7 +18,8 @@ final class InstanceState {
     long lastPublishedAt;
     /** Events older than the previous window: too late to count. */
     long lateEvents;
-    final TreeSet<String> openCircuits = new TreeSet<>();
+    /** The circuits open now: {@code *} (the instance's) or a method, with the time of the event that opened it. */
+    final TreeMap<String, Long> openCircuits = new TreeMap<>();
     WindowStats current;
     WindowStats previous;
 
@@ -68,7 +69,7 @@ final class InstanceState {
 
     HealthView view(long windowMs) {
         return new HealthView(instanceId, status, reason, Instant.ofEpochMilli(since), Instant.ofEpochMilli(evaluatedAt),
-                lastEventAt == 0 ? null : Instant.ofEpochMilli(lastEventAt), windowMs, java.util.Set.copyOf(openCircuits),
+                lastEventAt == 0 ? null : Instant.ofEpochMilli(lastEventAt), windowMs, java.util.Set.copyOf(openCircuits.keySet()), lateEvents,
                 current == null ? null : current.view(windowMs), previous == null ? null : previous.view(windowMs));
     }
 }

@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A record the topology cannot read is logged (where it is and why, never its bytes), counted and skipped: one bad
- * record on an input topic never stops the stream thread. The count is per process ({@link #skipped()}).
+ * record on an input topic never stops the application. The count is per process ({@link #skipped()}). A record that
+ * could not be read only because the schema registry did not answer is not skipped: the task fails, its thread is
+ * replaced, and the record is read again from the last commit.
  */
 public final class SkipUnreadable implements DeserializationExceptionHandler {
 
@@ -23,6 +25,11 @@ public final class SkipUnreadable implements DeserializationExceptionHandler {
 
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        if (exception instanceof WireInputs.RegistryUnavailableException) {
+            log.warn("Cannot read {}-{}@{} now: {}; the stream thread stops and is replaced, and reads it again", context.topic(),
+                    context.partition(), context.offset(), oneLine(exception.getMessage()));
+            return Response.fail();
+        }
         long n = SKIPPED.incrementAndGet();
         log.warn("Skipped an unreadable record at {}-{}@{} ({} so far): {}", context.topic(), context.partition(), context.offset(), n,
                 oneLine(exception.getMessage()));

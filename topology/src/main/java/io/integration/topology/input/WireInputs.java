@@ -44,10 +44,14 @@ public final class WireInputs {
     /** Results as SUCCEEDED/FAILED updates of their request. */
     public Deserializer<RequestUpdate> results() {
         return (topic, data) -> read(data, "result", json -> {
-            boolean ok = "SUCCESS".equals(required(json, "status"));
+            String status = required(json, "status");
+            if (!status.equals("SUCCESS") && !status.equals("ERROR")) {
+                throw new SerializationException("field 'status' is '" + status + "' (expected: SUCCESS or ERROR)");
+            }
+            boolean ok = status.equals("SUCCESS");
             return new RequestUpdate(required(json, "requestId"), ok ? RequestUpdate.Stage.SUCCEEDED : RequestUpdate.Stage.FAILED,
                     text(json, "integrationInstanceId"), text(json, "methodName"), ok ? null : text(json.path("error"), "code"),
-                    json.path("attempts").isInt() ? json.path("attempts").asInt() : null, millis(json, "completedAt", 0));
+                    json.path("attempts").isInt() ? json.path("attempts").asInt() : null, millis(json, "completedAt", -1));
         }, bytes -> {
             IntegrationResult r = results.decode(bytes);
             boolean ok = r.getStatus() == ResultStatus.SUCCESS;
@@ -72,10 +76,24 @@ public final class WireInputs {
     }
 
     private EventSummary eventFromJson(JsonNode n) {
-        return new EventSummary(text(n, "eventId"), required(n, "type"), required(n, "integrationInstanceId"), millis(n, "occurredAt", 0),
+        long occurredAt = millis(n, "occurredAt", -1);
+        if (occurredAt < 0) {
+            throw new SerializationException("field 'occurredAt' is missing (expected: epoch millis or an ISO-8601 time)");
+        }
+        return new EventSummary(text(n, "eventId"), required(n, "type"), required(n, "integrationInstanceId"), occurredAt,
                 text(n, "requestId"), text(n, "methodName"), text(n, "errorCode"),
                 n.path("durationMs").canConvertToLong() ? n.path("durationMs").asLong() : null,
                 n.path("attempts").isInt() ? n.path("attempts").asInt() : null);
+    }
+
+    /**
+     * The schema registry could not be asked right now: the record may be perfectly readable later, so it must not be
+     * skipped ({@link SkipUnreadable} fails the task instead; its thread is replaced and reads the record again).
+     */
+    public static final class RegistryUnavailableException extends SerializationException {
+        RegistryUnavailableException(String what, Throwable cause) {
+            super("the schema registry could not be asked to read a " + what + ": " + cause.getMessage(), cause);
+        }
     }
 
     private interface Reader<T> {
@@ -97,6 +115,11 @@ public final class WireInputs {
             return avro.read(data);
         } catch (SerializationException e) {
             throw e;
+        } catch (io.integration.wire.SchemaRegistryException e) {
+            if (e.retriable()) {
+                throw new RegistryUnavailableException(what, e);
+            }
+            throw new SerializationException("not a readable " + what + ": " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("not a readable " + what + " (Avro wire format or JSON): " + e.getMessage(), e);
         }

@@ -49,23 +49,27 @@ public final class QueryServer implements AutoCloseable {
     /** Marks a query relayed from another instance: it is never relayed again (no loops while metadata moves). */
     static final String FORWARDED = "X-Topology-Forwarded";
 
-    private final KafkaStreams streams;
-    private final HostInfo self;
     private final HealthPolicy policy;
     private final HttpServer server;
+    private volatile KafkaStreams streams;
+    private volatile HostInfo self;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    /** Binds {@code host:port} (0: any free port) at once, so a taken port stops the start. */
-    public QueryServer(KafkaStreams streams, HostInfo self, HealthPolicy policy, String host, int port) throws IOException {
-        this.streams = streams;
-        this.self = self;
+    /**
+     * Binds {@code host:port} (0: any free port) at once, so a taken port stops the start and the port the Streams
+     * metadata advertises ({@code application.server}) is the one bound.
+     */
+    public QueryServer(HealthPolicy policy, String host, int port) throws IOException {
         this.policy = policy;
         this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", this::handle);
     }
 
-    public void start() {
+    /** Serves queries of {@code streams}, which advertises this server as {@code self}. */
+    public void start(KafkaStreams streams, HostInfo self) {
+        this.streams = streams;
+        this.self = self;
         server.start();
     }
 
@@ -80,12 +84,20 @@ public final class QueryServer implements AutoCloseable {
                 return;
             }
             String[] parts = exchange.getRequestURI().getRawPath().split("/");
+            try {
+                for (int i = 0; i < parts.length; i++) {
+                    parts[i] = i == 2 ? decode(parts[i]) : parts[i];
+                }
+            } catch (IllegalArgumentException e) {
+                send(exchange, 400, error("BAD_REQUEST", "the path is not valid percent-encoding: " + e.getMessage()));
+                return;
+            }
             if (parts.length == 4 && parts[1].equals("integrations") && parts[3].equals("health")) {
-                String id = decode(parts[2]);
+                String id = parts[2];
                 query(exchange, HealthProcessor.STATES, id, (store, key) -> HealthProcessor.view(store, key, policy),
                         "no health known for instance '" + id + "' (none of its events seen yet)");
             } else if (parts.length == 3 && parts[1].equals("requests")) {
-                String id = decode(parts[2]);
+                String id = parts[2];
                 query(exchange, RequestStatusProcessor.STATUSES, id, ReadOnlyKeyValueStore::get,
                         "no status known for request '" + id + "' (not seen, or older than the retention)");
             } else if (parts.length == 3 && parts[1].equals("health") && parts[2].equals("live")) {
@@ -107,8 +119,15 @@ public final class QueryServer implements AutoCloseable {
 
     private void query(HttpExchange exchange, String storeName, String key, BiFunction<ReadOnlyKeyValueStore<String, Object>, String, Object> read,
                        String notFound) throws IOException {
-        KeyQueryMetadata owner = streams.queryMetadataForKey(storeName, key, Serdes.String().serializer());
-        if (owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)) {
+        KeyQueryMetadata owner;
+        try {
+            owner = streams.queryMetadataForKey(storeName, key, Serdes.String().serializer());
+        } catch (RuntimeException e) {
+            // not started yet, in error, or shutting down
+            unavailable(exchange, "the topology cannot say who owns '" + key + "' now (" + streams.state() + "): " + e.getMessage());
+            return;
+        }
+        if (owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner) || owner.activeHost().port() < 0) {
             unavailable(exchange, "the owner of '" + key + "' is not known yet (starting or rebalancing)");
             return;
         }

@@ -70,10 +70,13 @@ final class OutputEncoder {
         return eventRecord(topic, requestEvent(result, DESTINATION_REFUSED, Map.of("reason", reason)).build());
     }
 
-    /** An event about one request's result, with an id derived from the request and the type (a repeat is identical). */
+    /**
+     * An event about one request's result, with an id derived from the request, the type and the replay that produced the
+     * result, if any (a repeat is identical; a replay's run is a new event).
+     */
     private static IntegrationEvent.Builder requestEvent(ExecutionResult result, String type, Map<String, String> attributes) {
         return IntegrationEvent.newBuilder()
-                .setEventId(result.requestId() + "/" + type)
+                .setEventId(result.requestId() + "/" + type + (result.replayId() == null ? "" : "/" + result.replayId()))
                 .setType(type)
                 .setIntegrationInstanceId(nullToEmpty(result.instanceId()))
                 .setOccurredAt(result.completedAt())
