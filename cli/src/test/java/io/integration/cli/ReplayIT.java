@@ -17,8 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -68,22 +66,7 @@ class ReplayIT {
                 .withEvents(infra.bootstrapServers(), infra.schemaRegistryUrl(), TOPICS.get(2), "json")
                 .withTopics(TOPICS.get(0), TOPICS.get(3)), Clock.systemUTC());
         demo = DemoApi.start(0, "demo-key");
-        Path definition = Files.createTempFile("replay-demo", ".yaml");
-        Files.writeString(definition, """
-                name: replay-demo
-                version: 1.0.0
-                adapter: { type: http }
-                baseUrl: %s
-                allowedHosts: [127.0.0.1]
-                auth: { type: api_key, apiKey: { in: header, name: X-Api-Key } }
-                methods:
-                  - name: getUser
-                    http: { method: GET, path: "/v1/users/{params.id}" }
-                """.formatted(demo.url()));
-        assertThat(cli("apply", "-f", definition.toString()).exit()).isZero();
-        System.setIn(new java.io.ByteArrayInputStream("demo-key\n".getBytes()));
-        assertThat(cli("credentials", "set", "replay-cred", "--type", "api_key", "--host", "127.0.0.1").exit()).isZero();
-        assertThat(cli("instances", "create", "crm", "--definition", "replay-demo", "--credential", "replay-cred").exit()).isZero();
+        DemoSeed.seed(api.port(), ADMIN, demo, "demo-key", "replay-demo", "replay-cred", "crm");
         worker = WorkerApp.start(WorkerConfig.from(TestWorker.settings(infra, DATABASE, "replay-" + SUFFIX, TOPICS, MASTER_KEY)),
                 Clock.systemUTC());
         producer = new KafkaProducer<>(Map.of("bootstrap.servers", infra.bootstrapServers()), new StringSerializer(), new StringSerializer());

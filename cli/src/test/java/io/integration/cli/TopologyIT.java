@@ -23,7 +23,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,23 +76,7 @@ class TopologyIT {
         api = ManagementApi.start(new ApiConfig(infra.mongoUri(), DATABASE, "127.0.0.1", 0, ADMIN, null, Secret.of(MASTER_KEY), null, true)
                 .withTopology("http://127.0.0.1:" + second.get("TOPOLOGY_HTTP_PORT")), Clock.systemUTC());
         demo = DemoApi.start(0, "demo-key");
-        Path definition = Files.createTempFile("topology-demo", ".yaml");
-        Files.writeString(definition, """
-                name: topology-demo
-                version: 1.0.0
-                adapter: { type: http }
-                baseUrl: %s
-                allowedHosts: [127.0.0.1]
-                auth: { type: api_key, apiKey: { in: header, name: X-Api-Key } }
-                methods:
-                  - name: getUser
-                    http: { method: GET, path: "/v1/users/{params.id}" }
-                """.formatted(demo.url()));
-        assertThat(CliRun.of(api.port(), ADMIN, "apply", "-f", definition.toString()).exit()).isZero();
-        System.setIn(new java.io.ByteArrayInputStream("demo-key\n".getBytes()));
-        assertThat(CliRun.of(api.port(), ADMIN, "credentials", "set", "topo-cred", "--type", "api_key", "--host", "127.0.0.1").exit()).isZero();
-        assertThat(CliRun.of(api.port(), ADMIN, "instances", "create", "crm", "--definition", "topology-demo", "--credential", "topo-cred")
-                .exit()).isZero();
+        DemoSeed.seed(api.port(), ADMIN, demo, "demo-key", "topology-demo", "topo-cred", "crm");
         worker = WorkerApp.start(WorkerConfig.from(TestWorker.settings(infra, DATABASE, "topology-" + SUFFIX, TOPICS, MASTER_KEY)),
                 Clock.systemUTC());
         for (Map<String, String> env : List.of(first, second)) {
