@@ -17,6 +17,11 @@ import java.util.Map;
  * @param timeout overrides the definition's default timeout, or null
  * @param circuitBreaker the method's own breaker settings, or null to share the instance's breaker
  * @param rateLimit the method's own rate limit, or null to share the instance's limiter
+ * @param cache the method's response cache, or null: not cached
+ * @param fallback what answers, in this order, when the call cannot be made (circuit open, upstream unavailable, deadline
+ *        near): {@code stale}, {@code static}, {@code defer}, {@code fail}; empty: defer when the circuit is open and the
+ *        deadline allows, else fail
+ * @param fallbackValue the answer of the {@code static} fallback (any JSON), or null
  */
 public record MethodDefinition(
         String name,
@@ -33,7 +38,13 @@ public record MethodDefinition(
         Duration timeout,
         Map<String, Object> retry,
         Map<String, Object> circuitBreaker,
-        Map<String, Object> rateLimit) {
+        Map<String, Object> rateLimit,
+        CacheSpec cache,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) java.util.List<String> fallback,
+        JsonNode fallbackValue) {
+
+    /** The fallbacks a method may list. */
+    public static final java.util.List<String> FALLBACKS = java.util.List.of("stale", "static", "defer", "fail");
 
     public MethodDefinition {
         requireNonNull(name, "methods[].name");
@@ -41,6 +52,7 @@ public record MethodDefinition(
         graphql = graphql == null ? Map.of() : graphql;
         binding = binding == null ? Map.of() : binding;
         retry = retry == null ? Map.of() : retry;
+        fallback = fallback == null ? java.util.List.of() : java.util.List.copyOf(fallback);
     }
 
     /** The binding for {@code adapterType}, empty when the method has none. */

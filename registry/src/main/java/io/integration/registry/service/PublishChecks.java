@@ -14,18 +14,11 @@ import java.util.Map;
 
 /**
  * What publishing checks beyond the document schema, all at once: the adapter is installed and in the requested
- * version range, its config and each method's binding satisfy the schemas it declares, the base URL is absolute, every JSON Schema in the document is one, the test method exists — and no
- * field is set that this version would accept and then ignore.
- *
- * <p>Refused until the issue implementing them lands (a field the worker ignores is a silent lie): per method
- * {@code cache}, {@code fallback}.
+ * version range, its config and each method's binding satisfy the schemas it declares, the base URL is absolute, every JSON Schema in the document is one, the test method exists, and
+ * a method's {@code cache} and {@code fallback} can be honoured (only safe, idempotent reads are cached; a fallback has what it
+ * needs).
  */
 final class PublishChecks {
-
-    /** Method fields the document schema admits but this version does not honour yet, and what to do instead. */
-    private static final Map<String, String> NOT_YET = Map.of(
-            "cache", "not supported yet: results are not cached (remove the field)",
-            "fallback", "not supported yet: there are no fallback methods (remove the field)");
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
@@ -34,6 +27,50 @@ final class PublishChecks {
     /** {@code adapters}: the installed adapters by type. */
     PublishChecks(Map<String, AdapterDescriptor> adapters) {
         this.adapters = Map.copyOf(adapters);
+    }
+
+    /**
+     * A cache only on reads that are safe to repeat and to share: idempotent methods, and of the built-in adapters an http GET
+     * or HEAD, or a graphql query (not a mutation); a plugin adapter's calls are never cached (it says nothing of their
+     * effects). Each fallback has what it needs: {@code stale} a cache with {@code maxStale}, {@code static} a
+     * {@code fallbackValue}; {@code fail} is the last.
+     */
+    private static void cacheAndFallback(String at, String adapterType, MethodDefinition method, List<Problem> problems) {
+        if (method.cache() != null) {
+            String unsafe = !method.idempotent() ? "the method is not idempotent (idempotent: true)"
+                    : switch (adapterType) {
+                        case "http" -> {
+                            String verb = String.valueOf(method.http().getOrDefault("method", "GET")).toUpperCase(java.util.Locale.ROOT);
+                            yield verb.equals("GET") || verb.equals("HEAD") ? null : "http " + verb + " is not a read (expected: GET or HEAD)";
+                        }
+                        case "graphql" -> String.valueOf(method.graphql().getOrDefault("query", "")).strip().startsWith("mutation")
+                                ? "a graphql mutation is not a read" : null;
+                        default -> "adapter " + adapterType + " does not say its calls are reads";
+                    };
+            if (unsafe != null) {
+                problems.add(new Problem(at + ".cache", "only safe, idempotent reads are cached: " + unsafe));
+            }
+        }
+        List<String> fallback = method.fallback();
+        if (fallback.contains("stale") && (method.cache() == null || method.cache().maxStale() == null)) {
+            problems.add(new Problem(at + ".fallback", "'stale' needs cache.maxStale (how old a cached answer may be served)"));
+        }
+        if (fallback.contains("static") != (method.fallbackValue() != null && !method.fallbackValue().isNull())) {
+            problems.add(new Problem(fallback.contains("static") ? at + ".fallback" : at + ".fallbackValue", fallback.contains("static")
+                    ? "'static' needs fallbackValue (the answer to serve)" : "set, but the fallback list has no 'static' (expected: both or neither)"));
+        }
+        if (fallback.contains("fail") && !fallback.getLast().equals("fail")) {
+            problems.add(new Problem(at + ".fallback", "'fail' is followed by " + fallback.subList(fallback.indexOf("fail") + 1, fallback.size())
+                    + ", which would never answer (expected: fail last)"));
+        }
+        for (String f : fallback) {
+            if (!MethodDefinition.FALLBACKS.contains(f)) {
+                problems.add(new Problem(at + ".fallback", "'" + f + "' (expected: one of " + MethodDefinition.FALLBACKS + ")"));
+            }
+        }
+        if (new java.util.HashSet<>(fallback).size() != fallback.size()) {
+            problems.add(new Problem(at + ".fallback", fallback + " lists a fallback twice"));
+        }
     }
 
     List<Problem> problems(JsonNode tree, IntegrationDefinition definition) {
@@ -63,13 +100,7 @@ final class PublishChecks {
         for (int i = 0; i < definition.methods().size(); i++) {
             MethodDefinition method = definition.methods().get(i);
             String at = "$.methods[" + i + "]";
-            for (Map.Entry<String, String> field : NOT_YET.entrySet()) {
-                JsonNode value = methods.path(i).path(field.getKey());
-                // An empty block is what the model writes back for "none" (graphql: {}); only content is refused.
-                if (!value.isMissingNode() && !value.isNull() && !(value.isContainerNode() && value.isEmpty())) {
-                    problems.add(new Problem(at + "." + field.getKey(), field.getValue()));
-                }
-            }
+            cacheAndFallback(at, definition.adapter().type(), method, problems);
             if (method.paramSchema() != null) {
                 problems.addAll(JsonSchemas.checkSchema(at + ".paramSchema", method.paramSchema()));
             }

@@ -2,6 +2,7 @@ package io.integration.registry.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.mongodb.client.MongoDatabase;
 import io.integration.registry.DefinitionStatus;
@@ -88,6 +89,44 @@ class DefinitionServiceTest {
         assertThatThrownBy(() -> management.definitions().apply(wrongAdapter))
                 .isInstanceOfSatisfying(ManagementException.class, e -> assertThat(e.problems()).extracting(Problem::path)
                         .containsExactlyInAnyOrder("$.adapter.version", "$.testMethod"));
+    }
+
+    @Test
+    void aCacheIsOnlyForSafeReadsAndEveryFallbackHasWhatItNeeds() {
+        String good = definition("1.0.0", null, "x").replace("    http: { method: GET, path: /x }\n",
+                "    http: { method: GET, path: /x }\n    idempotent: true\n    cache: { ttl: 30s, maxStale: 10m }\n"
+                        + "    fallback: [stale, static, fail]\n    fallbackValue: { items: [] }\n");
+        assertThat(management.definitions().apply(good)).isEqualTo(Applied.CREATED);
+        assertThat(management.definitions().get("crm", "1.0.0").methods().get(0).cache().maxStale()).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(management.definitions().get("crm", "1.0.0").methods().get(0).fallback()).containsExactly("stale", "static", "fail");
+
+        String bad = """
+                name: crm
+                version: 1.0.1
+                adapter: { type: http }
+                baseUrl: https://api.example.com
+                methods:
+                  - name: create
+                    http: { method: POST, path: /x }
+                    idempotent: true
+                    cache: { ttl: 30s }
+                  - name: get
+                    http: { method: GET, path: /x }
+                    cache: { ttl: 30s }
+                    fallback: [stale, fail, static]
+                  - name: list
+                    http: { method: GET, path: /x }
+                    fallbackValue: []
+                """;
+        assertThatThrownBy(() -> management.definitions().apply(bad))
+                .isInstanceOfSatisfying(ManagementException.class, e -> assertThat(e.problems()).extracting(Problem::path, Problem::message)
+                        .containsExactlyInAnyOrder(
+                                tuple("$.methods[0].cache", "only safe, idempotent reads are cached: http POST is not a read (expected: GET or HEAD)"),
+                                tuple("$.methods[1].cache", "only safe, idempotent reads are cached: the method is not idempotent (idempotent: true)"),
+                                tuple("$.methods[1].fallback", "'stale' needs cache.maxStale (how old a cached answer may be served)"),
+                                tuple("$.methods[1].fallback", "'static' needs fallbackValue (the answer to serve)"),
+                                tuple("$.methods[1].fallback", "'fail' is followed by [static], which would never answer (expected: fail last)"),
+                                tuple("$.methods[2].fallbackValue", "set, but the fallback list has no 'static' (expected: both or neither)")));
     }
 
     @Test

@@ -20,6 +20,7 @@ import io.integration.registry.credentials.Keyring;
 import io.integration.registry.credentials.MasterKey;
 import io.integration.registry.credentials.TinkSecretCodec;
 import io.integration.worker.execution.Replays;
+import io.integration.worker.execution.ResponseCache;
 import io.integration.worker.execution.RequestExecutor;
 import io.integration.worker.oauth.AccessTokens;
 import io.integration.worker.oauth.AuthEvents;
@@ -124,6 +125,8 @@ public final class WorkerApp implements AutoCloseable {
         CacheStats definitionLookups = new CacheStats();
         metrics.cache("instances", instanceLookups, CacheStats::hits, CacheStats::misses);
         metrics.cache("definitions", definitionLookups, CacheStats::hits, CacheStats::misses);
+        ResponseCache responses = new ResponseCache(config.responseCacheEntries(), config.responseCacheBytes(), clock);
+        metrics.cache("responses", responses, ResponseCache::hits, ResponseCache::misses);
         RequestExecutor executor = new RequestExecutor(
                 CachingRegistry.instances(instanceStore, config.registryCacheTtl(), clock, instanceLookups),
                 CachingRegistry.definitions(new MongoDefinitionRepository(db), config.registryCacheTtl(), clock, definitionLookups),
@@ -133,7 +136,7 @@ public final class WorkerApp implements AutoCloseable {
                     metrics.circuit(scope.instanceId(), scope.methodName() == null ? "*" : scope.methodName(), open);
                     circuitEvents.get().changed(scope, open);
                 }, config.maxHold(), config.execution().maxRetryAfter()), usage, tokens,
-                Replays.cached(new ReplayStore(db, clock)::started, REPLAY_CACHE_TTL, REPLAY_CACHE_ENTRIES, clock), metrics, clock);
+                Replays.cached(new ReplayStore(db, clock)::started, REPLAY_CACHE_TTL, REPLAY_CACHE_ENTRIES, clock), responses, metrics, clock);
         RequestWorker worker = KafkaMessaging.worker(messaging(config.messaging()), registry, executor, metrics, clock);
         metrics.loop(() -> worker.state().recordsInFlight(), () -> worker.state().pausedPartitions(), () -> executor.calls().inFlight());
         circuitEvents.set(worker::circuitChanged);

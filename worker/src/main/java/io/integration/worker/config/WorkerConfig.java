@@ -41,7 +41,9 @@ public record WorkerConfig(
         java.nio.file.Path pluginsDir,
         AdapterCheck adapterCheck,
         String opsHost,
-        int opsPort) {
+        int opsPort,
+        int responseCacheEntries,
+        long responseCacheBytes) {
 
     /**
      * What a worker does at start with a published definition its adapters cannot run (type missing, version outside
@@ -58,7 +60,7 @@ public record WorkerConfig(
             "worker.max.in.flight.bytes", "results.claim.check.bytes", "request.max.id.chars", "request.max.attributes",
             "request.max.attributes.bytes", "request.max.params.bytes", "credentials.master.key", "credentials.master.key.file",
             "oauth.refresh.margin", "oauth.token.timeout", "outbound.allow.ranges", "outbound.allow.ports", "outbound.hosts",
-            "plugins.dir", "adapters.check", "ops.host", "ops.port");
+            "plugins.dir", "adapters.check", "ops.host", "ops.port", "cache.max.entries", "cache.max.bytes");
 
     public WorkerConfig {
         requireNonNull(messaging, "messaging");
@@ -151,7 +153,9 @@ public record WorkerConfig(
                         : java.nio.file.Path.of(settings.get("plugins.dir").strip()),
                 adapterCheck(settings.getOrDefault("adapters.check", "warn")),
                 get(settings, "ops.host", "0.0.0.0"),
-                opsPort(settings.getOrDefault("ops.port", "9400")));
+                opsPort(settings.getOrDefault("ops.port", "9400")),
+                (int) longAtLeast(settings, "cache.max.entries", 10_000, 0, Integer.MAX_VALUE),
+                longAtLeast(settings, "cache.max.bytes", 64L * 1024 * 1024, 0, Long.MAX_VALUE));
     }
 
     private static int opsPort(String value) {

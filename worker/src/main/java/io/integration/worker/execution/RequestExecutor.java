@@ -77,6 +77,7 @@ public final class RequestExecutor {
     private final Transforms transforms = Transforms.defaults();
     private final ExecutionObserver observer;
     private final Replays replays;
+    private final ResponseCache responses;
 
     /**
      * {@code largeData}: where data above {@link ExecutionSettings#claimCheckBytes()} goes (unused when the claim check is off);
@@ -86,17 +87,19 @@ public final class RequestExecutor {
                            Adapters adapters, ResultLog results, ResultDataStore largeData, ExecutionSettings settings, CallGuard guard,
                            InstanceUsage usage, AccessTokens tokens, Clock clock) {
         this(instances, definitions, credentials, adapters, results, largeData, settings, guard, usage, tokens, Replays.NONE,
-                ExecutionObserver.NONE, clock);
+                ResponseCache.NONE, ExecutionObserver.NONE, clock);
     }
 
     /**
-     * {@code replays}: the replays a record's replay marks must name to run a recorded request again; {@code observer}: told
-     * of every request run, for metrics.
+     * {@code replays}: the replays a record's replay marks must name to run a recorded request again; {@code responses}: the
+     * answers of cacheable methods; {@code observer}: told of every request run, for metrics.
      */
     public RequestExecutor(InstanceRepository instances, DefinitionRepository definitions, CredentialRepository credentials,
                            Adapters adapters, ResultLog results, ResultDataStore largeData, ExecutionSettings settings, CallGuard guard,
-                           InstanceUsage usage, AccessTokens tokens, Replays replays, ExecutionObserver observer, Clock clock) {
+                           InstanceUsage usage, AccessTokens tokens, Replays replays, ResponseCache responses, ExecutionObserver observer,
+                           Clock clock) {
         this.replays = replays;
+        this.responses = responses;
         this.observer = observer;
         this.tokens = tokens;
         this.largeData = largeData;
@@ -292,6 +295,56 @@ public final class RequestExecutor {
                 "method '" + request.methodName() + "' not found in definition " + definition.key() + " (has: "
                         + definition.methods().stream().map(MethodDefinition::name).toList() + ")"));
         JsonNode params = params(request, definition, method);
+        String cacheKey = method.cache() == null ? null : cacheKey(instance, definition, method, params);
+        Lookup lookup = cacheKey == null ? Lookup.NOT_CACHED : lookup(request, method, cacheKey);
+        if (lookup.hit() != null) {
+            return success(request.requestId(), lookup.hit().data()).withServed(new Outcome.Served(Outcome.Served.Source.CACHE,
+                    lookup.hit().age(clock.instant()).toMillis(), null));
+        }
+        try {
+            return call(request, progress, ownership, instance, definition, method, params, cacheKey);
+        } finally {
+            if (lookup.leads()) {
+                responses.abandon(cacheKey); // nothing left to do when the answer was put
+            }
+        }
+    }
+
+    /** A cached answer to serve, or none; {@code leads}: this request fetches the answer for the key (others wait for it). */
+    private record Lookup(ResponseCache.Entry hit, boolean leads) {
+        static final Lookup NOT_CACHED = new Lookup(null, false);
+    }
+
+    /**
+     * A fresh cached answer of {@code cacheKey}; when another request is fetching it right now, that one's answer (waiting
+     * at most the method's timeout, never past the deadline; when it gets none, this request calls itself).
+     */
+    private Lookup lookup(ExecutionRequest request, MethodDefinition method, String cacheKey) {
+        Optional<ResponseCache.Entry> hit = responses.fresh(cacheKey, method.cache().ttl());
+        if (hit.isPresent()) {
+            return new Lookup(hit.get(), false);
+        }
+        Optional<java.util.concurrent.CompletableFuture<ResponseCache.Entry>> pending = responses.join(cacheKey);
+        if (pending.isEmpty()) {
+            return new Lookup(null, true);
+        }
+        Duration wait = method.timeout() != null ? method.timeout() : settings.defaultTimeout();
+        if (request.deadline() != null) {
+            Duration left = Duration.between(clock.instant(), request.deadline());
+            wait = left.compareTo(wait) < 0 ? left : wait;
+        }
+        try {
+            return new Lookup(wait.isNegative() ? null : pending.get().get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS), false);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return new Lookup(null, false); // the other request is slow: this one calls itself
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw fail(ErrorCode.EXECUTION_ERROR, "interrupted while waiting for a cached answer");
+        }
+    }
+
+    private Outcome call(ExecutionRequest request, Progress progress, Ownership ownership, IntegrationInstance instance,
+                         IntegrationDefinition definition, MethodDefinition method, JsonNode params, String cacheKey) {
         Adapter adapter = adapter(definition);
         RequestAuth auth = auth(instance, definition);
 
@@ -329,24 +382,99 @@ public final class RequestExecutor {
         return switch (guarded) {
             case Guarded.Answered a -> {
                 progress.response = a.response();
-                yield success(request.requestId(), data(a.response(), definition, method));
+                String data = data(a.response(), definition, method);
+                if (cacheKey != null) {
+                    responses.put(cacheKey, data);
+                }
+                yield success(request.requestId(), data);
             }
-            case Guarded.Failed f -> AdapterFailures.toFailure(f.failure(), f.deadlineBound());
-            case Guarded.RateLimited r when mayDefer(request, r.retryAfter()) -> throw new DeferSignal(new Execution.Deferred(
-                    clock.instant().plus(r.retryAfter()), request.priorAttempts() + r.trail().size(),
-                    "integration instance '" + r.instanceId() + "' is held for " + r.retryAfter().toMillis() + " ms"));
-            case Guarded.RateLimited r -> new Outcome.Failure(ErrorCode.RATE_LIMIT_EXCEEDED, "integration instance '" + r.instanceId()
-                    + "' is rate limited for " + r.retryAfter().toMillis() + " ms, " + (r.retryAfter().compareTo(settings.maxRetryAfter()) > 0
-                    ? "longer than the worker waits (worker.max.retry.after " + settings.maxRetryAfter() + ")"
-                    : "past the request's deadline") + (r.trail().isEmpty() ? "; no call was made" : ""),
-                    true, r.retryAfter().toMillis(), null);
-            case Guarded.CircuitOpen c when mayDefer(request, c.retryAfter()) -> throw new DeferSignal(new Execution.Deferred(
-                    clock.instant().plus(c.retryAfter()), request.priorAttempts() + c.trail().size(),
-                    "the circuit of " + c.scope().describe() + " is open for " + c.retryAfter().toMillis() + " ms"));
-            case Guarded.CircuitOpen c -> new Outcome.Failure(ErrorCode.CIRCUIT_OPEN, "the circuit of " + c.scope().describe()
-                    + " is open after repeated failures until past the request's deadline; no call was made", true, c.retryAfter().toMillis(), null);
+            case Guarded.Failed f -> fallback(request, method, cacheKey, AdapterFailures.toFailure(f.failure(), f.deadlineBound()), null);
+            case Guarded.RateLimited r -> fallback(request, method, cacheKey, new Outcome.Failure(ErrorCode.RATE_LIMIT_EXCEEDED,
+                    "integration instance '" + r.instanceId() + "' is rate limited for " + r.retryAfter().toMillis() + " ms, "
+                            + (r.retryAfter().compareTo(settings.maxRetryAfter()) > 0
+                            ? "longer than the worker waits (worker.max.retry.after " + settings.maxRetryAfter() + ")"
+                            : "past the request's deadline") + (r.trail().isEmpty() ? "; no call was made" : ""),
+                    true, r.retryAfter().toMillis(), null), new Execution.Deferred(clock.instant().plus(r.retryAfter()),
+                    request.priorAttempts() + r.trail().size(), "integration instance '" + r.instanceId() + "' is held for "
+                    + r.retryAfter().toMillis() + " ms"));
+            case Guarded.CircuitOpen c -> fallback(request, method, cacheKey, new Outcome.Failure(ErrorCode.CIRCUIT_OPEN, "the circuit of "
+                    + c.scope().describe() + " is open after repeated failures until past the request's deadline; no call was made", true,
+                    c.retryAfter().toMillis(), null), new Execution.Deferred(clock.instant().plus(c.retryAfter()),
+                    request.priorAttempts() + c.trail().size(), "the circuit of " + c.scope().describe() + " is open for "
+                    + c.retryAfter().toMillis() + " ms"));
         };
     }
+
+    /**
+     * What answers when the call could not be made: the method's fallbacks in their order — {@code stale} (a cached answer
+     * within {@code cache.maxStale}), {@code static} (its {@code fallbackValue}), {@code defer} (to the retry topic, when
+     * {@code deferral} is possible within the deadline), {@code fail} — then {@code failure}. Without a fallback list, a
+     * deferrable wait is deferred as before. A failure that is an answer (a 4xx, a validation error) is never replaced.
+     */
+    private Outcome fallback(ExecutionRequest request, MethodDefinition method, String cacheKey, Outcome.Failure failure,
+                             Execution.Deferred deferral) {
+        if (method.fallback().isEmpty()) {
+            if (deferral != null && mayDefer(request, Duration.between(clock.instant(), deferral.notBefore()))) {
+                throw new DeferSignal(deferral);
+            }
+            return failure;
+        }
+        if (!outage(failure)) {
+            return failure;
+        }
+        for (String next : method.fallback()) {
+            switch (next) {
+                case "stale" -> {
+                    Optional<ResponseCache.Entry> cached = cacheKey == null ? Optional.empty() : responses.any(cacheKey);
+                    if (cached.isPresent() && cached.get().age(clock.instant()).compareTo(method.cache().maxStale()) <= 0) {
+                        return success(request.requestId(), cached.get().data()).withServed(new Outcome.Served(Outcome.Served.Source.STALE_CACHE,
+                                cached.get().age(clock.instant()).toMillis(), failure.code() + ": " + failure.message()));
+                    }
+                }
+                case "static" -> {
+                    return success(request.requestId(), method.fallbackValue().toString()).withServed(new Outcome.Served(
+                            Outcome.Served.Source.FALLBACK, null, failure.code() + ": " + failure.message()));
+                }
+                case "defer" -> {
+                    if (deferral != null && mayDefer(request, Duration.between(clock.instant(), deferral.notBefore()))) {
+                        throw new DeferSignal(deferral);
+                    }
+                }
+                default -> {
+                    return failure;
+                }
+            }
+        }
+        return failure;
+    }
+
+    /** Whether {@code failure} says the external system could not be asked or did not answer, rather than answering no. */
+    private static boolean outage(Outcome.Failure failure) {
+        return switch (failure.code()) {
+            case CIRCUIT_OPEN, RATE_LIMIT_EXCEEDED, TIMEOUT, DEADLINE_EXCEEDED -> true;
+            case UPSTREAM_ERROR -> failure.retryable();
+            default -> false;
+        };
+    }
+
+    /**
+     * The cache key of a call: the instance, its config, the definition version, the method and the canonical params
+     * (object keys sorted), hashed. A new definition version, or a change of the instance's config, misses.
+     */
+    private static String cacheKey(IntegrationInstance instance, IntegrationDefinition definition, MethodDefinition method, JsonNode params) {
+        try {
+            String canonical = CANONICAL.writeValueAsString(java.util.List.of(instance.id(), definition.key(), method.name(),
+                    CANONICAL.convertValue(params, Object.class), instance.config()));
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+            return instance.id() + "/" + definition.key() + "/" + method.name() + "/" + java.util.HexFormat.of().formatHex(digest);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the cache key of " + method.name() + " could not be made", e);
+        }
+    }
+
+    /** JSON with map entries sorted by key: equal params give equal text whatever the order their fields came in. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL = new com.fasterxml.jackson.databind.ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     /**
      * A held request (or one meeting an open circuit) waits in the retry topic unless its deadline would pass first or

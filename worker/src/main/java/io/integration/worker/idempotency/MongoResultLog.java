@@ -247,6 +247,10 @@ public final class MongoResultLog implements ResultLog {
                     doc.append("dataRef", new Document("store", s.dataRef().store()).append("id", s.dataRef().id())
                             .append("sizeBytes", s.dataRef().sizeBytes()).append("sha256", s.dataRef().sha256()));
                 }
+                if (s.served() != null) {
+                    doc.append("served", new Document("from", s.served().from().name()).append("ageMs", s.served().ageMs())
+                            .append("reason", s.served().reason()));
+                }
             }
             case Outcome.Failure f -> doc.append("status", "ERROR").append("error", error(f));
         }
@@ -274,8 +278,11 @@ public final class MongoResultLog implements ResultLog {
             outcome = failure(substitute);
         } else if ("SUCCESS".equals(d.getString("status"))) {
             Document ref = d.get("dataRef", Document.class);
+            Document served = d.get("served", Document.class);
             outcome = new Outcome.Success(d.getString("data"), ref == null ? null : new Outcome.DataReference(ref.getString("store"),
-                    ref.getString("id"), ((Number) ref.get("sizeBytes")).longValue(), ref.getString("sha256")));
+                    ref.getString("id"), ((Number) ref.get("sizeBytes")).longValue(), ref.getString("sha256")),
+                    served == null ? null : new Outcome.Served(Outcome.Served.Source.valueOf(served.getString("from")),
+                            served.get("ageMs") instanceof Number n ? n.longValue() : null, served.getString("reason")));
         } else {
             outcome = failure(d.get("error", Document.class));
         }

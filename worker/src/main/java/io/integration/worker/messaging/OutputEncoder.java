@@ -53,8 +53,16 @@ final class OutputEncoder {
         return new ProducerRecord<>(topic, utf8(result.requestId()), value);
     }
 
-    /** The {@code integration.method.executed|failed} event, keyed by instance id. */
+    /**
+     * The {@code integration.method.executed|failed} event, keyed by instance id; an answer served without this request's
+     * call (cache, fallback) says so in the attribute {@code servedFrom}.
+     */
     ProducerRecord<byte[], byte[]> event(String topic, ExecutionResult result, Map<String, String> attributes) {
+        if (result.outcome() instanceof Outcome.Success s && s.served() != null) {
+            Map<String, String> marked = new java.util.HashMap<>(attributes);
+            marked.put(SERVED_FROM, s.served().from().name());
+            attributes = marked;
+        }
         IntegrationEvent event = requestEvent(result, result.succeeded() ? EXECUTED : FAILED, attributes)
                 .setDurationMs(result.durationMs())
                 .setAttempts(result.attempts())
@@ -63,6 +71,21 @@ final class OutputEncoder {
     }
 
     static final String DESTINATION_REFUSED = "integration.security.destination_refused";
+    static final String FALLBACK = "integration.method.fallback";
+    /** The event attribute naming how an answer was served without a call ({@code CACHE}, {@code STALE_CACHE}, {@code FALLBACK}). */
+    static final String SERVED_FROM = "servedFrom";
+
+    /** The {@code integration.method.fallback} event of a request a fallback answered: which one, and the error it answers for. */
+    ProducerRecord<byte[], byte[]> fallbackEvent(String topic, ExecutionResult result, Outcome.Served served) {
+        Map<String, String> attributes = new java.util.HashMap<>();
+        attributes.put(SERVED_FROM, served.from().name());
+        // The error code only: the message may quote the external system's answer, which events never carry
+        attributes.put("errorCode", served.reason() == null ? "" : served.reason().split(":", 2)[0]);
+        if (served.ageMs() != null) {
+            attributes.put("ageMs", Long.toString(served.ageMs()));
+        }
+        return eventRecord(topic, requestEvent(result, FALLBACK, attributes).build());
+    }
 
     /** The security event of a call refused by the outbound rules: which instance, method and rule (never a secret). */
     ProducerRecord<byte[], byte[]> securityEvent(String topic, ExecutionResult result) {
@@ -138,7 +161,9 @@ final class OutputEncoder {
         switch (r.outcome()) {
             case Outcome.Success s -> b.setStatus(ResultStatus.SUCCESS).setData(s.data()).setError(null).setDataRef(s.dataRef() == null ? null
                     : DataReference.newBuilder().setStore(s.dataRef().store()).setId(s.dataRef().id())
-                            .setSizeBytes(s.dataRef().sizeBytes()).setSha256(s.dataRef().sha256()).build());
+                            .setSizeBytes(s.dataRef().sizeBytes()).setSha256(s.dataRef().sha256()).build())
+                    .setServed(s.served() == null ? null : io.integration.avro.Served.newBuilder().setFrom(s.served().from().name())
+                            .setAgeMs(s.served().ageMs()).setReason(s.served().reason()).build());
             case Outcome.Failure f -> b.setStatus(ResultStatus.ERROR).setData(null).setError(IntegrationError.newBuilder()
                     .setCode(f.code().name())
                     .setMessage(f.message())

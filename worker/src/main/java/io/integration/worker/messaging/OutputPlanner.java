@@ -157,6 +157,10 @@ final class OutputPlanner {
                 // One security event per refused request, derived from the recorded result (a repeat is identical).
                 records.add(encoder.securityEvent(topics.events(), result));
             }
+            if (result.outcome() instanceof Outcome.Success s && s.served() != null && s.served().fallback()) {
+                // One fallback event per request answered by a fallback, derived from the recorded result.
+                records.add(encoder.fallbackEvent(topics.events(), result, s.served()));
+            }
             return new Plan.Publish(answer, List.copyOf(records));
         } catch (RuntimeException e) {
             if (SendFailures.transientWhilePlanning(e) || resultTopic.equals(topics.results())) {
