@@ -297,4 +297,20 @@ class HealthTopologyTest {
             assertThat(r.value()).isNull();
         });
     }
+
+    @Test
+    void answersServedWithoutACallAreNoCalls() {
+        for (int n = 0; n < 10; n++) {
+            kit.succeeded("crm", "get", 10, T0.plusMillis(n), "ok" + n);
+        }
+        for (int n = 0; n < 30; n++) {
+            kit.events.pipeInput("crm", ("{\"eventId\":\"c" + n + "\",\"type\":\"integration.method.executed\",\"integrationInstanceId\":\"crm\","
+                    + "\"methodName\":\"get\",\"occurredAt\":" + T0.plusMillis(50 + n).toEpochMilli()
+                    + ",\"attributes\":{\"servedFrom\":\"CACHE\"}}").getBytes(StandardCharsets.UTF_8), T0.plusMillis(50 + n));
+        }
+
+        HealthView view = view("crm");
+        assertThat(view.current().total().calls()).isEqualTo(10);
+        assertThat(view.current().total().servedWithoutCall()).isEqualTo(30);
+    }
 }

@@ -26,6 +26,7 @@ public final class CallStats {
     private long failures;
     private long callerErrors;
     private long shortCircuited;
+    private long servedWithoutCall;
     private long rateLimited;
     private long authFailures;
     private final TreeMap<String, Long> errorsByCode = new TreeMap<>();
@@ -62,6 +63,11 @@ public final class CallStats {
         }
     }
 
+    /** An answer served without a call (the worker's cache, a fallback): no call either. */
+    public void servedWithoutCall() {
+        servedWithoutCall++;
+    }
+
     /** An authentication failure outside a call (a token refresh refused). */
     public void authFailure() {
         authFailures++;
@@ -72,6 +78,7 @@ public final class CallStats {
         failures += other.failures;
         callerErrors += other.callerErrors;
         shortCircuited += other.shortCircuited;
+        servedWithoutCall += other.servedWithoutCall;
         rateLimited += other.rateLimited;
         authFailures += other.authFailures;
         other.errorsByCode.forEach((code, n) -> errorsByCode.merge(code, n, Long::sum));
@@ -95,7 +102,7 @@ public final class CallStats {
         long calls = calls();
         return new Summary(calls, successes, failures, calls == 0 ? null : Math.round(1000.0 * failures / calls) / 1000.0,
                 latency.quantile(0.50), latency.quantile(0.95), latency.quantile(0.99), Map.copyOf(errorsByCode), callerErrors, shortCircuited,
-                rateLimited, authFailures);
+                servedWithoutCall, rateLimited, authFailures);
     }
 
     /**
@@ -104,9 +111,11 @@ public final class CallStats {
      * @param failureRatio failures / calls, 3 decimals; null without calls
      * @param errorsByCode every error code seen, caller errors included
      * @param shortCircuited requests an open circuit refused without a call ({@code CIRCUIT_OPEN}): no calls either
+     * @param servedWithoutCall answers the worker's cache or a fallback served: no calls either
      * @param authFailures authentication failures of calls and of token refreshes ({@code integration.auth.failed})
      */
     public record Summary(long calls, long successes, long failures, Double failureRatio, Long p50Ms, Long p95Ms, Long p99Ms,
-                          Map<String, Long> errorsByCode, long callerErrors, long shortCircuited, long rateLimited, long authFailures) {
+                          Map<String, Long> errorsByCode, long callerErrors, long shortCircuited, long servedWithoutCall,
+                          long rateLimited, long authFailures) {
     }
 }

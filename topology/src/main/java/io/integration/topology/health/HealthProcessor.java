@@ -146,12 +146,18 @@ public final class HealthProcessor implements Processor<String, EventSummary, St
                         continue;
                     }
                     switch (event.type()) {
-                        case EventSummary.METHOD_EXECUTED -> stats.success(event.durationMs());
+                        case EventSummary.METHOD_EXECUTED -> {
+                            if (event.servedFrom() != null) {
+                                stats.servedWithoutCall();
+                            } else {
+                                stats.success(event.durationMs());
+                            }
+                        }
                         case EventSummary.METHOD_FAILED -> stats.failure(event.errorCode(), event.durationMs());
                         default -> stats.authFailure();
                     }
                 }
-                if (EventSummary.METHOD_EXECUTED.equals(event.type())) {
+                if (EventSummary.METHOD_EXECUTED.equals(event.type()) && event.servedFrom() == null) {
                     // Calls go through: the instance's circuit (and this method's) is not open on every worker any more,
                     // whatever became of the closing event (they are best effort, and each worker has its own breakers)
                     state.openCircuits.remove("*");

@@ -6,9 +6,10 @@ package io.integration.topology.input;
  * @param eventId stable across repeats of the same event (null when the producer gave none: then it is not deduplicated)
  * @param occurredAt epoch millis
  * @param requestId, methodName, errorCode, durationMs, attempts null when the event has none
+ * @param servedFrom for an answer served without a call (the worker's cache, a fallback): how; else null
  */
 public record EventSummary(String eventId, String type, String instanceId, long occurredAt, String requestId, String methodName,
-                           String errorCode, Long durationMs, Integer attempts) {
+                           String errorCode, Long durationMs, Integer attempts, String servedFrom) {
 
     public static final String METHOD_EXECUTED = "integration.method.executed";
     public static final String METHOD_FAILED = "integration.method.failed";

@@ -22,6 +22,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 public final class WireInputs {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The event attribute the workers set on an answer served without a call. */
+    private static final String SERVED_FROM = "servedFrom";
 
     private final AvroWireCodec<IntegrationEvent> events;
     private final AvroWireCodec<IntegrationResult> results;
@@ -37,7 +39,8 @@ public final class WireInputs {
         return (topic, data) -> read(data, "event", this::eventFromJson, bytes -> {
             IntegrationEvent e = events.decode(bytes);
             return new EventSummary(e.getEventId(), e.getType(), e.getIntegrationInstanceId(), e.getOccurredAt().toEpochMilli(),
-                    e.getRequestId(), e.getMethodName(), e.getErrorCode(), e.getDurationMs(), e.getAttempts());
+                    e.getRequestId(), e.getMethodName(), e.getErrorCode(), e.getDurationMs(), e.getAttempts(),
+                    e.getAttributes() == null ? null : e.getAttributes().get(SERVED_FROM));
         });
     }
 
@@ -83,7 +86,7 @@ public final class WireInputs {
         return new EventSummary(text(n, "eventId"), required(n, "type"), required(n, "integrationInstanceId"), occurredAt,
                 text(n, "requestId"), text(n, "methodName"), text(n, "errorCode"),
                 n.path("durationMs").canConvertToLong() ? n.path("durationMs").asLong() : null,
-                n.path("attempts").isInt() ? n.path("attempts").asInt() : null);
+                n.path("attempts").isInt() ? n.path("attempts").asInt() : null, text(n.path("attributes"), SERVED_FROM));
     }
 
     /**
