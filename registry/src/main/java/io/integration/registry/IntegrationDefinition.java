@@ -129,14 +129,19 @@ public record IntegrationDefinition(
      * @param timeout whole-call deadline (body included), or null for the worker's default
      * @param maxResponseBytes response size cap, or null for the worker's default
      * @param retry retry settings as written (typed by the execution engine)
+     * @param maxConcurrentCalls calls of one instance a worker makes at once (its bulkhead), or null for the worker's
+     *        {@code worker.max.calls.per.instance}
      */
     public record ExecutionDefaults(java.time.Duration timeout, Long maxResponseBytes, Map<String, Object> retry,
-                                    Map<String, Object> circuitBreaker, Map<String, Object> rateLimit) {
-        public static final ExecutionDefaults NONE = new ExecutionDefaults(null, null, Map.of(), Map.of(), Map.of());
+                                    Map<String, Object> circuitBreaker, Map<String, Object> rateLimit, Integer maxConcurrentCalls) {
+        public static final ExecutionDefaults NONE = new ExecutionDefaults(null, null, Map.of(), Map.of(), Map.of(), null);
 
         public ExecutionDefaults {
             if (maxResponseBytes != null && maxResponseBytes < 1) {
                 throw new IllegalArgumentException("defaults.maxResponseBytes: " + maxResponseBytes + " (expected: >= 1)");
+            }
+            if (maxConcurrentCalls != null && maxConcurrentCalls < 1) {
+                throw new IllegalArgumentException("defaults.maxConcurrentCalls: " + maxConcurrentCalls + " (expected: >= 1)");
             }
             retry = retry == null ? Map.of() : retry;
             circuitBreaker = circuitBreaker == null ? Map.of() : circuitBreaker;

@@ -43,7 +43,8 @@ public record WorkerConfig(
         String opsHost,
         int opsPort,
         int responseCacheEntries,
-        long responseCacheBytes) {
+        long responseCacheBytes,
+        int maxCallsPerInstance) {
 
     /**
      * What a worker does at start with a published definition its adapters cannot run (type missing, version outside
@@ -60,7 +61,8 @@ public record WorkerConfig(
             "worker.max.in.flight.bytes", "results.claim.check.bytes", "request.max.id.chars", "request.max.attributes",
             "request.max.attributes.bytes", "request.max.params.bytes", "credentials.master.key", "credentials.master.key.file",
             "oauth.refresh.margin", "oauth.token.timeout", "outbound.allow.ranges", "outbound.allow.ports", "outbound.hosts",
-            "plugins.dir", "adapters.check", "ops.host", "ops.port", "cache.max.entries", "cache.max.bytes");
+            "plugins.dir", "adapters.check", "ops.host", "ops.port", "cache.max.entries", "cache.max.bytes",
+            "worker.max.calls.per.instance");
 
     public WorkerConfig {
         requireNonNull(messaging, "messaging");
@@ -155,7 +157,8 @@ public record WorkerConfig(
                 get(settings, "ops.host", "0.0.0.0"),
                 opsPort(settings.getOrDefault("ops.port", "9400")),
                 (int) longAtLeast(settings, "cache.max.entries", 10_000, 0, Integer.MAX_VALUE),
-                longAtLeast(settings, "cache.max.bytes", 64L * 1024 * 1024, 0, Long.MAX_VALUE));
+                longAtLeast(settings, "cache.max.bytes", 64L * 1024 * 1024, 0, Long.MAX_VALUE),
+                positiveInt(settings, "worker.max.calls.per.instance", 64));
     }
 
     private static int opsPort(String value) {

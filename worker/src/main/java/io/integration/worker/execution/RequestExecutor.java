@@ -78,6 +78,7 @@ public final class RequestExecutor {
     private final ExecutionObserver observer;
     private final Replays replays;
     private final ResponseCache responses;
+    private final Bulkheads bulkheads;
 
     /**
      * {@code largeData}: where data above {@link ExecutionSettings#claimCheckBytes()} goes (unused when the claim check is off);
@@ -87,17 +88,19 @@ public final class RequestExecutor {
                            Adapters adapters, ResultLog results, ResultDataStore largeData, ExecutionSettings settings, CallGuard guard,
                            InstanceUsage usage, AccessTokens tokens, Clock clock) {
         this(instances, definitions, credentials, adapters, results, largeData, settings, guard, usage, tokens, Replays.NONE,
-                ResponseCache.NONE, ExecutionObserver.NONE, clock);
+                ResponseCache.NONE, Bulkheads.none(), ExecutionObserver.NONE, clock);
     }
 
     /**
      * {@code replays}: the replays a record's replay marks must name to run a recorded request again; {@code responses}: the
-     * answers of cacheable methods; {@code observer}: told of every request run, for metrics.
+     * answers of cacheable methods; {@code bulkheads}: the calls each instance may have in flight; {@code observer}: told of
+     * every request run, for metrics.
      */
     public RequestExecutor(InstanceRepository instances, DefinitionRepository definitions, CredentialRepository credentials,
                            Adapters adapters, ResultLog results, ResultDataStore largeData, ExecutionSettings settings, CallGuard guard,
-                           InstanceUsage usage, AccessTokens tokens, Replays replays, ResponseCache responses, ExecutionObserver observer,
-                           Clock clock) {
+                           InstanceUsage usage, AccessTokens tokens, Replays replays, ResponseCache responses, Bulkheads bulkheads,
+                           ExecutionObserver observer, Clock clock) {
+        this.bulkheads = bulkheads;
         this.replays = replays;
         this.responses = responses;
         this.observer = observer;
@@ -354,7 +357,54 @@ public final class RequestExecutor {
         AdapterCall call = new AdapterCall(request.requestId(), method.name(), definition.baseUrl(), definition.effectiveAllowedHosts(),
                 method.binding(definition.adapter().type()), JSON.convertValue(params, MAP), instance.config(), auth.current,
                 method.idempotent(), timeout, maxBytes, requestBody(definition, method, params, instance), definition.adapter().config());
-        Guarded guarded = guard.call(instance.id(), policy(instance.id(), definition, method), method.idempotent(), timeout, request.deadline(),
+        Bulkheads.Permit slot = slot(request, instance, definition);
+        if (slot == null) {
+            int limit = definition.defaults().maxConcurrentCalls() != null ? definition.defaults().maxConcurrentCalls() : bulkheads.defaultLimit();
+            Duration retry = bulkheadRetry();
+            return fallback(request, method, cacheKey, new Outcome.Failure(ErrorCode.RATE_LIMIT_EXCEEDED, "integration instance '"
+                    + instance.id() + "' has " + limit + " calls in flight in this worker, its limit (defaults.maxConcurrentCalls);"
+                    + " no call was made", true, retry.toMillis(), null), new Execution.Deferred(clock.instant().plus(retry),
+                    request.priorAttempts(), "integration instance '" + instance.id() + "' has " + limit + " calls in flight"));
+        }
+        Guarded guarded;
+        try (slot) {
+            guarded = guarded(request, ownership, instance, definition, method, timeout, call, adapter, auth);
+        }
+        if (auth.unusable != null) {
+            throw unusable(auth.unusable);
+        }
+        return outcome(request, progress, definition, method, cacheKey, guarded);
+    }
+
+    /**
+     * How long an ordered request waits for a slot of its instance's bulkhead before it waits in its chain; an unordered one
+     * does not wait: it goes to the retry topic at once, so that its partition's slots go to other instances' requests.
+     */
+    private static final Duration BULKHEAD_WAIT_ORDERED = Duration.ofMillis(250);
+
+    /** When a request that found its instance's bulkhead full is tried again: 1 to 5 s, spread so that they do not return together. */
+    private static Duration bulkheadRetry() {
+        return Duration.ofMillis(1_000 + java.util.concurrent.ThreadLocalRandom.current().nextLong(4_000));
+    }
+
+    /** A slot of the instance's bulkhead (an ordered request waits briefly, never past the deadline); null when none is free. */
+    private Bulkheads.Permit slot(ExecutionRequest request, IntegrationInstance instance, IntegrationDefinition definition) {
+        Duration wait = request.orderingKey() != null ? BULKHEAD_WAIT_ORDERED : Duration.ZERO;
+        if (request.deadline() != null) {
+            Duration left = Duration.between(clock.instant(), request.deadline());
+            wait = left.compareTo(wait) < 0 ? left : wait;
+        }
+        try {
+            return bulkheads.acquire(instance.id(), definition.defaults().maxConcurrentCalls(), wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw fail(ErrorCode.EXECUTION_ERROR, "interrupted while waiting for a call slot of '" + instance.id() + "'");
+        }
+    }
+
+    private Guarded guarded(ExecutionRequest request, Ownership ownership, IntegrationInstance instance, IntegrationDefinition definition,
+                            MethodDefinition method, Duration timeout, AdapterCall call, Adapter adapter, RequestAuth auth) {
+        return guard.call(instance.id(), policy(instance.id(), definition, method), method.idempotent(), timeout, request.deadline(),
                 attemptTimeout -> {
                     if (!ownership.confirmed()) {
                         throw new OwnershipLostException(request.requestId());
@@ -374,9 +424,10 @@ public final class RequestExecutor {
                         calls.end();
                     }
                 });
-        if (auth.unusable != null) {
-            throw unusable(auth.unusable);
-        }
+    }
+
+    private Outcome outcome(ExecutionRequest request, Progress progress, IntegrationDefinition definition, MethodDefinition method,
+                            String cacheKey, Guarded guarded) {
         progress.trail = guarded.trail().stream()
                 .map(a -> new AttemptRecord(a.attempt(), a.httpStatus(), a.outcome(), a.durationMs(), a.waitMs())).toList();
         return switch (guarded) {

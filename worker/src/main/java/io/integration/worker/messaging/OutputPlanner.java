@@ -77,7 +77,7 @@ final class OutputPlanner {
                     case Execution.Finished f -> answer(f.result(), v.request().replyTo(), v.format(), v.request().attributes());
                     case Execution.Deferred d when job.chainKey() != null -> new Plan.WaitInPlace(d.notBefore(), d.attempts(), d.reason());
                     case Execution.Deferred d -> {
-                        log.info("Request {} deferred to {} until {}: {}", v.request().requestId(), topics.retry(), d.notBefore(), d.reason());
+                        log.debug("Request {} deferred to {} until {}: {}", v.request().requestId(), topics.retry(), d.notBefore(), d.reason());
                         yield new Plan.Publish(null, List.of(Deferrals.deferred(topics.retry(), job.record(), d.notBefore(), d.attempts())));
                     }
                 };

@@ -135,6 +135,15 @@ final class WorkerFixture implements AutoCloseable {
         send(topic, key, value, new RecordHeaders());
     }
 
+    /** Produces without waiting: many records at the rate the producer can batch them ({@link #flush} to wait). */
+    void sendAsync(String topic, byte[] key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, null, key, value, new RecordHeaders()));
+    }
+
+    void flush() {
+        producer.flush();
+    }
+
     void send(String topic, byte[] key, byte[] value, Headers headers) {
         producer.send(new ProducerRecord<>(topic, null, key, value, headers));
         producer.flush();
