@@ -128,6 +128,7 @@ public final class WorkerApp implements AutoCloseable {
         metrics.cache("definitions", definitionLookups, CacheStats::hits, CacheStats::misses);
         ResponseCache responses = new ResponseCache(config.responseCacheEntries(), config.responseCacheBytes(), clock);
         metrics.cache("responses", responses, ResponseCache::hits, ResponseCache::misses);
+        metrics.responseCache(responses::entries, responses::bytes);
         RequestExecutor executor = new RequestExecutor(
                 CachingRegistry.instances(instanceStore, config.registryCacheTtl(), clock, instanceLookups),
                 CachingRegistry.definitions(new MongoDefinitionRepository(db), config.registryCacheTtl(), clock, definitionLookups),

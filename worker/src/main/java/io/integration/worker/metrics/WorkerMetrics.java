@@ -113,6 +113,13 @@ public final class WorkerMetrics implements ExecutionObserver, AutoCloseable {
         }).set(open ? 1 : 0);
     }
 
+    /** The response cache's size: its entries and the bytes they hold. */
+    public void responseCache(java.util.function.Supplier<Number> entries, java.util.function.Supplier<Number> bytes) {
+        Gauge.builder("integration.response.cache.entries", entries).description("Answers in the response cache").register(registry);
+        Gauge.builder("integration.response.cache.bytes", bytes).description("Bytes the response cache holds (UTF-16 estimate)")
+                .baseUnit("bytes").register(registry);
+    }
+
     /**
      * An instance's bulkhead (new, or replaced because its definition changed the limit): its calls in flight and its limit
      * as gauges, labelled by instance (operators name instances: the label stays bounded).
