@@ -43,13 +43,16 @@ final class PublishChecks {
                             String verb = String.valueOf(method.http().getOrDefault("method", "GET")).toUpperCase(java.util.Locale.ROOT);
                             yield verb.equals("GET") || verb.equals("HEAD") ? null : "http " + verb + " is not a read (expected: GET or HEAD)";
                         }
-                        case "graphql" -> String.valueOf(method.graphql().getOrDefault("query", "")).strip().startsWith("mutation")
-                                ? "a graphql mutation is not a read" : null;
+                        case "graphql" -> writes(String.valueOf(method.graphql().getOrDefault("query", "")))
+                                ? "the graphql document has a mutation or subscription (only queries are reads)" : null;
                         default -> "adapter " + adapterType + " does not say its calls are reads";
                     };
             if (unsafe != null) {
                 problems.add(new Problem(at + ".cache", "only safe, idempotent reads are cached: " + unsafe));
             }
+        }
+        if (method.fallbackValue() != null && !method.fallbackValue().isNull() && method.responseSchema() != null) {
+            JsonSchemas.validate(at + ".fallbackValue", method.responseSchema(), method.fallbackValue()).forEach(problems::add);
         }
         List<String> fallback = method.fallback();
         if (fallback.contains("stale") && (method.cache() == null || method.cache().maxStale() == null)) {
@@ -71,6 +74,16 @@ final class PublishChecks {
         if (new java.util.HashSet<>(fallback).size() != fallback.size()) {
             problems.add(new Problem(at + ".fallback", fallback + " lists a fallback twice"));
         }
+    }
+
+    /** Comments ({@code # ...}) and string values, which may say "mutation" without being one. */
+    private static final java.util.regex.Pattern NOT_OPERATIONS = java.util.regex.Pattern.compile("#[^\\n\\r]*|\"\"\"(?s:.*?)\"\"\"|\"(?:\\\\.|[^\"\\\\])*\"");
+    /** An operation of a kind other than query, wherever it stands in the document (after fragments, a named query, ...). */
+    private static final java.util.regex.Pattern WRITE_OPERATION = java.util.regex.Pattern.compile("(?:^|[\\s,}])(?:mutation|subscription)\\b");
+
+    /** Whether a GraphQL document holds a mutation or a subscription anywhere (comments and strings aside). */
+    static boolean writes(String document) {
+        return WRITE_OPERATION.matcher(NOT_OPERATIONS.matcher(document).replaceAll(" ")).find();
     }
 
     List<Problem> problems(JsonNode tree, IntegrationDefinition definition) {

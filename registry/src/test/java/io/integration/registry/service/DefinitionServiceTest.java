@@ -130,6 +130,17 @@ class DefinitionServiceTest {
     }
 
     @Test
+    void aGraphqlDocumentWithAMutationAnywhereIsNoRead() {
+        assertThat(PublishChecks.writes("query { user { id } }")).isFalse();
+        assertThat(PublishChecks.writes("query Q($m: String = \"mutation\") { user(note: \"a mutation here\") { mutationCount } } # mutation")).isFalse();
+        assertThat(PublishChecks.writes("mutation { add }")).isTrue();
+        assertThat(PublishChecks.writes("# note\nmutation { add }")).isTrue();
+        assertThat(PublishChecks.writes("fragment F on X { id } mutation M { add { ...F } }")).isTrue();
+        assertThat(PublishChecks.writes("query A { a } mutation B { b }")).isTrue();
+        assertThat(PublishChecks.writes("subscription { events }")).isTrue();
+    }
+
+    @Test
     void anAdaptersConfigAndBindingAreCheckedAgainstTheSchemasItDeclares() {
         MongoDatabase pluginDb = io.integration.registry.TestMongo.freshDatabase("svc-plugin");
         Management withPlugin = Management.onMongo(pluginDb, Keyring.open(pluginDb, MasterKey.load("key", MasterKey.generate(), "file", null)),

@@ -5,12 +5,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
 /**
  * One bulkhead per integration instance: at most {@code limit} calls of an instance in flight in this worker, so that one
  * busy or slow instance cannot take every call slot (and, HTTP/1.1 being one call per connection, every connection) from
- * the others. A limit changed by a new definition version takes a new bulkhead. Thread-safe.
+ * the others. One bulkhead per instance whatever its definition version: a new limit resizes it, calls in flight keep
+ * their slots. Thread-safe.
  */
 public final class Bulkheads {
 
@@ -20,48 +22,86 @@ public final class Bulkheads {
         void close();
     }
 
-    private record Bulkhead(int limit, Semaphore slots) {
+    /** An instance's bulkhead: its slots and their number, resized in place when the limit changes. */
+    public static final class Bulkhead {
+        private final Slots slots;
+        private int limit;
+
+        private Bulkhead(int limit) {
+            this.limit = limit;
+            this.slots = new Slots(limit);
+        }
+
+        private synchronized void resize(int newLimit) {
+            if (newLimit > limit) {
+                slots.release(newLimit - limit);
+            } else if (newLimit < limit) {
+                slots.reducePermits(limit - newLimit);
+            }
+            limit = newLimit;
+        }
+
+        public synchronized int limit() {
+            return limit;
+        }
+
+        /** Calls holding a slot now (slots given back by a shrink not yet taken count as in use until released). */
+        public synchronized int inUse() {
+            return Math.max(0, limit - slots.availablePermits());
+        }
+    }
+
+    /** A semaphore whose permits can also be taken away (a smaller limit), in effect as calls give theirs back. */
+    private static final class Slots extends Semaphore {
+        Slots(int permits) {
+            super(permits);
+        }
+
+        @Override
+        protected void reducePermits(int reduction) {
+            super.reducePermits(reduction);
+        }
     }
 
     private final int defaultLimit;
     private final Map<String, Bulkhead> bulkheads = new ConcurrentHashMap<>();
-    private final BiConsumer<String, Semaphore> created;
+    private final BiConsumer<String, Bulkhead> created;
 
     /**
      * @param defaultLimit the limit of an instance whose definition sets none
-     * @param created told of each new bulkhead (instance id, its slots), e.g. to expose its use as a metric
+     * @param created told of each instance's bulkhead when it is first needed, e.g. to expose its use as a metric
      */
-    public Bulkheads(int defaultLimit, BiConsumer<String, Semaphore> created) {
+    public Bulkheads(int defaultLimit, BiConsumer<String, Bulkhead> created) {
         this.defaultLimit = defaultLimit;
         this.created = created;
     }
 
     /** Unlimited: every call goes at once (tests, connection tests). */
     public static Bulkheads none() {
-        return new Bulkheads(Integer.MAX_VALUE, (instance, slots) -> { });
+        return new Bulkheads(Integer.MAX_VALUE, (instance, bulkhead) -> { });
     }
 
     /**
-     * A slot of {@code instanceId}'s bulkhead ({@code limit}, or the default when null), waiting at most {@code wait}; null
-     * when none came free in time.
+     * A slot of {@code instanceId}'s bulkhead, sized {@code limit} (the default when null), waiting at most {@code wait};
+     * null when none came free in time.
      */
     public Permit acquire(String instanceId, Integer limit, Duration wait) throws InterruptedException {
         int max = limit != null ? limit : defaultLimit;
-        Bulkhead bulkhead = bulkheads.compute(instanceId, (id, current) -> {
-            if (current != null && current.limit() == max) {
-                return current;
-            }
-            Bulkhead fresh = new Bulkhead(max, new Semaphore(max));
-            created.accept(id, fresh.slots());
+        Bulkhead bulkhead = bulkheads.computeIfAbsent(instanceId, id -> {
+            Bulkhead fresh = new Bulkhead(max);
+            created.accept(id, fresh);
             return fresh;
         });
-        if (!bulkhead.slots().tryAcquire(Math.max(0, wait.toMillis()), TimeUnit.MILLISECONDS)) {
+        if (bulkhead.limit() != max) {
+            bulkhead.resize(max);
+        }
+        if (!bulkhead.slots.tryAcquire(Math.max(0, wait.toMillis()), TimeUnit.MILLISECONDS)) {
             return null;
         }
-        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean released = new AtomicBoolean();
         return () -> {
             if (released.compareAndSet(false, true)) {
-                bulkhead.slots().release();
+                bulkhead.slots.release();
             }
         };
     }

@@ -72,7 +72,7 @@ public record ExecutionRequest(
 
         /** Whether this replay runs the request again instead of answering with {@code recorded}. */
         public boolean reruns(ExecutionResult recorded) {
-            return !id.equals(recorded.replayId()) && (force || !recorded.succeeded());
+            return !id.equals(recorded.replayId()) && (force || !recorded.succeeded() || recorded.answeredByFallback());
         }
     }
 }

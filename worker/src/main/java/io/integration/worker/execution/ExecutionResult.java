@@ -57,6 +57,14 @@ public record ExecutionResult(
                 startedAt, completedAt, trail, replayId);
     }
 
+    /**
+     * Whether a fallback answered (a stale cached answer or the static fallback value) instead of the external system: a
+     * replay runs such a request again, as it does a failed one.
+     */
+    public boolean answeredByFallback() {
+        return outcome instanceof Outcome.Success s && s.served() != null && s.served().fallback();
+    }
+
     public boolean succeeded() {
         return outcome instanceof Outcome.Success;
     }

@@ -298,24 +298,24 @@ public final class RequestExecutor {
                 "method '" + request.methodName() + "' not found in definition " + definition.key() + " (has: "
                         + definition.methods().stream().map(MethodDefinition::name).toList() + ")"));
         JsonNode params = params(request, definition, method);
-        String cacheKey = method.cache() == null ? null : cacheKey(instance, definition, method, params);
+        // The credential is looked up (and must still be usable) before a cached answer is served: the key names it
+        RequestAuth auth = auth(instance, definition);
+        String cacheKey = method.cache() == null || !responses.enabled() ? null : cacheKey(instance, definition, method, params);
         Lookup lookup = cacheKey == null ? Lookup.NOT_CACHED : lookup(request, method, cacheKey);
         if (lookup.hit() != null) {
             return success(request.requestId(), lookup.hit().data()).withServed(new Outcome.Served(Outcome.Served.Source.CACHE,
                     lookup.hit().age(clock.instant()).toMillis(), null));
         }
         try {
-            return call(request, progress, ownership, instance, definition, method, params, cacheKey);
+            return call(request, progress, ownership, instance, definition, method, params, cacheKey, auth);
         } finally {
-            if (lookup.leads()) {
-                responses.abandon(cacheKey); // nothing left to do when the answer was put
-            }
+            responses.abandon(cacheKey, lookup.lead()); // nothing left to do when the answer was put
         }
     }
 
-    /** A cached answer to serve, or none; {@code leads}: this request fetches the answer for the key (others wait for it). */
-    private record Lookup(ResponseCache.Entry hit, boolean leads) {
-        static final Lookup NOT_CACHED = new Lookup(null, false);
+    /** A cached answer to serve, or none; {@code lead}: the wait this request leads (it fetches the answer, others wait), or null. */
+    private record Lookup(ResponseCache.Entry hit, java.util.concurrent.CompletableFuture<ResponseCache.Entry> lead) {
+        static final Lookup NOT_CACHED = new Lookup(null, null);
     }
 
     /**
@@ -325,11 +325,11 @@ public final class RequestExecutor {
     private Lookup lookup(ExecutionRequest request, MethodDefinition method, String cacheKey) {
         Optional<ResponseCache.Entry> hit = responses.fresh(cacheKey, method.cache().ttl());
         if (hit.isPresent()) {
-            return new Lookup(hit.get(), false);
+            return new Lookup(hit.get(), null);
         }
         Optional<java.util.concurrent.CompletableFuture<ResponseCache.Entry>> pending = responses.join(cacheKey);
         if (pending.isEmpty()) {
-            return new Lookup(null, true);
+            return new Lookup(null, responses.leading(cacheKey));
         }
         Duration wait = method.timeout() != null ? method.timeout() : settings.defaultTimeout();
         if (request.deadline() != null) {
@@ -337,9 +337,9 @@ public final class RequestExecutor {
             wait = left.compareTo(wait) < 0 ? left : wait;
         }
         try {
-            return new Lookup(wait.isNegative() ? null : pending.get().get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS), false);
+            return new Lookup(wait.isNegative() ? null : pending.get().get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS), null);
         } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-            return new Lookup(null, false); // the other request is slow: this one calls itself
+            return new Lookup(null, null); // the other request is slow: this one calls itself
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw fail(ErrorCode.EXECUTION_ERROR, "interrupted while waiting for a cached answer");
@@ -347,9 +347,8 @@ public final class RequestExecutor {
     }
 
     private Outcome call(ExecutionRequest request, Progress progress, Ownership ownership, IntegrationInstance instance,
-                         IntegrationDefinition definition, MethodDefinition method, JsonNode params, String cacheKey) {
+                         IntegrationDefinition definition, MethodDefinition method, JsonNode params, String cacheKey, RequestAuth auth) {
         Adapter adapter = adapter(definition);
-        RequestAuth auth = auth(instance, definition);
 
         Duration timeout = method.timeout() != null ? method.timeout()
                 : definition.defaults().timeout() != null ? definition.defaults().timeout() : settings.defaultTimeout();
@@ -361,6 +360,7 @@ public final class RequestExecutor {
         if (slot == null) {
             int limit = definition.defaults().maxConcurrentCalls() != null ? definition.defaults().maxConcurrentCalls() : bulkheads.defaultLimit();
             Duration retry = bulkheadRetry();
+            retry = retry.compareTo(settings.maxRetryAfter()) > 0 ? settings.maxRetryAfter() : retry;
             return fallback(request, method, cacheKey, new Outcome.Failure(ErrorCode.RATE_LIMIT_EXCEEDED, "integration instance '"
                     + instance.id() + "' has " + limit + " calls in flight in this worker, its limit (defaults.maxConcurrentCalls);"
                     + " no call was made", true, retry.toMillis(), null), new Execution.Deferred(clock.instant().plus(retry),
@@ -470,14 +470,15 @@ public final class RequestExecutor {
             }
             return failure;
         }
-        if (!outage(failure)) {
+        if (!outage(failure, method.idempotent())) {
             return failure;
         }
         for (String next : method.fallback()) {
             switch (next) {
                 case "stale" -> {
                     Optional<ResponseCache.Entry> cached = cacheKey == null ? Optional.empty() : responses.any(cacheKey);
-                    if (cached.isPresent() && cached.get().age(clock.instant()).compareTo(method.cache().maxStale()) <= 0) {
+                    Duration maxStale = method.cache() == null ? null : method.cache().maxStale();
+                    if (cached.isPresent() && maxStale != null && cached.get().age(clock.instant()).compareTo(maxStale) <= 0) {
                         return success(request.requestId(), cached.get().data()).withServed(new Outcome.Served(Outcome.Served.Source.STALE_CACHE,
                                 cached.get().age(clock.instant()).toMillis(), failure.code() + ": " + failure.message()));
                     }
@@ -499,23 +500,28 @@ public final class RequestExecutor {
         return failure;
     }
 
-    /** Whether {@code failure} says the external system could not be asked or did not answer, rather than answering no. */
-    private static boolean outage(Outcome.Failure failure) {
+    /**
+     * Whether {@code failure} says the external system could not be asked or did not answer, rather than answering no. For a
+     * method that is not idempotent only when no call was made (an open circuit, a rate limit, a full bulkhead): after a
+     * timeout or a 5xx its effect may have happened, and a fallback answer would hide that.
+     */
+    private static boolean outage(Outcome.Failure failure, boolean idempotent) {
         return switch (failure.code()) {
-            case CIRCUIT_OPEN, RATE_LIMIT_EXCEEDED, TIMEOUT, DEADLINE_EXCEEDED -> true;
-            case UPSTREAM_ERROR -> failure.retryable();
+            case CIRCUIT_OPEN, RATE_LIMIT_EXCEEDED -> true;
+            case TIMEOUT, DEADLINE_EXCEEDED -> idempotent;
+            case UPSTREAM_ERROR -> idempotent && failure.retryable();
             default -> false;
         };
     }
 
     /**
-     * The cache key of a call: the instance, its config, the definition version, the method and the canonical params
-     * (object keys sorted), hashed. A new definition version, or a change of the instance's config, misses.
+     * The cache key of a call: the instance, its credential, its config, the definition version, the method and the
+     * canonical params (object keys sorted), hashed. A new definition version, credential or config misses.
      */
     private static String cacheKey(IntegrationInstance instance, IntegrationDefinition definition, MethodDefinition method, JsonNode params) {
         try {
-            String canonical = CANONICAL.writeValueAsString(java.util.List.of(instance.id(), definition.key(), method.name(),
-                    CANONICAL.convertValue(params, Object.class), instance.config()));
+            String canonical = CANONICAL.writeValueAsString(java.util.Arrays.asList(instance.id(), instance.credentialId(), definition.key(),
+                    method.name(), CANONICAL.convertValue(params, Object.class), instance.config()));
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return instance.id() + "/" + definition.key() + "/" + method.name() + "/" + java.util.HexFormat.of().formatHex(digest);
         } catch (com.fasterxml.jackson.core.JsonProcessingException | java.security.NoSuchAlgorithmException e) {

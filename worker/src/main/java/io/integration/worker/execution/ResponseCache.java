@@ -71,12 +71,24 @@ public final class ResponseCache {
         return Optional.empty();
     }
 
-    /** The caller that {@link #join joined} first got no answer to keep: its waiters go and call themselves. */
-    public synchronized void abandon(String key) {
-        java.util.concurrent.CompletableFuture<Entry> pending = loading.remove(key);
-        if (pending != null) {
-            pending.complete(null);
+    /**
+     * The caller that {@link #join joined} first got no answer to keep: its waiters go and call themselves. Only its own
+     * wait is ended ({@code lead}, what {@link #leading} gave it), never one a later caller leads.
+     */
+    public synchronized void abandon(String key, java.util.concurrent.CompletableFuture<Entry> lead) {
+        if (lead != null && loading.remove(key, lead)) {
+            lead.complete(null);
         }
+    }
+
+    /** The wait the caller leads for {@code key} after {@link #join} returned empty (null when it leads none). */
+    public synchronized java.util.concurrent.CompletableFuture<Entry> leading(String key) {
+        return loading.get(key);
+    }
+
+    /** Whether answers are kept at all ({@code cache.max.entries} above 0). */
+    public boolean enabled() {
+        return maxEntries > 0;
     }
 
     /** Keeps {@code data} under {@code key} (and hands it to those waiting for it); an answer larger than a tenth of the byte bound is not kept. */
@@ -87,6 +99,10 @@ public final class ResponseCache {
         }
         long size = data == null ? 0 : size(key, data);
         if (maxEntries == 0 || data == null || size > maxBytes / 10) {
+            Entry older = entries.remove(key); // never leave an older answer to stand for a newer one
+            if (older != null) {
+                bytes -= size(key, older.data());
+            }
             return;
         }
         Entry previous = entries.put(key, new Entry(data, clock.instant()));

@@ -121,30 +121,16 @@ public final class WorkerMetrics implements ExecutionObserver, AutoCloseable {
     }
 
     /**
-     * An instance's bulkhead (new, or replaced because its definition changed the limit): its calls in flight and its limit
-     * as gauges, labelled by instance (operators name instances: the label stays bounded).
+     * An instance's bulkhead: its calls in flight and its limit as gauges, labelled by instance (operators name instances:
+     * the label stays bounded).
      */
-    public void bulkhead(String instance, java.util.concurrent.Semaphore slots) {
-        int limit = slots.availablePermits();
-        BulkheadGauges gauges = bulkheads.computeIfAbsent(instance, id -> {
-            BulkheadGauges g = new BulkheadGauges();
-            Gauge.builder("integration.instance.calls.in.flight", g, x -> x.limit - x.slots.availablePermits())
-                    .description("Calls of the instance in flight in this worker").tags("integration_instance", id).register(registry);
-            Gauge.builder("integration.instance.calls.limit", g, x -> x.limit)
-                    .description("The instance's bulkhead: calls it may have in flight in this worker").tags("integration_instance", id)
-                    .register(registry);
-            return g;
-        });
-        gauges.slots = slots;
-        gauges.limit = limit;
+    public void bulkhead(String instance, io.integration.worker.execution.Bulkheads.Bulkhead bulkhead) {
+        Gauge.builder("integration.instance.calls.in.flight", bulkhead, io.integration.worker.execution.Bulkheads.Bulkhead::inUse)
+                .description("Calls of the instance in flight in this worker").tags("integration_instance", instance).register(registry);
+        Gauge.builder("integration.instance.calls.limit", bulkhead, io.integration.worker.execution.Bulkheads.Bulkhead::limit)
+                .description("The instance's bulkhead: calls it may have in flight in this worker").tags("integration_instance", instance)
+                .register(registry);
     }
-
-    private static final class BulkheadGauges {
-        volatile java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(0);
-        volatile int limit;
-    }
-
-    private final java.util.Map<String, BulkheadGauges> bulkheads = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A record was acknowledged by the cluster on one of the worker's outputs: result, reply, event, dead_letter or retry. */
     public void published(String output) {

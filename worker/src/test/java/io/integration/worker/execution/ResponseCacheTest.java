@@ -61,6 +61,8 @@ class ResponseCacheTest {
             small.put("k" + n, "x".repeat(50));
         }
         assertThat(small.bytes()).isBetween(1L, 2_000L);
+        small.put("k18", "z".repeat(1_000));
+        assertThat(small.any("k18")).as("an answer too large to keep does not leave the older one standing").isEmpty();
         small.put("k19", "y".repeat(10));
         assertThat(small.bytes()).as("a replaced entry's bytes are given back").isLessThanOrEqualTo(2_000L);
         assertThat(small.any("k19")).get().extracting(ResponseCache.Entry::data).isEqualTo("y".repeat(10));
@@ -76,9 +78,15 @@ class ResponseCacheTest {
         assertThat(waiting.get().data()).isEqualTo("answer");
 
         assertThat(cache.join("other")).isEmpty();
+        CompletableFuture<ResponseCache.Entry> first = cache.leading("other");
         CompletableFuture<ResponseCache.Entry> abandoned = cache.join("other").orElseThrow();
-        cache.abandon("other");
+        cache.abandon("other", first);
         assertThat(abandoned.get()).as("the leader got no answer").isNull();
         assertThat(cache.join("other")).as("the next one leads again").isEmpty();
+        CompletableFuture<ResponseCache.Entry> second = cache.leading("other");
+        cache.abandon("other", first);
+        assertThat(second.isDone()).as("an earlier leader never ends a later one's wait").isFalse();
+        cache.put("other", null);
+        assertThat(second.get()).isNull();
     }
 }

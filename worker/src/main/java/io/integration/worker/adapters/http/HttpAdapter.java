@@ -303,9 +303,6 @@ public final class HttpAdapter implements Adapter {
             throw new AdapterException.DestinationNotAllowed("'" + uri.getScheme() + "://" + uri.getRawAuthority()
                     + "' is not a URL the HTTP client can call");
         }
-        // HTTP/2 where a TLS server offers it (ALPN), one connection carrying an instance's calls; HTTP/1.1 otherwise, and
-        // never the cleartext upgrade (h2c), which servers and proxies handle unevenly.
-        builder.version("https".equalsIgnoreCase(uri.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
         builder.timeout(call.timeout()).header("Accept", "application/json").header("Accept-Encoding", "gzip");
         if (withBody && call.body() instanceof RawBody raw) {
             body = HttpRequest.BodyPublishers.ofByteArray(raw.bytes());
@@ -369,7 +366,8 @@ public final class HttpAdapter implements Adapter {
     }
 
     /**
-     * A client suited to the adapter: HTTP/1.1 by default (each request asks for HTTP/2 over TLS), no redirects, connect timeout. Its asynchronous tasks run on
+     * A client suited to the adapter: HTTP/1.1 (the JDK client puts every HTTP/2 call to a host on one connection and fails
+     * the calls beyond the server's stream limit instead of queueing them, JDK-8225647), no redirects, connect timeout. Its asynchronous tasks run on
      * virtual threads: the default executor is a cached pool that grows a platform thread per concurrent
      * response, which under a thousand calls in flight costs more CPU than the calls themselves.
      */

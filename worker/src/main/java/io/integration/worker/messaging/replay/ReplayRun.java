@@ -245,7 +245,7 @@ final class ReplayRun implements Runnable {
             notMatching++;
         } else if (c.deadline() != null && !clock.instant().isBefore(c.deadline())) {
             expired++;
-        } else if (recorded != null && recorded.succeeded() && !spec.force()) {
+        } else if (recorded != null && recorded.succeeded() && !recorded.answeredByFallback() && !spec.force()) {
             succeeded++;
         } else if (recorded == null && spec.source() == ReplaySpec.Source.REQUESTS && !spec.force()) {
             pending++;
