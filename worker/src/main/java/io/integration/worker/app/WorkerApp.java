@@ -20,6 +20,7 @@ import io.integration.registry.credentials.Keyring;
 import io.integration.registry.credentials.MasterKey;
 import io.integration.registry.credentials.TinkSecretCodec;
 import io.integration.worker.execution.Bulkheads;
+import io.integration.worker.execution.Degradation;
 import io.integration.worker.execution.Replays;
 import io.integration.worker.execution.ResponseCache;
 import io.integration.worker.execution.RequestExecutor;
@@ -138,8 +139,9 @@ public final class WorkerApp implements AutoCloseable {
                     metrics.circuit(scope.instanceId(), scope.methodName() == null ? "*" : scope.methodName(), open);
                     circuitEvents.get().changed(scope, open);
                 }, config.maxHold(), config.execution().maxRetryAfter()), usage, tokens,
-                Replays.cached(new ReplayStore(db, clock)::started, REPLAY_CACHE_TTL, REPLAY_CACHE_ENTRIES, clock), responses,
-                new Bulkheads(config.maxCallsPerInstance(), metrics::bulkhead), metrics, clock);
+                Replays.cached(new ReplayStore(db, clock)::started, REPLAY_CACHE_TTL, REPLAY_CACHE_ENTRIES, clock),
+                new Degradation(responses, new Bulkheads(config.maxCallsPerInstance(), metrics::bulkhead), config.execution(), clock),
+                metrics, clock);
         RequestWorker worker = KafkaMessaging.worker(messaging(config.messaging()), registry, executor, metrics, clock);
         metrics.loop(() -> worker.state().recordsInFlight(), () -> worker.state().pausedPartitions(), () -> executor.calls().inFlight());
         circuitEvents.set(worker::circuitChanged);

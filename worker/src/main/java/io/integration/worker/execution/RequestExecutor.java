@@ -77,8 +77,7 @@ public final class RequestExecutor {
     private final Transforms transforms = Transforms.defaults();
     private final ExecutionObserver observer;
     private final Replays replays;
-    private final ResponseCache responses;
-    private final Bulkheads bulkheads;
+    private final Degradation degradation;
 
     /**
      * {@code largeData}: where data above {@link ExecutionSettings#claimCheckBytes()} goes (unused when the claim check is off);
@@ -88,21 +87,20 @@ public final class RequestExecutor {
                            Adapters adapters, ResultLog results, ResultDataStore largeData, ExecutionSettings settings, CallGuard guard,
                            InstanceUsage usage, AccessTokens tokens, Clock clock) {
         this(instances, definitions, credentials, adapters, results, largeData, settings, guard, usage, tokens, Replays.NONE,
-                ResponseCache.NONE, Bulkheads.none(), ExecutionObserver.NONE, clock);
+                Degradation.none(settings, clock), ExecutionObserver.NONE, clock);
     }
 
     /**
-     * {@code replays}: the replays a record's replay marks must name to run a recorded request again; {@code responses}: the
-     * answers of cacheable methods; {@code bulkheads}: the calls each instance may have in flight; {@code observer}: told of
-     * every request run, for metrics.
+     * {@code replays}: the replays a record's replay marks must name to run a recorded request again;
+     * {@code degradation}: the response cache, the bulkheads and the fallbacks; {@code observer}: told of every request run,
+     * for metrics.
      */
     public RequestExecutor(InstanceRepository instances, DefinitionRepository definitions, CredentialRepository credentials,
                            Adapters adapters, ResultLog results, ResultDataStore largeData, ExecutionSettings settings, CallGuard guard,
-                           InstanceUsage usage, AccessTokens tokens, Replays replays, ResponseCache responses, Bulkheads bulkheads,
+                           InstanceUsage usage, AccessTokens tokens, Replays replays, Degradation degradation,
                            ExecutionObserver observer, Clock clock) {
-        this.bulkheads = bulkheads;
+        this.degradation = degradation;
         this.replays = replays;
-        this.responses = responses;
         this.observer = observer;
         this.tokens = tokens;
         this.largeData = largeData;
@@ -300,54 +298,26 @@ public final class RequestExecutor {
         JsonNode params = params(request, definition, method);
         // The credential is looked up (and must still be usable) before a cached answer is served: the key names it
         RequestAuth auth = auth(instance, definition);
-        String cacheKey = method.cache() == null || !responses.enabled() ? null : cacheKey(instance, definition, method, params);
-        Lookup lookup = cacheKey == null ? Lookup.NOT_CACHED : lookup(request, method, cacheKey);
-        if (lookup.hit() != null) {
-            return success(request.requestId(), lookup.hit().data()).withServed(new Outcome.Served(Outcome.Served.Source.CACHE,
-                    lookup.hit().age(clock.instant()).toMillis(), null));
-        }
+        Degradation.Lookup lookup;
         try {
-            return call(request, progress, ownership, instance, definition, method, params, cacheKey, auth);
-        } finally {
-            responses.abandon(cacheKey, lookup.lead()); // nothing left to do when the answer was put
-        }
-    }
-
-    /** A cached answer to serve, or none; {@code lead}: the wait this request leads (it fetches the answer, others wait), or null. */
-    private record Lookup(ResponseCache.Entry hit, java.util.concurrent.CompletableFuture<ResponseCache.Entry> lead) {
-        static final Lookup NOT_CACHED = new Lookup(null, null);
-    }
-
-    /**
-     * A fresh cached answer of {@code cacheKey}; when another request is fetching it right now, that one's answer (waiting
-     * at most the method's timeout, never past the deadline; when it gets none, this request calls itself).
-     */
-    private Lookup lookup(ExecutionRequest request, MethodDefinition method, String cacheKey) {
-        Optional<ResponseCache.Entry> hit = responses.fresh(cacheKey, method.cache().ttl());
-        if (hit.isPresent()) {
-            return new Lookup(hit.get(), null);
-        }
-        Optional<java.util.concurrent.CompletableFuture<ResponseCache.Entry>> pending = responses.join(cacheKey);
-        if (pending.isEmpty()) {
-            return new Lookup(null, responses.leading(cacheKey));
-        }
-        Duration wait = method.timeout() != null ? method.timeout() : settings.defaultTimeout();
-        if (request.deadline() != null) {
-            Duration left = Duration.between(clock.instant(), request.deadline());
-            wait = left.compareTo(wait) < 0 ? left : wait;
-        }
-        try {
-            return new Lookup(wait.isNegative() ? null : pending.get().get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS), null);
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-            return new Lookup(null, null); // the other request is slow: this one calls itself
+            lookup = degradation.lookup(request, instance, definition, method, params);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw fail(ErrorCode.EXECUTION_ERROR, "interrupted while waiting for a cached answer");
         }
+        if (lookup.hit() != null) {
+            return success(request.requestId(), lookup.hit().data()).withServed(degradation.cached(lookup));
+        }
+        try {
+            return call(request, progress, ownership, instance, definition, method, params, lookup, auth);
+        } finally {
+            degradation.release(lookup); // nothing left to do when the answer was kept
+        }
     }
 
     private Outcome call(ExecutionRequest request, Progress progress, Ownership ownership, IntegrationInstance instance,
-                         IntegrationDefinition definition, MethodDefinition method, JsonNode params, String cacheKey, RequestAuth auth) {
+                         IntegrationDefinition definition, MethodDefinition method, JsonNode params, Degradation.Lookup lookup,
+                         RequestAuth auth) {
         Adapter adapter = adapter(definition);
 
         Duration timeout = method.timeout() != null ? method.timeout()
@@ -356,15 +326,15 @@ public final class RequestExecutor {
         AdapterCall call = new AdapterCall(request.requestId(), method.name(), definition.baseUrl(), definition.effectiveAllowedHosts(),
                 method.binding(definition.adapter().type()), JSON.convertValue(params, MAP), instance.config(), auth.current,
                 method.idempotent(), timeout, maxBytes, requestBody(definition, method, params, instance), definition.adapter().config());
-        Bulkheads.Permit slot = slot(request, instance, definition);
+        Bulkheads.Permit slot;
+        try {
+            slot = degradation.slot(request, instance, definition);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw fail(ErrorCode.EXECUTION_ERROR, "interrupted while waiting for a call slot of '" + instance.id() + "'");
+        }
         if (slot == null) {
-            int limit = definition.defaults().maxConcurrentCalls() != null ? definition.defaults().maxConcurrentCalls() : bulkheads.defaultLimit();
-            Duration retry = bulkheadRetry();
-            retry = retry.compareTo(settings.maxRetryAfter()) > 0 ? settings.maxRetryAfter() : retry;
-            return fallback(request, method, cacheKey, new Outcome.Failure(ErrorCode.RATE_LIMIT_EXCEEDED, "integration instance '"
-                    + instance.id() + "' has " + limit + " calls in flight in this worker, its limit (defaults.maxConcurrentCalls);"
-                    + " no call was made", true, retry.toMillis(), null), new Execution.Deferred(clock.instant().plus(retry),
-                    request.priorAttempts(), "integration instance '" + instance.id() + "' has " + limit + " calls in flight"));
+            return answer(request, degradation.bulkheadFull(request, instance, definition, method, lookup, wait -> mayDefer(request, wait)));
         }
         Guarded guarded;
         try (slot) {
@@ -373,33 +343,16 @@ public final class RequestExecutor {
         if (auth.unusable != null) {
             throw unusable(auth.unusable);
         }
-        return outcome(request, progress, definition, method, cacheKey, guarded);
+        return outcome(request, progress, definition, method, lookup, guarded);
     }
 
-    /**
-     * How long an ordered request waits for a slot of its instance's bulkhead before it waits in its chain; an unordered one
-     * does not wait: it goes to the retry topic at once, so that its partition's slots go to other instances' requests.
-     */
-    private static final Duration BULKHEAD_WAIT_ORDERED = Duration.ofMillis(250);
-
-    /** When a request that found its instance's bulkhead full is tried again: 1 to 5 s, spread so that they do not return together. */
-    private static Duration bulkheadRetry() {
-        return Duration.ofMillis(1_000 + java.util.concurrent.ThreadLocalRandom.current().nextLong(4_000));
-    }
-
-    /** A slot of the instance's bulkhead (an ordered request waits briefly, never past the deadline); null when none is free. */
-    private Bulkheads.Permit slot(ExecutionRequest request, IntegrationInstance instance, IntegrationDefinition definition) {
-        Duration wait = request.orderingKey() != null ? BULKHEAD_WAIT_ORDERED : Duration.ZERO;
-        if (request.deadline() != null) {
-            Duration left = Duration.between(clock.instant(), request.deadline());
-            wait = left.compareTo(wait) < 0 ? left : wait;
-        }
-        try {
-            return bulkheads.acquire(instance.id(), definition.defaults().maxConcurrentCalls(), wait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw fail(ErrorCode.EXECUTION_ERROR, "interrupted while waiting for a call slot of '" + instance.id() + "'");
-        }
+    /** The outcome of a fallback: its answer (claim-checked like any data), a deferral, or the failure. */
+    private Outcome answer(ExecutionRequest request, Degradation.Fallback fallback) {
+        return switch (fallback) {
+            case Degradation.Fallback.Answer a -> success(request.requestId(), a.data()).withServed(a.served());
+            case Degradation.Fallback.Defer d -> throw new DeferSignal(d.deferral());
+            case Degradation.Fallback.Fail f -> f.failure();
+        };
     }
 
     private Guarded guarded(ExecutionRequest request, Ownership ownership, IntegrationInstance instance, IntegrationDefinition definition,
@@ -427,111 +380,34 @@ public final class RequestExecutor {
     }
 
     private Outcome outcome(ExecutionRequest request, Progress progress, IntegrationDefinition definition, MethodDefinition method,
-                            String cacheKey, Guarded guarded) {
+                            Degradation.Lookup lookup, Guarded guarded) {
+        java.util.function.Predicate<Duration> mayDefer = wait -> mayDefer(request, wait);
         progress.trail = guarded.trail().stream()
                 .map(a -> new AttemptRecord(a.attempt(), a.httpStatus(), a.outcome(), a.durationMs(), a.waitMs())).toList();
         return switch (guarded) {
             case Guarded.Answered a -> {
                 progress.response = a.response();
                 String data = data(a.response(), definition, method);
-                if (cacheKey != null) {
-                    responses.put(cacheKey, data);
-                }
+                degradation.remember(lookup, data);
                 yield success(request.requestId(), data);
             }
-            case Guarded.Failed f -> fallback(request, method, cacheKey, AdapterFailures.toFailure(f.failure(), f.deadlineBound()), null);
-            case Guarded.RateLimited r -> fallback(request, method, cacheKey, new Outcome.Failure(ErrorCode.RATE_LIMIT_EXCEEDED,
+            case Guarded.Failed f -> answer(request, degradation.fallback(method, lookup, AdapterFailures.toFailure(f.failure(), f.deadlineBound()),
+                    null, mayDefer));
+            case Guarded.RateLimited r -> answer(request, degradation.fallback(method, lookup, new Outcome.Failure(ErrorCode.RATE_LIMIT_EXCEEDED,
                     "integration instance '" + r.instanceId() + "' is rate limited for " + r.retryAfter().toMillis() + " ms, "
                             + (r.retryAfter().compareTo(settings.maxRetryAfter()) > 0
                             ? "longer than the worker waits (worker.max.retry.after " + settings.maxRetryAfter() + ")"
                             : "past the request's deadline") + (r.trail().isEmpty() ? "; no call was made" : ""),
                     true, r.retryAfter().toMillis(), null), new Execution.Deferred(clock.instant().plus(r.retryAfter()),
                     request.priorAttempts() + r.trail().size(), "integration instance '" + r.instanceId() + "' is held for "
-                    + r.retryAfter().toMillis() + " ms"));
-            case Guarded.CircuitOpen c -> fallback(request, method, cacheKey, new Outcome.Failure(ErrorCode.CIRCUIT_OPEN, "the circuit of "
+                    + r.retryAfter().toMillis() + " ms"), mayDefer));
+            case Guarded.CircuitOpen c -> answer(request, degradation.fallback(method, lookup, new Outcome.Failure(ErrorCode.CIRCUIT_OPEN, "the circuit of "
                     + c.scope().describe() + " is open after repeated failures until past the request's deadline; no call was made", true,
                     c.retryAfter().toMillis(), null), new Execution.Deferred(clock.instant().plus(c.retryAfter()),
                     request.priorAttempts() + c.trail().size(), "the circuit of " + c.scope().describe() + " is open for "
-                    + c.retryAfter().toMillis() + " ms"));
+                    + c.retryAfter().toMillis() + " ms"), mayDefer));
         };
     }
-
-    /**
-     * What answers when the call could not be made: the method's fallbacks in their order — {@code stale} (a cached answer
-     * within {@code cache.maxStale}), {@code static} (its {@code fallbackValue}), {@code defer} (to the retry topic, when
-     * {@code deferral} is possible within the deadline), {@code fail} — then {@code failure}. Without a fallback list, a
-     * deferrable wait is deferred as before. A failure that is an answer (a 4xx, a validation error) is never replaced.
-     */
-    private Outcome fallback(ExecutionRequest request, MethodDefinition method, String cacheKey, Outcome.Failure failure,
-                             Execution.Deferred deferral) {
-        if (method.fallback().isEmpty()) {
-            if (deferral != null && mayDefer(request, Duration.between(clock.instant(), deferral.notBefore()))) {
-                throw new DeferSignal(deferral);
-            }
-            return failure;
-        }
-        if (!outage(failure, method.idempotent())) {
-            return failure;
-        }
-        for (String next : method.fallback()) {
-            switch (next) {
-                case "stale" -> {
-                    Optional<ResponseCache.Entry> cached = cacheKey == null ? Optional.empty() : responses.any(cacheKey);
-                    Duration maxStale = method.cache() == null ? null : method.cache().maxStale();
-                    if (cached.isPresent() && maxStale != null && cached.get().age(clock.instant()).compareTo(maxStale) <= 0) {
-                        return success(request.requestId(), cached.get().data()).withServed(new Outcome.Served(Outcome.Served.Source.STALE_CACHE,
-                                cached.get().age(clock.instant()).toMillis(), failure.code() + ": " + failure.message()));
-                    }
-                }
-                case "static" -> {
-                    return success(request.requestId(), method.fallbackValue().toString()).withServed(new Outcome.Served(
-                            Outcome.Served.Source.FALLBACK, null, failure.code() + ": " + failure.message()));
-                }
-                case "defer" -> {
-                    if (deferral != null && mayDefer(request, Duration.between(clock.instant(), deferral.notBefore()))) {
-                        throw new DeferSignal(deferral);
-                    }
-                }
-                default -> {
-                    return failure;
-                }
-            }
-        }
-        return failure;
-    }
-
-    /**
-     * Whether {@code failure} says the external system could not be asked or did not answer, rather than answering no. For a
-     * method that is not idempotent only when no call was made (an open circuit, a rate limit, a full bulkhead): after a
-     * timeout or a 5xx its effect may have happened, and a fallback answer would hide that.
-     */
-    private static boolean outage(Outcome.Failure failure, boolean idempotent) {
-        return switch (failure.code()) {
-            case CIRCUIT_OPEN, RATE_LIMIT_EXCEEDED -> true;
-            case TIMEOUT, DEADLINE_EXCEEDED -> idempotent;
-            case UPSTREAM_ERROR -> idempotent && failure.retryable();
-            default -> false;
-        };
-    }
-
-    /**
-     * The cache key of a call: the instance, its credential, its config, the definition version, the method and the
-     * canonical params (object keys sorted), hashed. A new definition version, credential or config misses.
-     */
-    private static String cacheKey(IntegrationInstance instance, IntegrationDefinition definition, MethodDefinition method, JsonNode params) {
-        try {
-            String canonical = CANONICAL.writeValueAsString(java.util.Arrays.asList(instance.id(), instance.credentialId(), definition.key(),
-                    method.name(), CANONICAL.convertValue(params, Object.class), instance.config()));
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
-            return instance.id() + "/" + definition.key() + "/" + method.name() + "/" + java.util.HexFormat.of().formatHex(digest);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException | java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the cache key of " + method.name() + " could not be made", e);
-        }
-    }
-
-    /** JSON with map entries sorted by key: equal params give equal text whatever the order their fields came in. */
-    private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL = new com.fasterxml.jackson.databind.ObjectMapper()
-            .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     /**
      * A held request (or one meeting an open circuit) waits in the retry topic unless its deadline would pass first or

@@ -186,8 +186,8 @@ final class LoopKit {
     }, Adapters.of(Map.of()), results, (id, data) -> {
         throw new AssertionError("no claim check in these tests");
     }, ExecutionSettings.DEFAULTS, CallGuard.standard(CLOCK, BreakerListener.NONE, Duration.ofSeconds(30), Duration.ofMinutes(15)), usage, null,
-            id -> Optional.ofNullable(startedReplays.get(id)), io.integration.worker.execution.ResponseCache.NONE,
-            io.integration.worker.execution.Bulkheads.none(), io.integration.worker.execution.ExecutionObserver.NONE, CLOCK);
+            id -> Optional.ofNullable(startedReplays.get(id)), io.integration.worker.execution.Degradation.none(ExecutionSettings.DEFAULTS, CLOCK),
+            io.integration.worker.execution.ExecutionObserver.NONE, CLOCK);
     final OutputEncoder encoder = new OutputEncoder(AvroWireCodec.of(io.integration.avro.IntegrationResult.class, InMemorySchemaRegistry.create()),
             AvroWireCodec.of(io.integration.avro.IntegrationEvent.class, InMemorySchemaRegistry.create()), WireFormat.MIRROR, WireFormat.JSON);
     final OutputPlanner planner = new OutputPlanner(executor, encoder, TOPICS, ReplyTopics.defaults(TOPICS), 1024 * 1024);
