@@ -73,7 +73,6 @@ final class ReplayRun implements Runnable {
     private volatile ReplayStatus status;
     private long scanned, replayed, notMatching, succeeded, pending, duplicate, undecodable, expired, lost;
     private long nextSendNanos = System.nanoTime();
-    private long lastHeartbeatNanos = System.nanoTime();
 
     ReplayRun(String id, String actor, ReplaySpec spec, String topic, String requestsTopic, ReplayPlan plan,
               Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, RequestSummaries summaries, ResultLog results,
@@ -114,27 +113,62 @@ final class ReplayRun implements Runnable {
     @Override
     public void run() {
         log.info("Replay {} by {} started: {} record(s) of {} ({})", id, actor, plan.total(), topic, request);
+        // The progress is written by a timer of its own: a replay blocked in a send or a registry wait still shows RUNNING
+        Thread heartbeats = Thread.ofVirtual().name("replay-heartbeat-" + id).start(this::writeProgressUntilStopped);
+        ReplayStatus.State end;
+        String error = null;
         try {
-            ReplayStatus.State end = readAll() ? ReplayStatus.State.DONE
-                    : interrupted ? ReplayStatus.State.INTERRUPTED : ReplayStatus.State.CANCELLED;
+            end = readAll() ? ReplayStatus.State.DONE : interrupted ? ReplayStatus.State.INTERRUPTED : ReplayStatus.State.CANCELLED;
             if (producer != null) {
                 producer.flush();
             }
             failIfSendFailed();
-            finish(end, null);
         } catch (Exception | Error e) {
             if (cancelRequested) {
-                finish(interrupted ? ReplayStatus.State.INTERRUPTED : ReplayStatus.State.CANCELLED, null);
-                return;
+                end = interrupted ? ReplayStatus.State.INTERRUPTED : ReplayStatus.State.CANCELLED;
+            } else {
+                log.warn("Replay {} failed after {} record(s): {}", id, scanned, e.toString());
+                end = ReplayStatus.State.FAILED;
+                error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             }
-            log.warn("Replay {} failed after {} record(s): {}", id, scanned, e.toString());
-            finish(ReplayStatus.State.FAILED, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        } finally {
+            stop(heartbeats); // before the final write: a late heartbeat must not write RUNNING over the end
+        }
+        try {
+            finish(end, error);
         } finally {
             closeQuietly(consumer);
             if (producer != null) {
                 closeQuietly(producer);
             }
             onEnd.run();
+        }
+    }
+
+    /** Every {@link ReplayStore#HEARTBEAT}, writes the latest progress and learns of a cancel asked through another process. */
+    private void writeProgressUntilStopped() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(ReplayStore.HEARTBEAT);
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                if (store.update(status.touched(clock.instant()))) {
+                    cancelRequested = true;
+                }
+            } catch (RuntimeException e) {
+                log.warn("Replay {}: its progress could not be written ({}); it goes on", id, e.toString());
+            }
+        }
+    }
+
+    private static void stop(Thread heartbeats) {
+        heartbeats.interrupt();
+        try {
+            heartbeats.join(Duration.ofSeconds(20));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -178,7 +212,7 @@ final class ReplayRun implements Runnable {
             } else if (System.nanoTime() - lastProgress > STALL_TIMEOUT.toNanos()) {
                 throw new IllegalStateException("no record could be read from " + open + " for " + STALL_TIMEOUT.toSeconds() + " s");
             }
-            heartbeat();
+            publish();
         }
         return true;
     }
@@ -296,7 +330,7 @@ final class ReplayRun implements Runnable {
                             + e.getMessage(), e);
                 }
                 Thread.sleep(500);
-                heartbeat();
+                publish();
             }
         }
     }
@@ -316,7 +350,7 @@ final class ReplayRun implements Runnable {
                             + " s (record " + record.topic() + "-" + record.partition() + "@" + record.offset() + "): " + e.getMessage(), e);
                 }
                 Thread.sleep(500);
-                heartbeat();
+                publish();
             }
         }
     }
@@ -332,7 +366,7 @@ final class ReplayRun implements Runnable {
             if (wait > 0) {
                 Thread.sleep(Duration.ofNanos(wait));
             }
-            heartbeat();
+            publish();
         }
     }
 
@@ -345,22 +379,6 @@ final class ReplayRun implements Runnable {
 
     private void publish() {
         status = snapshot(ReplayStatus.State.RUNNING, null, null);
-    }
-
-    /** Writes the progress every {@link ReplayStore#HEARTBEAT}, and learns of a cancel asked through another process. */
-    private void heartbeat() {
-        publish();
-        if (System.nanoTime() - lastHeartbeatNanos < ReplayStore.HEARTBEAT.toNanos()) {
-            return;
-        }
-        lastHeartbeatNanos = System.nanoTime();
-        try {
-            if (store.update(status)) {
-                cancelRequested = true;
-            }
-        } catch (RuntimeException e) {
-            log.warn("Replay {}: its progress could not be written ({}); it goes on", id, e.toString());
-        }
     }
 
     private void finish(ReplayStatus.State state, String error) {

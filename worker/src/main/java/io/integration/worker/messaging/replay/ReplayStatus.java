@@ -41,6 +41,11 @@ public record ReplayStatus(String id, State state, String actor, String reason, 
         }
     }
 
+    /** This status as of {@code now} (a heartbeat: the progress did not change, the replay is still alive). */
+    ReplayStatus touched(Instant now) {
+        return new ReplayStatus(id, state, actor, reason, topic, request, total, counts, createdAt, now, finishedAt, error);
+    }
+
     public boolean finished() {
         return state != State.RUNNING;
     }

@@ -41,10 +41,14 @@ public final class ReplayStore {
         MongoCalls.run("record replay " + status.id(), () -> collection.insertOne(toDocument(status)));
     }
 
-    /** Writes the replay's progress; returns whether a cancel was asked for meanwhile. */
+    /**
+     * Writes the replay's progress while it is recorded as RUNNING (an ended replay's record is never written over by a late
+     * heartbeat); returns whether a cancel was asked for meanwhile.
+     */
     boolean update(ReplayStatus status) {
         return MongoCalls.call("update replay " + status.id(), () -> {
-            Document before = collection.findOneAndUpdate(new Document("_id", status.id()), new Document("$set", progress(status)));
+            Document before = collection.findOneAndUpdate(new Document("_id", status.id()).append("state", ReplayStatus.State.RUNNING.name()),
+                    new Document("$set", progress(status)));
             return before != null && Boolean.TRUE.equals(before.getBoolean("cancelRequested"));
         });
     }

@@ -182,6 +182,37 @@ class ReplayRunTest {
         }
     }
 
+    @Test
+    void aReplayBlockedInASendKeepsWritingItsProgress() throws Exception {
+        java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        MockProducer<byte[], byte[]> stuck = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+            @Override
+            public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+                    ProducerRecord<byte[], byte[]> record, org.apache.kafka.clients.producer.Callback callback) {
+                blocked.countDown();
+                try {
+                    release.await(); // a full buffer: the real producer blocks up to max.block.ms
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.send(record, callback);
+            }
+        };
+        results.recorded.put("x", failed("x"));
+        ReplayRun run = newRun(spec(""), List.of(record(0, "x", T0, null)), 0, 1, 0, stuck);
+        Thread thread = Thread.ofVirtual().start(run);
+        blocked.await();
+        java.time.Instant blockedAt = java.time.Instant.now();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(store.find(run.status().id()).orElseThrow().updatedAt())
+                .isAfter(blockedAt.plusMillis(500)));
+        assertThat(store.find(run.status().id()).orElseThrow().state()).isEqualTo(ReplayStatus.State.RUNNING);
+        release.countDown();
+        thread.join(Duration.ofSeconds(10));
+        assertThat(store.find(run.status().id()).orElseThrow().state()).isEqualTo(ReplayStatus.State.DONE);
+    }
+
     private ReplaySpec spec(String fields) throws Exception {
         String rate = fields.contains("\"rate\"") ? "" : ",\"rate\":100000";
         return ReplaySpec.fromJson(JSON.readTree("{\"reason\":\"test\"" + rate + (fields.isEmpty() ? "" : "," + fields) + "}"));
