@@ -140,7 +140,8 @@ public final class WorkerApp implements AutoCloseable {
                     circuitEvents.get().changed(scope, open);
                 }, config.maxHold(), config.execution().maxRetryAfter()), usage, tokens,
                 Replays.cached(new ReplayStore(db, clock)::started, REPLAY_CACHE_TTL, REPLAY_CACHE_ENTRIES, clock),
-                new Degradation(responses, new Bulkheads(config.maxCallsPerInstance(), metrics::bulkhead), config.execution(), clock),
+                new Degradation(responses, new Bulkheads(config.maxCallsPerInstance(), metrics::bulkhead), config.execution(),
+                        config.maxHold(), clock),
                 metrics, clock);
         RequestWorker worker = KafkaMessaging.worker(messaging(config.messaging()), registry, executor, metrics, clock);
         metrics.loop(() -> worker.state().recordsInFlight(), () -> worker.state().pausedPartitions(), () -> executor.calls().inFlight());

@@ -158,7 +158,7 @@ public record WorkerConfig(
                 opsPort(settings.getOrDefault("ops.port", "9400")),
                 (int) longAtLeast(settings, "cache.max.entries", 10_000, 0, Integer.MAX_VALUE),
                 longAtLeast(settings, "cache.max.bytes", 64L * 1024 * 1024, 0, Long.MAX_VALUE),
-                positiveInt(settings, "worker.max.calls.per.instance", 64));
+                positiveInt(settings, "worker.max.calls.per.instance", 256));
     }
 
     private static int opsPort(String value) {

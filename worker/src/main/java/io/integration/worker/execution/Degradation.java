@@ -30,29 +30,30 @@ import java.util.function.Predicate;
  */
 public final class Degradation {
 
-    /**
-     * How long an ordered request waits for a slot of its instance's bulkhead before it waits in its chain; an unordered one
-     * does not wait: it goes to the retry topic at once, so that its partition's slots go to other instances' requests.
-     */
-    private static final Duration BULKHEAD_WAIT_ORDERED = Duration.ofMillis(250);
     /** JSON with map entries sorted by key: equal params give equal text whatever the order their fields came in. */
     private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private final ResponseCache responses;
     private final Bulkheads bulkheads;
     private final ExecutionSettings settings;
+    private final Duration maxWait;
     private final Clock clock;
 
-    public Degradation(ResponseCache responses, Bulkheads bulkheads, ExecutionSettings settings, Clock clock) {
+    /**
+     * @param maxWait how long a request waits for a slot of its instance's bulkhead ({@code worker.max.hold}, as for a held
+     *        instance) before it goes to the retry topic (or, ordered, waits in its chain)
+     */
+    public Degradation(ResponseCache responses, Bulkheads bulkheads, ExecutionSettings settings, Duration maxWait, Clock clock) {
         this.responses = responses;
         this.bulkheads = bulkheads;
         this.settings = settings;
+        this.maxWait = maxWait;
         this.clock = clock;
     }
 
     /** No cache and no bulkhead: every request calls (tests, connection tests). */
     public static Degradation none(ExecutionSettings settings, Clock clock) {
-        return new Degradation(ResponseCache.NONE, Bulkheads.none(), settings, clock);
+        return new Degradation(ResponseCache.NONE, Bulkheads.none(), settings, Duration.ZERO, clock);
     }
 
     /**
@@ -125,10 +126,13 @@ public final class Degradation {
         responses.abandon(lookup.key(), lookup.lead());
     }
 
-    /** A slot of the instance's bulkhead (an ordered request waits briefly, never past the deadline); null when none is free. */
+    /**
+     * A slot of the instance's bulkhead, waiting for one up to {@code maxWait} (never past the deadline): a burst above the
+     * limit queues for slots in the worker, as calls end; null when none came free in time.
+     */
     public Bulkheads.Permit slot(ExecutionRequest request, IntegrationInstance instance, IntegrationDefinition definition)
             throws InterruptedException {
-        Duration wait = request.orderingKey() != null ? BULKHEAD_WAIT_ORDERED : Duration.ZERO;
+        Duration wait = maxWait;
         if (request.deadline() != null) {
             Duration left = Duration.between(clock.instant(), request.deadline());
             wait = left.compareTo(wait) < 0 ? left : wait;
@@ -137,8 +141,8 @@ public final class Degradation {
     }
 
     /**
-     * How a request whose instance's bulkhead is full is answered: its fallbacks, else the retry topic in 1 to 5 s (spread,
-     * within {@code worker.max.retry.after}) or {@code RATE_LIMIT_EXCEEDED}. No call was made.
+     * How a request whose instance's bulkhead stayed full is answered: its fallbacks, else the retry topic in 1 to 5 s
+     * (spread, within {@code worker.max.retry.after}) or {@code RATE_LIMIT_EXCEEDED}. No call was made.
      */
     public Fallback bulkheadFull(ExecutionRequest request, IntegrationInstance instance, IntegrationDefinition definition,
                                  MethodDefinition method, Lookup lookup, Predicate<Duration> mayDefer) {

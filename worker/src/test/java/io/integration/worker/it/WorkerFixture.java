@@ -196,7 +196,7 @@ final class WorkerFixture implements AutoCloseable {
     Map<Integer, Long> committed() {
         try (Admin admin = admin()) {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-            return offsets.entrySet().stream().filter(e -> e.getValue() != null)
+            return offsets.entrySet().stream().filter(e -> e.getValue() != null && e.getKey().topic().equals(topics.requests()))
                     .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
         } catch (Exception e) {
             throw new IllegalStateException(e);
