@@ -137,7 +137,7 @@ public final class ConnectionProbe implements ConnectionTester {
         }
 
         @Override
-        public Optional<ExecutionResult> substitute(String requestId, Outcome.Failure failure) {
+        public Optional<ExecutionResult> substitute(ExecutionResult published, Outcome.Failure failure) {
             return Optional.empty();
         }
 

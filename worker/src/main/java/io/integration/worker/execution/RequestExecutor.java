@@ -280,8 +280,8 @@ public final class RequestExecutor {
      * Records that the result of {@code requestId} is answered with {@code failure} instead (it could not be published as
      * it was); returns the result now recorded, or empty when none is.
      */
-    public Optional<ExecutionResult> substitute(String requestId, Outcome.Failure failure) {
-        return results.substitute(requestId, failure);
+    public Optional<ExecutionResult> substitute(ExecutionResult published, Outcome.Failure failure) {
+        return results.substitute(published, failure);
     }
 
     private Outcome run(ExecutionRequest request, Progress progress, Ownership ownership) {

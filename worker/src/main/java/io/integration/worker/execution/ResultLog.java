@@ -52,10 +52,11 @@ public interface ResultLog {
     ExecutionResult recordIfAbsent(ExecutionResult result);
 
     /**
-     * Records that the result of {@code requestId} could not be published as it was and is answered with
-     * {@code failure} instead, on the default results topic; from then on {@link #find} returns the substitute, so a
-     * redelivery publishes the same answer. The first substitute recorded wins. Returns the recorded result, or empty
-     * when none is recorded for the id.
+     * Records that {@code published}, the recorded result of its request, could not be published as it was and is answered
+     * with {@code failure} instead, on the default results topic; from then on {@link #find} returns the substitute, so a
+     * redelivery publishes the same answer. The first substitute recorded wins, and only while {@code published} is still
+     * the recorded result (a replay's newer result is never marked with an older one's failure). Returns the result
+     * recorded now, or empty when none is recorded for the id.
      */
-    Optional<ExecutionResult> substitute(String requestId, Outcome.Failure failure);
+    Optional<ExecutionResult> substitute(ExecutionResult published, Outcome.Failure failure);
 }

@@ -86,9 +86,11 @@ public final class MongoResultLog implements ResultLog {
     }
 
     @Override
-    public Optional<ExecutionResult> substitute(String requestId, Outcome.Failure failure) {
+    public Optional<ExecutionResult> substitute(ExecutionResult published, Outcome.Failure failure) {
+        String requestId = published.requestId();
         return MongoCalls.call("substitute result " + requestId, () -> {
-            collection.updateOne(new Document("_id", requestId).append("substitute", new Document("$exists", false)),
+            collection.updateOne(new Document("_id", requestId).append("completedAt", Date.from(published.completedAt()))
+                            .append("replayId", published.replayId()).append("substitute", new Document("$exists", false)),
                     new Document("$set", new Document("substitute", error(failure))));
             Document d = collection.find(new Document("_id", requestId)).first();
             return Optional.ofNullable(d).map(MongoResultLog::fromDocument);

@@ -1,5 +1,6 @@
 package io.integration.worker.messaging;
 
+import io.integration.worker.execution.ExecutionResult;
 import io.integration.worker.execution.Outcome;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -133,9 +134,9 @@ final class Job {
      * The answer could not be published: it is replaced by an error result with {@code failure}, which is recorded in
      * the result log first and then published (on the default results topic) like any answer.
      */
-    void substituteWith(String requestId, Outcome.Failure failure) {
+    void substituteWith(ExecutionResult published, Outcome.Failure failure) {
         stage = Stage.SUBSTITUTE;
-        substitute = new Substitute(requestId, failure, false);
+        substitute = new Substitute(published, failure, false);
         countedFailures = 0;
     }
 
@@ -146,7 +147,7 @@ final class Job {
 
     /** The substitute is in the result log: from now on every plan of the record publishes it. */
     void substituteRecorded() {
-        substitute = new Substitute(substitute.requestId(), substitute.failure(), true);
+        substitute = new Substitute(substitute.published(), substitute.failure(), true);
     }
 
     /** Neither the answer nor its substitute can be published: dead-letter the original record from now on. */
@@ -228,7 +229,7 @@ final class Job {
     }
 
     /** The error result that replaces an answer, and whether it is recorded yet. */
-    record Substitute(String requestId, Outcome.Failure failure, boolean recorded) {
+    record Substitute(ExecutionResult published, Outcome.Failure failure, boolean recorded) {
     }
 
     /** Where and why a record is dead-lettered. */

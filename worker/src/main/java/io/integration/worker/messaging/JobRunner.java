@@ -216,7 +216,7 @@ final class JobRunner {
             return planner.deadLetter(job, job.deadLetter().stage(), job.deadLetter().cause(), job.deadLetterCompaction());
         }
         if (job.substitute() != null && !job.substitute().recorded()) {
-            planner.recordSubstitute(job.substitute().requestId(), job.substitute().failure());
+            planner.recordSubstitute(job.substitute().published(), job.substitute().failure());
             job.substituteRecorded();
         }
         OutputPlanner.Plan.Publish publish = switch (planner.plan(job, fence.forJob(job))) {
@@ -357,7 +357,7 @@ final class JobRunner {
                         + error.getClass().getSimpleName() + ": " + error.getMessage();
                 log.warn("Request {}: {}; answered with {} on {}", answer.result().requestId(), message, code, topics.results());
                 // Recorded before it is published, so a redelivery answers the same way, never with the original too.
-                job.substituteWith(answer.result().requestId(), new Outcome.Failure(code, message, false, null,
+                job.substituteWith(answer.result(), new Outcome.Failure(code, message, false, null,
                         "{\"recordBytes\":" + OutputPlanner.size(output) + "}"));
                 restart(job);
             }

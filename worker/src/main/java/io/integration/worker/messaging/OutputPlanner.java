@@ -95,8 +95,8 @@ final class OutputPlanner {
      * Records that {@code requestId} is answered with {@code failure} instead of its result, which could not be published:
      * the next plan of the record (and of any redelivery) publishes that substitute on the default results topic.
      */
-    void recordSubstitute(String requestId, Outcome.Failure failure) {
-        executor.substitute(requestId, failure);
+    void recordSubstitute(ExecutionResult published, Outcome.Failure failure) {
+        executor.substitute(published, failure);
     }
 
     /**

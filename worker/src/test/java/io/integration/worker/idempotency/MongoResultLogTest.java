@@ -89,11 +89,15 @@ class MongoResultLogTest {
         ExecutionResult original = log.recordIfAbsent(result("s-1", new Outcome.Success("{\"big\":true}")));
         Outcome.Failure tooLarge = new Outcome.Failure(ErrorCode.RESULT_TOO_LARGE, "2 MB", false, null, "{\"recordBytes\":2000000}");
 
-        assertThat(log.substitute("s-1", tooLarge)).contains(original.withOutcome(tooLarge));
-        assertThat(log.substitute("s-1", Outcome.Failure.of(ErrorCode.REPLY_TO_NOT_ALLOWED, "later"))).as("the first substitute wins")
+        assertThat(log.substitute(original, tooLarge)).contains(original.withOutcome(tooLarge));
+        assertThat(log.substitute(original, Outcome.Failure.of(ErrorCode.REPLY_TO_NOT_ALLOWED, "later"))).as("the first substitute wins")
                 .contains(original.withOutcome(tooLarge));
         assertThat(log.find("s-1")).contains(original.withOutcome(tooLarge));
-        assertThat(log.substitute("unknown", tooLarge)).isEmpty();
+        assertThat(log.substitute(result("unknown", new Outcome.Success("{}")), tooLarge)).isEmpty();
+        ExecutionResult fresh = log.recordIfAbsent(result("s-2", new Outcome.Success("{\"v\":2}")));
+        assertThat(log.substitute(new ExecutionResult("s-2", "c-s-2", "inst", "m", "def", "1.0.0", new Outcome.Success("{\"v\":1}"), 1,
+                Instant.EPOCH, Instant.EPOCH, List.of(), "rp-old"), tooLarge)).as("another result than the one recorded: nothing marked")
+                .contains(fresh);
     }
 
     @Test
@@ -165,7 +169,7 @@ class MongoResultLogTest {
     void aSuccessReplacedAtPublicationIsRestoredByAReplayAndRunAgainOnlyWhenForced() {
         MongoResultLog log = new MongoResultLog(client.getDatabase("restore"));
         ExecutionResult success = log.recordIfAbsent(result("s", new Outcome.Success("{\"id\":1}")));
-        ExecutionResult refused = log.substitute("s", Outcome.Failure.of(ErrorCode.REPLY_TO_NOT_ALLOWED, "replyTo refused")).orElseThrow();
+        ExecutionResult refused = log.substitute(success, Outcome.Failure.of(ErrorCode.REPLY_TO_NOT_ALLOWED, "replyTo refused")).orElseThrow();
 
         assertThat(log.reopen(refused, new Replay("rp-1", false))).isEqualTo(Reopening.RESTORED);
         assertThat(log.find("s")).get().satisfies(r -> {
@@ -174,7 +178,8 @@ class MongoResultLogTest {
         });
         assertThat(client.getDatabase("restore").getCollection(MongoResultLog.ARCHIVE).countDocuments()).as("nothing to keep aside").isZero();
 
-        ExecutionResult refusedAgain = log.substitute("s", Outcome.Failure.of(ErrorCode.REPLY_TO_NOT_ALLOWED, "still refused")).orElseThrow();
+        ExecutionResult refusedAgain = log.substitute(log.find("s").orElseThrow(), Outcome.Failure.of(ErrorCode.REPLY_TO_NOT_ALLOWED, "still refused"))
+                .orElseThrow();
         assertThat(log.reopen(refusedAgain, new Replay("rp-2", true))).as("forced: the call runs again").isEqualTo(Reopening.REOPENED);
     }
 

@@ -68,8 +68,9 @@ final class LoopKit {
         final java.util.Set<String> substituted = ConcurrentHashMap.newKeySet();
 
         @Override
-        public Optional<ExecutionResult> substitute(String requestId, io.integration.worker.execution.Outcome.Failure failure) {
-            return Optional.ofNullable(recorded.computeIfPresent(requestId, (id, r) -> substituted.add(id) ? r.withOutcome(failure) : r));
+        public Optional<ExecutionResult> substitute(ExecutionResult published, io.integration.worker.execution.Outcome.Failure failure) {
+            return Optional.ofNullable(recorded.computeIfPresent(published.requestId(),
+                    (id, r) -> r.equals(published) && substituted.add(id) ? r.withOutcome(failure) : r));
         }
 
         @Override

@@ -39,8 +39,8 @@ class OutputPlannerTest {
 
     @Test
     void aRecordedSubstituteIsAnsweredOnTheResultsTopicWhateverTheReplyToAndIdenticallyEachTime() {
-        plan(json("r3", ",\"replyTo\":\"replies.team\""));
-        kit.planner.recordSubstitute("r3", new Outcome.Failure(ErrorCode.REPLY_TO_NOT_ALLOWED, "gone", false, null, null));
+        OutputPlanner.Plan.Publish first = plan(json("r3", ",\"replyTo\":\"replies.team\""));
+        kit.planner.recordSubstitute(first.answer().result(), new Outcome.Failure(ErrorCode.REPLY_TO_NOT_ALLOWED, "gone", false, null, null));
 
         OutputPlanner.Plan.Publish one = plan(json("r3", ",\"replyTo\":\"replies.team\""));
         OutputPlanner.Plan.Publish two = plan(json("r3", ",\"replyTo\":\"replies.team\""));

@@ -295,7 +295,7 @@ class ReplayRunTest {
         }
 
         @Override
-        public Optional<ExecutionResult> substitute(String requestId, Outcome.Failure failure) {
+        public Optional<ExecutionResult> substitute(ExecutionResult published, Outcome.Failure failure) {
             throw new UnsupportedOperationException();
         }
 
