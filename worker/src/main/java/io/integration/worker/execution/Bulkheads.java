@@ -25,6 +25,8 @@ public final class Bulkheads {
     /** An instance's bulkhead: its slots and their number, resized in place when the limit changes. */
     public static final class Bulkhead {
         private final Slots slots;
+        /** Requests waiting for a slot now: at most as many as the limit, so waiters cannot take the worker's own slots. */
+        private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
         private int limit;
 
         private Bulkhead(int limit) {
@@ -95,8 +97,22 @@ public final class Bulkheads {
         if (bulkhead.limit() != max) {
             bulkhead.resize(max);
         }
-        if (!bulkhead.slots.tryAcquire(Math.max(0, wait.toMillis()), TimeUnit.MILLISECONDS)) {
-            return null;
+        if (!bulkhead.slots.tryAcquire()) {
+            // Wait for a slot only while fewer requests wait than the bulkhead holds: a waiting request keeps one of the
+            // worker's own request slots, and a burst far above the limit would take them all from other instances.
+            if (wait.isZero() || wait.isNegative() || bulkhead.waiting.incrementAndGet() > max) {
+                if (!wait.isZero() && !wait.isNegative()) {
+                    bulkhead.waiting.decrementAndGet();
+                }
+                return null;
+            }
+            try {
+                if (!bulkhead.slots.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return null;
+                }
+            } finally {
+                bulkhead.waiting.decrementAndGet();
+            }
         }
         AtomicBoolean released = new AtomicBoolean();
         return () -> {

@@ -93,9 +93,9 @@ public final class Degradation {
         if (hit.isPresent()) {
             return new Lookup(key, hit.get(), null);
         }
-        Optional<CompletableFuture<ResponseCache.Entry>> pending = responses.join(key);
-        if (pending.isEmpty()) {
-            return new Lookup(key, null, responses.leading(key));
+        ResponseCache.Flight flight = responses.flight(key);
+        if (flight.leads()) {
+            return new Lookup(key, null, flight.answer());
         }
         Duration wait = method.timeout() != null ? method.timeout() : settings.defaultTimeout();
         if (request.deadline() != null) {
@@ -103,7 +103,7 @@ public final class Degradation {
             wait = left.compareTo(wait) < 0 ? left : wait;
         }
         try {
-            return new Lookup(key, wait.isNegative() ? null : pending.get().get(wait.toMillis(), TimeUnit.MILLISECONDS), null);
+            return new Lookup(key, wait.isNegative() ? null : flight.answer().get(wait.toMillis(), TimeUnit.MILLISECONDS), null);
         } catch (TimeoutException | ExecutionException e) {
             return new Lookup(key, null, null); // the other request is slow: this one calls itself
         }

@@ -296,8 +296,6 @@ public final class RequestExecutor {
                 "method '" + request.methodName() + "' not found in definition " + definition.key() + " (has: "
                         + definition.methods().stream().map(MethodDefinition::name).toList() + ")"));
         JsonNode params = params(request, definition, method);
-        // The credential is looked up (and must still be usable) before a cached answer is served: the key names it
-        RequestAuth auth = auth(instance, definition);
         Degradation.Lookup lookup;
         try {
             lookup = degradation.lookup(request, instance, definition, method, params);
@@ -309,16 +307,16 @@ public final class RequestExecutor {
             return success(request.requestId(), lookup.hit().data()).withServed(degradation.cached(lookup));
         }
         try {
-            return call(request, progress, ownership, instance, definition, method, params, lookup, auth);
+            return call(request, progress, ownership, instance, definition, method, params, lookup);
         } finally {
             degradation.release(lookup); // nothing left to do when the answer was kept
         }
     }
 
     private Outcome call(ExecutionRequest request, Progress progress, Ownership ownership, IntegrationInstance instance,
-                         IntegrationDefinition definition, MethodDefinition method, JsonNode params, Degradation.Lookup lookup,
-                         RequestAuth auth) {
+                         IntegrationDefinition definition, MethodDefinition method, JsonNode params, Degradation.Lookup lookup) {
         Adapter adapter = adapter(definition);
+        RequestAuth auth = auth(instance, definition);
 
         Duration timeout = method.timeout() != null ? method.timeout()
                 : definition.defaults().timeout() != null ? definition.defaults().timeout() : settings.defaultTimeout();

@@ -59,31 +59,37 @@ public final class ResponseCache {
     }
 
     /**
-     * After a miss: empty when the caller is to fetch the answer (it then calls {@link #put} or {@link #abandon}); else the
-     * answer another caller is fetching, completed with null when that one got none (the waiter then calls itself).
+     * After a miss, in one step: whether the caller leads (it fetches the answer, then calls {@link #put} or
+     * {@link #abandon} with {@code answer}) or follows ({@code answer} is the one another caller is fetching, completed with
+     * null when that one got none: the follower then calls itself).
      */
-    public synchronized Optional<java.util.concurrent.CompletableFuture<Entry>> join(String key) {
+    public record Flight(boolean leads, java.util.concurrent.CompletableFuture<Entry> answer) {
+    }
+
+    public synchronized Flight flight(String key) {
         java.util.concurrent.CompletableFuture<Entry> pending = loading.get(key);
         if (pending != null) {
-            return Optional.of(pending);
+            return new Flight(false, pending);
         }
-        loading.put(key, new java.util.concurrent.CompletableFuture<>());
-        return Optional.empty();
+        java.util.concurrent.CompletableFuture<Entry> lead = new java.util.concurrent.CompletableFuture<>();
+        loading.put(key, lead);
+        return new Flight(true, lead);
+    }
+
+    /** {@link #flight}, as an optional: empty when the caller leads; else the answer it waits for. */
+    public Optional<java.util.concurrent.CompletableFuture<Entry>> join(String key) {
+        Flight flight = flight(key);
+        return flight.leads() ? Optional.empty() : Optional.of(flight.answer());
     }
 
     /**
      * The caller that {@link #join joined} first got no answer to keep: its waiters go and call themselves. Only its own
-     * wait is ended ({@code lead}, what {@link #leading} gave it), never one a later caller leads.
+     * wait is ended ({@code lead}, what {@link #flight} gave it), never one a later caller leads.
      */
     public synchronized void abandon(String key, java.util.concurrent.CompletableFuture<Entry> lead) {
         if (lead != null && loading.remove(key, lead)) {
             lead.complete(null);
         }
-    }
-
-    /** The wait the caller leads for {@code key} after {@link #join} returned empty (null when it leads none). */
-    public synchronized java.util.concurrent.CompletableFuture<Entry> leading(String key) {
-        return loading.get(key);
     }
 
     /** Whether answers are kept at all ({@code cache.max.entries} above 0). */

@@ -77,13 +77,13 @@ class ResponseCacheTest {
         cache.put("k", "answer");
         assertThat(waiting.get().data()).isEqualTo("answer");
 
-        assertThat(cache.join("other")).isEmpty();
-        CompletableFuture<ResponseCache.Entry> first = cache.leading("other");
+        CompletableFuture<ResponseCache.Entry> first = cache.flight("other").answer();
         CompletableFuture<ResponseCache.Entry> abandoned = cache.join("other").orElseThrow();
         cache.abandon("other", first);
         assertThat(abandoned.get()).as("the leader got no answer").isNull();
-        assertThat(cache.join("other")).as("the next one leads again").isEmpty();
-        CompletableFuture<ResponseCache.Entry> second = cache.leading("other");
+        ResponseCache.Flight next = cache.flight("other");
+        assertThat(next.leads()).as("the next one leads again").isTrue();
+        CompletableFuture<ResponseCache.Entry> second = next.answer();
         cache.abandon("other", first);
         assertThat(second.isDone()).as("an earlier leader never ends a later one's wait").isFalse();
         cache.put("other", null);
