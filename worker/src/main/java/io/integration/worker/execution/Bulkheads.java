@@ -25,7 +25,7 @@ public final class Bulkheads {
     /** An instance's bulkhead: its slots and their number, resized in place when the limit changes. */
     public static final class Bulkhead {
         private final Slots slots;
-        /** Requests waiting for a slot now: at most as many as the limit, so waiters cannot take the worker's own slots. */
+        /** Requests waiting for a slot now: at most {@link #WAITERS_PER_SLOT} per slot, so waiters cannot take every worker slot. */
         private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
         private int limit;
 
@@ -65,6 +65,13 @@ public final class Bulkheads {
         }
     }
 
+    /**
+     * How many requests may wait per slot of a bulkhead; beyond, they go to the retry topic at once. Four: a burst of a few
+     * times the limit queues in the worker (the default limit, 256, then never defers below the worker's 1,024 requests in
+     * flight), a small limit cannot hold more than four times its size of the worker's slots.
+     */
+    static final int WAITERS_PER_SLOT = 4;
+
     private final int defaultLimit;
     private final Map<String, Bulkhead> bulkheads = new ConcurrentHashMap<>();
     private final BiConsumer<String, Bulkhead> created;
@@ -98,9 +105,9 @@ public final class Bulkheads {
             bulkhead.resize(max);
         }
         if (!bulkhead.slots.tryAcquire()) {
-            // Wait for a slot only while fewer requests wait than the bulkhead holds: a waiting request keeps one of the
-            // worker's own request slots, and a burst far above the limit would take them all from other instances.
-            if (wait.isZero() || wait.isNegative() || bulkhead.waiting.incrementAndGet() > max) {
+            // Wait for a slot only while few enough requests wait: a waiting request keeps one of the worker's own request
+            // slots, and a burst far above a small limit would take them all from other instances.
+            if (wait.isZero() || wait.isNegative() || bulkhead.waiting.incrementAndGet() > (long) WAITERS_PER_SLOT * max) {
                 if (!wait.isZero() && !wait.isNegative()) {
                     bulkhead.waiting.decrementAndGet();
                 }
