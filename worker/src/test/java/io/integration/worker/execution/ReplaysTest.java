@@ -2,10 +2,8 @@ package io.integration.worker.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,42 +12,24 @@ import org.junit.jupiter.api.Test;
 class ReplaysTest {
 
     private final List<String> asked = new ArrayList<>();
-    private Instant now = Instant.parse("2026-12-03T00:00:00Z");
+    private final SteppedClock clock = new SteppedClock(Instant.parse("2026-12-03T00:00:00Z"));
     private final Replays source = id -> {
         asked.add(id);
         return id.startsWith("rp-") ? Optional.of(new ExecutionRequest.Replay(id, false)) : Optional.empty();
     };
 
-    private Clock clock() {
-        return new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now;
-            }
-        };
-    }
 
     @Test
     void aStartedReplayIsRememberedForTheTtlAndAnUnknownIdIsAskedEachTime() {
-        Replays cached = Replays.cached(source, Duration.ofSeconds(60), 100, clock());
+        Replays cached = Replays.cached(source, Duration.ofSeconds(60), 100, clock);
 
         assertThat(cached.find("rp-1")).isPresent();
         assertThat(cached.find("forged")).isEmpty();
-        now = now.plusSeconds(10);
+        clock.advance(Duration.ofSeconds(10));
         assertThat(cached.find("rp-1")).isPresent();
         assertThat(cached.find("forged")).isEmpty();
         assertThat(asked).containsExactly("rp-1", "forged", "forged");
-        now = now.plusSeconds(60);
+        clock.advance(Duration.ofSeconds(60));
         cached.find("rp-1");
         cached.find("forged");
         assertThat(asked).containsExactly("rp-1", "forged", "forged", "rp-1", "forged");
@@ -57,7 +37,7 @@ class ReplaysTest {
 
     @Test
     void theCacheStaysWithinItsBound() {
-        Replays cached = Replays.cached(source, Duration.ofSeconds(60), 2, clock());
+        Replays cached = Replays.cached(source, Duration.ofSeconds(60), 2, clock);
         cached.find("rp-1");
         cached.find("rp-2");
         cached.find("rp-3");

@@ -2,42 +2,24 @@ package io.integration.worker.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class ResponseCacheTest {
 
-    private Instant now = Instant.parse("2026-12-03T00:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final SteppedClock clock = new SteppedClock(Instant.parse("2026-12-03T00:00:00Z"));
 
     @Test
     void anAnswerIsFreshWithinItsMaxAgeAndStillThereAfterForAStaleFallback() {
         ResponseCache cache = new ResponseCache(10, 1_000_000, clock);
         cache.put("k", "{\"a\":1}");
-        now = now.plusSeconds(5);
+        clock.advance(Duration.ofSeconds(5));
 
         assertThat(cache.fresh("k", Duration.ofSeconds(10))).get().extracting(ResponseCache.Entry::data).isEqualTo("{\"a\":1}");
         assertThat(cache.fresh("k", Duration.ofSeconds(5))).isEmpty();
-        assertThat(cache.any("k")).get().satisfies(e -> assertThat(e.age(now)).isEqualTo(Duration.ofSeconds(5)));
+        assertThat(cache.any("k")).get().satisfies(e -> assertThat(e.age(clock.instant())).isEqualTo(Duration.ofSeconds(5)));
         assertThat(cache.hits()).isEqualTo(1);
         assertThat(cache.misses()).isEqualTo(1);
     }
