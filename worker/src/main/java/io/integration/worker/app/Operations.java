@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.bson.Document;
 
 /**
@@ -61,21 +62,35 @@ final class Operations implements AutoCloseable {
      * group gave an assignment, MongoDB answered a ping lately, the credentials keyset is open (the worker does not start
      * without it).
      */
-    void serve(WorkerConfig config, RequestWorker worker, Thread loop, MongoDatabase db) {
+    void serve(WorkerConfig config, RequestWorker worker, Thread loop, Supplier<RequestWorker.LoopState> queue, Thread queueLoop,
+               MongoDatabase db) {
         if (config.opsPort() < 0) {
             return;
         }
         PeriodicCheck mongo = new PeriodicCheck("mongodb", () -> db.runCommand(new Document("ping", 1)), MONGO_EVERY, MONGO_STALE);
         resources.add(mongo);
-        OpsServer.Check loopCheck = new OpsServer.Check("loop", () -> {
-            long idle = System.nanoTime() - worker.state().cycleNanos();
-            return !loop.isAlive() ? Optional.of("the poll loop has ended")
-                    : idle > LOOP_STALL.toNanos() ? Optional.of("no poll cycle for " + Duration.ofNanos(idle).toSeconds() + " s") : Optional.empty();
+        List<OpsServer.Check> live = new ArrayList<>(List.of(loopCheck("loop", worker::state, loop)));
+        List<OpsServer.Check> ready = new ArrayList<>(live);
+        ready.add(new OpsServer.Check("assignment", () -> worker.state().assigned() ? Optional.empty() : Optional.of("no group assignment yet")));
+        if (queue != null) {
+            OpsServer.Check queueCheck = loopCheck("queue", queue, queueLoop);
+            live.add(queueCheck);
+            ready.add(queueCheck);
+            ready.add(new OpsServer.Check("share group", () -> queue.get().assigned() ? Optional.empty()
+                    : Optional.of("the share group has not answered a poll yet")));
+        }
+        ready.add(new OpsServer.Check("mongodb", mongo::problem));
+        ready.add(new OpsServer.Check("keyset", Optional::empty));
+        server = OpsServer.start(config.opsHost(), config.opsPort(), prometheus::scrape, live, ready);
+    }
+
+    private static OpsServer.Check loopCheck(String name, Supplier<RequestWorker.LoopState> state, Thread loop) {
+        return new OpsServer.Check(name, () -> {
+            long idle = System.nanoTime() - state.get().cycleNanos();
+            return !loop.isAlive() ? Optional.of("the " + name + " loop has ended")
+                    : idle > LOOP_STALL.toNanos() ? Optional.of("no " + name + " cycle for " + Duration.ofNanos(idle).toSeconds() + " s")
+                    : Optional.empty();
         });
-        server = OpsServer.start(config.opsHost(), config.opsPort(), prometheus::scrape, List.of(loopCheck), List.of(loopCheck,
-                new OpsServer.Check("assignment", () -> worker.state().assigned() ? Optional.empty() : Optional.of("no group assignment yet")),
-                new OpsServer.Check("mongodb", mongo::problem),
-                new OpsServer.Check("keyset", Optional::empty)));
     }
 
     /** The endpoint's port, or -1 when there is none. */

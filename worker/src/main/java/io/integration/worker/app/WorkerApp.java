@@ -30,6 +30,7 @@ import io.integration.worker.oauth.TokenEndpoint;
 import io.integration.worker.idempotency.MongoResultDataStore;
 import io.integration.worker.idempotency.MongoResultLog;
 import io.integration.worker.messaging.KafkaMessaging;
+import io.integration.worker.messaging.QueueWorker;
 import io.integration.worker.messaging.RequestLimits;
 import io.integration.worker.messaging.RequestWorker;
 import io.integration.worker.messaging.Topics;
@@ -66,11 +67,16 @@ public final class WorkerApp implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final RequestWorker worker;
     private final Thread loop;
+    /** The queue-mode loop, or null when the worker reads no queue. */
+    private final QueueWorker queue;
+    private final Thread queueLoop;
     private final InstanceUsage usage;
     private final Operations operations;
 
-    private WorkerApp(WorkerConfig config, MongoClient mongo, SchemaRegistryClient registry, RequestWorker worker, InstanceUsage usage,
-                      Operations operations) {
+    private WorkerApp(WorkerConfig config, MongoClient mongo, SchemaRegistryClient registry, RequestWorker worker, QueueWorker queue,
+                      InstanceUsage usage, Operations operations) {
+        this.queue = queue;
+        this.queueLoop = queue == null ? null : new Thread(queue, "integration-worker-queue");
         this.operations = operations;
         this.config = config;
         this.usage = usage;
@@ -143,15 +149,31 @@ public final class WorkerApp implements AutoCloseable {
                 new Degradation(responses, new Bulkheads(config.maxCallsPerInstance(), metrics::bulkhead), config.execution(),
                         config.maxHold(), clock),
                 metrics, clock);
-        RequestWorker worker = KafkaMessaging.worker(messaging(config.messaging()), registry, executor, metrics, clock);
-        metrics.loop(() -> worker.state().recordsInFlight(), () -> worker.state().pausedPartitions(), () -> executor.calls().inFlight());
-        circuitEvents.set(worker::circuitChanged);
-        authEvents.set(worker::authEvent);
-        WorkerApp app = new WorkerApp(config, mongo, registry, worker, usage, operations);
+        KafkaMessaging.Settings messaging = messaging(config.messaging());
+        RequestWorker worker = KafkaMessaging.worker(messaging, registry, executor, metrics, clock);
+        QueueWorker queue;
         try {
-            operations.serve(config, worker, app.loop, db); // a port in use stops the start before anything is consumed
+            queue = messaging.queue().readQueue() ? KafkaMessaging.queue(messaging, registry, executor, metrics, clock) : null;
         } catch (RuntimeException e) {
             worker.abandon();
+            usage.close();
+            registry.close();
+            mongo.close();
+            throw e;
+        }
+        metrics.loop(() -> worker.state().recordsInFlight() + (queue == null ? 0 : queue.state().recordsInFlight()),
+                () -> worker.state().pausedPartitions(), () -> executor.calls().inFlight());
+        circuitEvents.set(worker::circuitChanged);
+        authEvents.set(worker::authEvent);
+        WorkerApp app = new WorkerApp(config, mongo, registry, worker, queue, usage, operations);
+        try {
+            // a port in use stops the start before anything is consumed
+            operations.serve(config, worker, app.loop, queue == null ? null : queue::state, app.queueLoop, db);
+        } catch (RuntimeException e) {
+            worker.abandon();
+            if (queue != null) {
+                queue.abandon();
+            }
             operations.close();
             usage.close();
             registry.close();
@@ -159,8 +181,11 @@ public final class WorkerApp implements AutoCloseable {
             throw e;
         }
         app.loop.start();
-        log.info("Worker started: requests from '{}', adapters {}, Kafka {}, registry {}, MongoDB database '{}'",
-                config.messaging().topics().requests(), adapters.types(), config.messaging().kafka().get("bootstrap.servers"),
+        if (app.queueLoop != null) {
+            app.queueLoop.start();
+        }
+        log.info("Worker started: requests from {}, adapters {}, Kafka {}, registry {}, MongoDB database '{}'",
+                inputs(messaging), adapters.types(), config.messaging().kafka().get("bootstrap.servers"),
                 withoutUserInfo(config.schemaRegistryUrl()), config.mongoDatabase());
         return app;
     }
@@ -221,6 +246,14 @@ public final class WorkerApp implements AutoCloseable {
                 "credentials.master.key.file", config.masterKeyFile());
     }
 
+    /** Where this worker reads requests from, for its start line. */
+    private static String inputs(KafkaMessaging.Settings messaging) {
+        KafkaMessaging.QueueSettings queue = messaging.queue();
+        String group = queue.readRequests() ? "'" + messaging.topics().requests() + "' (consumer group)" : null;
+        String share = queue.readQueue() ? "'" + queue.topic() + "' (share group '" + queue.group() + "')" : null;
+        return group == null ? share : share == null ? group : group + " and " + share;
+    }
+
     /** Config's plain values in messaging's own types: config and messaging meet only here. */
     static KafkaMessaging.Settings messaging(MessagingSettings m) {
         MessagingSettings.Topics t = m.topics();
@@ -229,7 +262,12 @@ public final class WorkerApp implements AutoCloseable {
                 WireFormat.valueOf(m.resultFormat().name()), WireFormat.valueOf(m.eventFormat().name()), m.maxInFlight(),
                 m.maxInFlightPerPartition(), m.revokeTimeout(), m.drainTimeout(), m.replyTopics(),
                 new RequestLimits(m.requestLimits().maxIdChars(), m.requestLimits().maxAttributes(), m.requestLimits().maxAttributesBytes(),
-                        m.requestLimits().maxParamsBytes()), m.maxPublishAttempts(), m.maxRequestSize());
+                        m.requestLimits().maxParamsBytes()), m.maxPublishAttempts(), m.maxRequestSize(), queue(m.queue()));
+    }
+
+    private static KafkaMessaging.QueueSettings queue(MessagingSettings.Queue q) {
+        return new KafkaMessaging.QueueSettings(q.mode() != MessagingSettings.InputMode.SHARE, q.mode() != MessagingSettings.InputMode.GROUP,
+                q.topic(), q.group(), q.lockDuration(), q.deliveryLimit(), q.configureGroup(), q.share());
     }
 
     private static MongoClientSettings mongoSettings(String uri) {
@@ -247,18 +285,24 @@ public final class WorkerApp implements AutoCloseable {
         return urls.replaceAll("(?<=://)[^/@,]*@", "");
     }
 
-    /** Whether the loop is still running. */
+    /** Whether the loops are still running. */
     public boolean running() {
-        return loop.isAlive();
+        return loop.isAlive() && (queueLoop == null || queueLoop.isAlive());
     }
 
     @Override
     public void close() {
         worker.stop();
+        if (queue != null) {
+            queue.stop();
+        }
         try {
-            // The loop bounds its own drain, commit and close by the drain timeout; the margin covers the loop's last cycle.
+            // The loops bound their own drain, commit and close by the drain timeout; the margin covers their last cycle.
             if (!worker.awaitStopped(config.drainTimeout().plusSeconds(2))) {
                 log.warn("Worker did not stop within {}", config.drainTimeout());
+            }
+            if (queue != null && !queue.awaitStopped(config.drainTimeout().plusSeconds(2))) {
+                log.warn("Queue loop did not stop within {}", config.drainTimeout());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -19,11 +19,12 @@ import java.util.Map;
  * @param requestLimits bounds on what a request may carry ({@code request.max.*})
  * @param maxPublishAttempts tries for a record whose outputs fail in a way that may be its own fault
  *     ({@code worker.max.publish.attempts})
+ * @param queue how requests are read: a consumer group, a share group (queue mode), or both ({@code worker.input.mode} …)
  */
 public record MessagingSettings(Map<String, String> kafka, Map<String, String> consumer, Map<String, String> producer,
                                 Topics topics, Format resultFormat, Format eventFormat, int maxInFlight,
                                 int maxInFlightPerPartition, Duration revokeTimeout, Duration drainTimeout, List<String> replyTopics,
-                                RequestLimits requestLimits, int maxPublishAttempts) {
+                                RequestLimits requestLimits, int maxPublishAttempts, Queue queue) {
 
     public MessagingSettings {
         kafka = Map.copyOf(kafka);
@@ -39,6 +40,7 @@ public record MessagingSettings(Map<String, String> kafka, Map<String, String> c
         requireNonNull(drainTimeout, "worker.drain.timeout");
         replyTopics = List.copyOf(replyTopics);
         requireNonNull(requestLimits, "requestLimits");
+        requireNonNull(queue, "queue");
         if (maxPublishAttempts < 1) {
             throw new IllegalArgumentException("worker.max.publish.attempts: " + maxPublishAttempts + " (expected: >= 1)");
         }
@@ -77,6 +79,50 @@ public record MessagingSettings(Map<String, String> kafka, Map<String, String> c
             requireNonNull(events, "topic.events");
             requireNonNull(deadLetter, "topic.dlt");
             requireNonNull(retry, "topic.retry");
+        }
+    }
+
+    /** How a worker reads requests ({@code worker.input.mode}). */
+    public enum InputMode {
+        /** A consumer group on {@code topic.requests} (and {@code topic.retry}): order per key, parallel up to the partitions' keys. */
+        GROUP,
+        /** A share group on {@code topic.queue} (KIP-932): no order, any number of workers per partition; deferrals via {@code topic.retry}. */
+        SHARE,
+        /** Both, side by side in one worker. */
+        BOTH
+    }
+
+    /**
+     * Queue mode.
+     *
+     * @param mode which loops run ({@code worker.input.mode}, default group)
+     * @param topic the queue topic ({@code topic.queue}, default {@code integration.requests.queue})
+     * @param group the share group's id ({@code worker.share.group}, default {@code integration-worker-queue}); a group id names
+     *     either a consumer group or a share group, never both
+     * @param lockDuration the group's acquisition lock ({@code worker.share.lock.duration}, default 30 s; the broker allows 15–60 s
+     *     unless its {@code group.share.min|max.record.lock.duration.ms} say otherwise)
+     * @param deliveryLimit deliveries of a record before the broker archives it ({@code worker.share.delivery.limit}, default 5)
+     * @param configureGroup whether the worker sets the group's configuration at start ({@code worker.share.configure}, default true)
+     * @param share properties for the share consumer only ({@code kafka.share.*})
+     */
+    public record Queue(InputMode mode, String topic, String group, Duration lockDuration, int deliveryLimit, boolean configureGroup,
+                        Map<String, String> share) {
+
+        public static final Queue GROUP_ONLY = new Queue(InputMode.GROUP, "integration.requests.queue", "integration-worker-queue",
+                Duration.ofSeconds(30), 5, true, Map.of());
+
+        public Queue {
+            requireNonNull(mode, "worker.input.mode");
+            requireNonNull(topic, "topic.queue");
+            requireNonNull(group, "worker.share.group");
+            requireNonNull(lockDuration, "worker.share.lock.duration");
+            share = Map.copyOf(share);
+            if (lockDuration.toMillis() < 1000 || lockDuration.toMillis() > 3_600_000) {
+                throw new IllegalArgumentException("worker.share.lock.duration: " + lockDuration + " (expected: 1s..1h; the broker's own bounds apply too)");
+            }
+            if (deliveryLimit < 2 || deliveryLimit > 10) {
+                throw new IllegalArgumentException("worker.share.delivery.limit: " + deliveryLimit + " (expected: 2..10, the broker's bounds)");
+            }
         }
     }
 

@@ -62,7 +62,8 @@ public record WorkerConfig(
             "request.max.attributes.bytes", "request.max.params.bytes", "credentials.master.key", "credentials.master.key.file",
             "oauth.refresh.margin", "oauth.token.timeout", "outbound.allow.ranges", "outbound.allow.ports", "outbound.hosts",
             "plugins.dir", "adapters.check", "ops.host", "ops.port", "cache.max.entries", "cache.max.bytes",
-            "worker.max.calls.per.instance");
+            "worker.max.calls.per.instance", "worker.input.mode", "topic.queue", "worker.share.group", "worker.share.lock.duration",
+            "worker.share.delivery.limit", "worker.share.configure");
 
     public WorkerConfig {
         requireNonNull(messaging, "messaging");
@@ -86,8 +87,11 @@ public record WorkerConfig(
         Map<String, String> kafka = new TreeMap<>();
         Map<String, String> consumer = new TreeMap<>();
         Map<String, String> producer = new TreeMap<>();
+        Map<String, String> share = new TreeMap<>();
         settings.forEach((key, value) -> {
-            if (key.startsWith("kafka.consumer.")) {
+            if (key.startsWith("kafka.share.")) {
+                share.put(key.substring("kafka.share.".length()), value);
+            } else if (key.startsWith("kafka.consumer.")) {
                 consumer.put(key.substring("kafka.consumer.".length()), value);
             } else if (key.startsWith("kafka.producer.")) {
                 producer.put(key.substring("kafka.producer.".length()), value);
@@ -120,7 +124,8 @@ public record WorkerConfig(
                 drainTimeout,
                 list(settings, "worker.reply.topics"),
                 limits,
-                positiveInt(settings, "worker.max.publish.attempts", 5));
+                positiveInt(settings, "worker.max.publish.attempts", 5),
+                queue(settings, share));
         long maxRequestSize = messaging.maxRequestSize();
         long claimCheckBytes = nonNegativeLong(settings, "results.claim.check.bytes", 0);
         ExecutionSettings execution = new ExecutionSettings(
@@ -159,6 +164,22 @@ public record WorkerConfig(
                 (int) longAtLeast(settings, "cache.max.entries", 10_000, 0, Integer.MAX_VALUE),
                 longAtLeast(settings, "cache.max.bytes", 64L * 1024 * 1024, 0, Long.MAX_VALUE),
                 positiveInt(settings, "worker.max.calls.per.instance", 256));
+    }
+
+    private static MessagingSettings.Queue queue(Map<String, String> settings, Map<String, String> share) {
+        MessagingSettings.Queue defaults = MessagingSettings.Queue.GROUP_ONLY;
+        String mode = settings.getOrDefault("worker.input.mode", "group").strip();
+        MessagingSettings.InputMode inputMode;
+        try {
+            inputMode = MessagingSettings.InputMode.valueOf(mode.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("worker.input.mode: '" + mode + "' (expected: group, share or both)");
+        }
+        return new MessagingSettings.Queue(inputMode, get(settings, "topic.queue", defaults.topic()),
+                get(settings, "worker.share.group", defaults.group()),
+                duration(settings, "worker.share.lock.duration", defaults.lockDuration()),
+                (int) longAtLeast(settings, "worker.share.delivery.limit", defaults.deliveryLimit(), 2, 10),
+                bool(settings, "worker.share.configure", defaults.configureGroup()), share);
     }
 
     private static int opsPort(String value) {

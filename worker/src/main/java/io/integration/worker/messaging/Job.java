@@ -20,7 +20,7 @@ final class Job {
     enum Stage { ANSWER, SUBSTITUTE, DEAD_LETTER }
 
     private final ConsumerRecord<byte[], byte[]> record;
-    private final PartitionTracker tracker;
+    private final Claim claim;
     private final PoisonRecordException poison;
     private final String chainKey;
     private DecodedRequest decoded;
@@ -37,10 +37,10 @@ final class Job {
     private List<ProducerRecord<byte[], byte[]>> outputs = List.of();
     private boolean[] acked = new boolean[0];
 
-    private Job(ConsumerRecord<byte[], byte[]> record, PartitionTracker tracker, DecodedRequest decoded, PoisonRecordException poison,
+    private Job(ConsumerRecord<byte[], byte[]> record, Claim claim, DecodedRequest decoded, PoisonRecordException poison,
                 String chainKey) {
         this.record = record;
-        this.tracker = tracker;
+        this.claim = claim;
         this.decoded = decoded;
         this.poison = poison;
         this.chainKey = chainKey;
@@ -50,19 +50,19 @@ final class Job {
      * A decoded request. {@code deferredAttempts}: for a record read back from the retry topic, the calls made
      * before it was deferred (it left its ordering chain then and now runs on its own); null otherwise.
      */
-    static Job of(ConsumerRecord<byte[], byte[]> record, PartitionTracker tracker, DecodedRequest decoded, Integer deferredAttempts) {
+    static Job of(ConsumerRecord<byte[], byte[]> record, Claim claim, DecodedRequest decoded, Integer deferredAttempts) {
         if (deferredAttempts != null) {
             DecodedRequest carried = decoded instanceof DecodedRequest.Valid v
                     ? new DecodedRequest.Valid(v.request().withPriorAttempts(deferredAttempts), v.format()) : decoded;
-            return new Job(record, tracker, carried, null, null);
+            return new Job(record, claim, carried, null, null);
         }
         String key = decoded instanceof DecodedRequest.Valid v ? v.request().orderingKey() : null;
-        return new Job(record, tracker, decoded, null, key);
+        return new Job(record, claim, decoded, null, key);
     }
 
     /** A record that can never become a request: it goes to the dead-letter topic. */
-    static Job poison(ConsumerRecord<byte[], byte[]> record, PartitionTracker tracker, PoisonRecordException poison) {
-        return new Job(record, tracker, null, poison, null);
+    static Job poison(ConsumerRecord<byte[], byte[]> record, Claim claim, PoisonRecordException poison) {
+        return new Job(record, claim, null, poison, null);
     }
 
     ConsumerRecord<byte[], byte[]> record() {
@@ -88,24 +88,29 @@ final class Job {
         return chainKey;
     }
 
-    /** Whether this job was polled under {@code current}, the partition's present assignment. */
-    boolean polledUnder(PartitionTracker current) {
-        return tracker == current;
+    /** Whether this job was polled under {@code current}, the partition's present assignment (or the record's lock). */
+    boolean polledUnder(Claim current) {
+        return claim == current;
     }
 
-    /** Whether its partition was revoked or lost since it was polled. */
+    /** What the job holds its record by. */
+    Claim claim() {
+        return claim;
+    }
+
+    /** Whether its record may be someone else's by now (partition revoked or lost, lock expired) since it was polled. */
     boolean abandoned() {
-        return tracker.abandoned();
+        return claim.abandoned();
     }
 
     /** Enters its ordering chain; true when it is the chain's head and may start now. */
     boolean enterChain() {
-        return chainKey == null || tracker.chains().enqueue(this);
+        return chainKey == null || claim.chains().enqueue(this);
     }
 
     /** Leaves its ordering chain after executing; returns the chain's next job to start, or null. */
     Job leaveChain() {
-        return chainKey == null ? null : tracker.chains().next(this);
+        return chainKey == null ? null : claim.chains().next(this);
     }
 
     /** After a wait in place (an ordered request the system asked to wait): the attempts made so far carry over. */

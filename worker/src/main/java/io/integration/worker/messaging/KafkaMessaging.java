@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -37,7 +38,7 @@ public final class KafkaMessaging {
     public record Settings(Map<String, String> kafka, Map<String, String> consumer, Map<String, String> producer,
                            Topics topics, WireFormat resultFormat, WireFormat eventFormat, int maxInFlight,
                            int maxInFlightPerPartition, Duration revokeTimeout, Duration drainTimeout, List<String> replyTopics,
-                           RequestLimits requestLimits, int maxPublishAttempts, long maxRequestSize) {
+                           RequestLimits requestLimits, int maxPublishAttempts, long maxRequestSize, QueueSettings queue) {
         public Settings {
             kafka = Map.copyOf(kafka);
             consumer = Map.copyOf(consumer);
@@ -51,6 +52,31 @@ public final class KafkaMessaging {
             }
         }
     }
+
+    /**
+     * Queue mode (a share group, KIP-932).
+     *
+     * @param readRequests whether the consumer-group loop reads the requests topic (false: it reads only the retry topic)
+     * @param readQueue whether the share-group loop runs on {@code topic}
+     * @param share properties for the share consumer only; with {@code kafka.*} minus the consumer-group-only keys
+     */
+    public record QueueSettings(boolean readRequests, boolean readQueue, String topic, String group, Duration lockDuration,
+                                int deliveryLimit, boolean configureGroup, Map<String, String> share) {
+        public QueueSettings {
+            share = Map.copyOf(share);
+        }
+
+        /** The consumer-group loop only, on the requests and retry topics. */
+        public static QueueSettings groupOnly() {
+            return new QueueSettings(true, false, "integration.requests.queue", "integration-worker-queue", Duration.ofSeconds(30), 5,
+                    true, Map.of());
+        }
+    }
+
+    /** Settings of the consumer-group clients that a share consumer refuses (it is not in a consumer group). */
+    private static final List<String> GROUP_ONLY_KEYS = List.of("auto.offset.reset", "enable.auto.commit", "group.instance.id",
+            "isolation.level", "partition.assignment.strategy", "interceptor.classes", "session.timeout.ms", "heartbeat.interval.ms",
+            "group.protocol", "group.remote.assignor");
 
     private KafkaMessaging() {
     }
@@ -73,9 +99,63 @@ public final class KafkaMessaging {
         consumerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         consumerProps.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
 
+        Map<String, Object> producerProps = producerProps(settings, "integration-worker-producer");
+        RequestDecoder decoder = decoder(settings, registry);
+        OutputEncoder encoder = encoder(settings, registry);
+        Topics topics = settings.topics();
+        RequestWorker.Limits limits = new RequestWorker.Limits(settings.maxInFlight(), settings.maxInFlightPerPartition(),
+                settings.revokeTimeout(), settings.drainTimeout(), ownershipLease(consumerProps));
+        OwnershipFence fence = new OwnershipFence(limits.ownershipLease(), executor.calls());
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps);
+        // The clients' own metrics (lag, fetch and send rates, request latency), tagged by client id.
+        metrics.bind(new KafkaClientMetrics(consumer));
+        metrics.bind(new KafkaClientMetrics(producer));
+        JobRunner runner = new JobRunner(producer, planner(settings, executor, encoder), fence, topics, settings.maxPublishAttempts(),
+                metrics::published, clock);
+        List<String> subscription = settings.queue().readRequests() ? List.of(topics.requests(), topics.retry()) : List.of(topics.retry());
+        return new RequestWorker(consumer, producer, decoder, encoder, runner, topics, subscription, limits, fence, clock);
+    }
+
+    /**
+     * The queue-mode loop: a share consumer on the queue topic, explicit acknowledgement, at most {@code maxInFlight}
+     * records acquired per poll. With {@code configureGroup}, the share group's configuration is set first (earliest
+     * start, lock duration, delivery limit): a worker that cannot set it does not start, since a new share group would
+     * otherwise start at the end of the topic and skip the requests already in it.
+     */
+    public static QueueWorker queue(Settings settings, SchemaRegistryClient registry, RequestExecutor executor, WorkerMetrics metrics,
+                                    Clock clock) {
+        QueueSettings queue = settings.queue();
+        if (queue.configureGroup()) {
+            ShareGroups.configure(settings.kafka(), queue.group(), queue.lockDuration(), queue.deliveryLimit());
+        }
+        Map<String, Object> shareProps = new HashMap<>(settings.kafka());
+        GROUP_ONLY_KEYS.forEach(shareProps::remove);
+        shareProps.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "integration-worker-queue");
+        shareProps.putAll(queue.share());
+        shareProps.put(ConsumerConfig.GROUP_ID_CONFIG, queue.group());
+        // Each record is acknowledged on its own, after its outputs are in; acquired only as many as the worker may run.
+        shareProps.put("share.acknowledgement.mode", "explicit");
+        shareProps.put("share.acquire.mode", "record_limit");
+        shareProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(settings.maxInFlight()));
+        shareProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        shareProps.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        Topics topics = settings.topics();
+        OutputEncoder encoder = encoder(settings, registry);
+        QueueWorker.Limits limits = new QueueWorker.Limits(queue.topic(), settings.maxInFlight(), settings.drainTimeout(), queue.lockDuration());
+        OwnershipFence fence = new OwnershipFence(limits.lease(), executor.calls());
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(settings, "integration-worker-queue-producer"));
+        KafkaShareConsumer<byte[], byte[]> consumer = new KafkaShareConsumer<>(shareProps);
+        metrics.bind(new KafkaClientMetrics(producer));
+        JobRunner runner = new JobRunner(producer, planner(settings, executor, encoder), fence, topics, settings.maxPublishAttempts(),
+                metrics::published, clock);
+        return new QueueWorker(consumer, producer, decoder(settings, registry), runner, limits, fence, clock);
+    }
+
+    private static Map<String, Object> producerProps(Settings settings, String clientId) {
         Map<String, Object> producerProps = new HashMap<>(settings.kafka());
         producerProps.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
-        producerProps.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "integration-worker-producer");
+        producerProps.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         // A send waits at most this long for a topic's metadata or buffer space (the client's default is a minute): a
         // reply topic that does not exist is known within a few tries, and an outage is retried by the loop anyway.
         producerProps.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
@@ -85,25 +165,24 @@ public final class KafkaMessaging {
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return producerProps;
+    }
 
-        // The poll thread decodes: a schema it does not know yet is fetched in the background, never waited for long.
-        RequestDecoder decoder = new RequestDecoder(AvroWireCodec.of(IntegrationRequest.class,
+    /** The poll thread decodes: a schema it does not know yet is fetched in the background, never waited for long. */
+    private static RequestDecoder decoder(Settings settings, SchemaRegistryClient registry) {
+        return new RequestDecoder(AvroWireCodec.of(IntegrationRequest.class,
                 new BoundedSchemaLookup(registry, Duration.ofMillis(100), Duration.ofSeconds(1))), settings.requestLimits());
-        OutputEncoder encoder = new OutputEncoder(AvroWireCodec.of(IntegrationResult.class, registry),
+    }
+
+    private static OutputEncoder encoder(Settings settings, SchemaRegistryClient registry) {
+        return new OutputEncoder(AvroWireCodec.of(IntegrationResult.class, registry),
                 AvroWireCodec.of(IntegrationEvent.class, registry), settings.resultFormat(), settings.eventFormat());
+    }
+
+    private static OutputPlanner planner(Settings settings, RequestExecutor executor, OutputEncoder encoder) {
         Topics topics = settings.topics();
         ReplyTopics replyTopics = settings.replyTopics().isEmpty() ? ReplyTopics.defaults(topics) : new ReplyTopics(topics, settings.replyTopics());
-        RequestWorker.Limits limits = new RequestWorker.Limits(settings.maxInFlight(), settings.maxInFlightPerPartition(),
-                settings.revokeTimeout(), settings.drainTimeout(), ownershipLease(consumerProps));
-        OwnershipFence fence = new OwnershipFence(limits.ownershipLease(), executor.calls());
-        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps);
-        // The clients' own metrics (lag, fetch and send rates, request latency), tagged by client id.
-        metrics.bind(new KafkaClientMetrics(consumer));
-        metrics.bind(new KafkaClientMetrics(producer));
-        JobRunner runner = new JobRunner(producer, new OutputPlanner(executor, encoder, topics, replyTopics, settings.maxRequestSize()), fence, topics,
-                settings.maxPublishAttempts(), metrics::published, clock);
-        return new RequestWorker(consumer, producer, decoder, encoder, runner, topics, limits, fence, clock);
+        return new OutputPlanner(executor, encoder, topics, replyTopics, settings.maxRequestSize());
     }
 
     /** A third of the consumer's session timeout: a stall that long may already have cost the partitions. */

@@ -5,6 +5,7 @@ import io.integration.worker.execution.Ownership;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -53,8 +54,16 @@ final class OwnershipFence {
         this(lease, new CallsInFlight());
     }
 
-    /** After each poll (loop thread): raises the fence after a stall, and settles it two polls later. */
+    /** After each poll (loop thread): raises the fence after a stall, and settles it two polls later by a commit of the group. */
     void polled(Consumer<?, ?> consumer) {
+        polled(() -> settle(consumer));
+    }
+
+    /**
+     * After each cycle of a loop (loop thread): raises the fence after a stall, and two cycles later asks {@code settle}
+     * whether the loop knows again what it holds (true lowers the fence).
+     */
+    void polled(BooleanSupplier settle) {
         long now = System.nanoTime();
         long started = calls.started();
         if (now - lastPollNanos > lease.toNanos()) {
@@ -71,8 +80,8 @@ final class OwnershipFence {
         lastPollNanos = now;
         startedAtLastPoll = started;
         inFlightAtLastPoll = calls.inFlight();
-        if (raised && ++pollsSinceRaised > 1) {
-            settle(consumer);
+        if (raised && ++pollsSinceRaised > 1 && settle.getAsBoolean()) {
+            raised = false;
         }
     }
 
@@ -94,7 +103,7 @@ final class OwnershipFence {
         raised = false;
     }
 
-    private void settle(Consumer<?, ?> consumer) {
+    private boolean settle(Consumer<?, ?> consumer) {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
             consumer.committed(consumer.assignment(), SETTLE_TIMEOUT).forEach((partition, offset) -> {
@@ -105,14 +114,15 @@ final class OwnershipFence {
             // Re-committing what is committed changes nothing but is refused for a member of an old generation.
             // With nothing committed yet there is nothing to send: the fence lifts on the polls' word alone.
             consumer.commitSync(committed, SETTLE_TIMEOUT);
-            raised = false;
             log.info("Partitions {} confirmed after the stall; calls go on", consumer.assignment());
+            return true;
         } catch (CommitFailedException | RebalanceInProgressException e) {
             log.warn("This worker's generation is over ({}); the next poll rejoins and abandons what it lost", e.getClass().getSimpleName());
         } catch (KafkaException e) {
             // The coordinator is away (timeout, not coordinator): the fence stays up and the next polls ask again.
             log.warn("Partitions not confirmed after the stall ({}); calls keep waiting", e.toString());
         }
+        return false;
     }
 
     /**

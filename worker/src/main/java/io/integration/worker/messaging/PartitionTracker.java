@@ -13,7 +13,7 @@ import java.util.Set;
  * A tracker lives as long as one assignment of its partition; after a revoke a new one is made, so late
  * completions of the old assignment (compared by identity) cannot move the new one's offsets.
  */
-final class PartitionTracker {
+final class PartitionTracker implements Claim {
 
     private final OrderingChains chains = new OrderingChains();
     private final ArrayDeque<Long> pending = new ArrayDeque<>();
@@ -79,7 +79,8 @@ final class PartitionTracker {
     }
 
     /** Ordering chains of this assignment (thread-safe); they end with it. */
-    OrderingChains chains() {
+    @Override
+    public OrderingChains chains() {
         return chains;
     }
 
@@ -89,7 +90,8 @@ final class PartitionTracker {
     }
 
     /** Whether the partition was revoked or lost; read by worker threads. */
-    boolean abandoned() {
+    @Override
+    public boolean abandoned() {
         return abandoned;
     }
 }

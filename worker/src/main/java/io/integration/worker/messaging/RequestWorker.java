@@ -75,6 +75,7 @@ public final class RequestWorker implements Runnable {
     private final OutputEncoder encoder;
     private final JobRunner runner;
     private final Topics topics;
+    private final List<String> subscription;
     private final Limits limits;
     private final OwnershipFence fence;
     private final Clock clock;
@@ -106,6 +107,13 @@ public final class RequestWorker implements Runnable {
 
     RequestWorker(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, RequestDecoder decoder, OutputEncoder encoder,
                   JobRunner runner, Topics topics, Limits limits, OwnershipFence fence, Clock clock) {
+        this(consumer, producer, decoder, encoder, runner, topics, List.of(topics.requests(), topics.retry()), limits, fence, clock);
+    }
+
+    /** {@code subscription}: the requests and retry topics, or (in queue mode) the retry topic alone. */
+    RequestWorker(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, RequestDecoder decoder, OutputEncoder encoder,
+                  JobRunner runner, Topics topics, List<String> subscription, Limits limits, OwnershipFence fence, Clock clock) {
+        this.subscription = List.copyOf(subscription);
         this.consumer = consumer;
         this.producer = producer;
         this.decoder = decoder;
@@ -121,7 +129,7 @@ public final class RequestWorker implements Runnable {
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(topics.requests(), topics.retry()), new Rebalance());
+            consumer.subscribe(subscription, new Rebalance());
             while (!stopping) {
                 cycle();
             }
