@@ -338,7 +338,8 @@ public final class QueueWorker implements Runnable {
                     held.remove(h.key);
                 }
             } else {
-                h.outcome = job.stage() == Job.Stage.DEAD_LETTER ? AcknowledgeType.REJECT : AcknowledgeType.ACCEPT;
+                // Dead-lettered (poison, or outputs that could not be published in any form): never to be delivered again.
+                h.outcome = job.poison() != null || job.stage() == Job.Stage.DEAD_LETTER ? AcknowledgeType.REJECT : AcknowledgeType.ACCEPT;
             }
         }
     }
