@@ -11,7 +11,7 @@ import java.util.Locale;
 /**
  * Runs chaos scenarios on separate processes and prints, per scenario, what the verifier found and
  * {@code ALL-REQUESTS-ACCOUNTED} when every criterion holds.
- * Usage: {@code ChaosMain <scenario>[,<scenario>...]|all|ci [--requests N] [--seconds S]}.
+ * Usage: {@code ChaosMain <scenario>[,<scenario>...]|all|ci [--requests N] [--seconds S] [--mode group|share]}.
  */
 public final class ChaosMain {
 
@@ -34,6 +34,14 @@ public final class ChaosMain {
             switch (args[i]) {
                 case "--requests" -> requests = Integer.parseInt(args[i + 1]);
                 case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
+                case "--mode" -> Cluster.mode = switch (args[i + 1]) {
+                    case "group" -> Cluster.Mode.GROUP;
+                    case "share" -> Cluster.Mode.SHARE;
+                    default -> {
+                        usage("--mode: '" + args[i + 1] + "' (expected: group or share)");
+                        yield Cluster.Mode.GROUP;
+                    }
+                };
                 default -> { }
             }
         }
@@ -51,7 +59,8 @@ public final class ChaosMain {
     private static boolean run(Scenario scenario, int requests, Duration spread) throws Exception {
         String name = scenario.name().toLowerCase(Locale.ROOT);
         Path dir = Files.createTempDirectory("chaos-" + name + "-");
-        System.out.printf("chaos %s: %d requests over %d s; process logs in %s%n", name, requests, spread.toSeconds(), dir);
+        System.out.printf("chaos %s (%s mode): %d requests over %d s; process logs in %s%n", name, Cluster.mode.name().toLowerCase(Locale.ROOT),
+                requests, spread.toSeconds(), dir);
         long started = System.nanoTime();
         Generator.Plan plan = Generator.plan(requests, scenario.poisonPercent());
         try (Cluster cluster = new Cluster(dir, 5)) {
@@ -73,7 +82,7 @@ public final class ChaosMain {
     }
 
     private static void usage(String problem) {
-        System.err.println("chaos: " + problem + " (usage: scripts/chaos <scenario>[,<scenario>...]|all|ci [--requests N] [--seconds S];"
+        System.err.println("chaos: " + problem + " (usage: scripts/chaos <scenario>[,<scenario>...]|all|ci [--requests N] [--seconds S] [--mode group|share];"
                 + " scenarios: " + Arrays.stream(Scenario.values()).map(s -> s.name().toLowerCase(Locale.ROOT)).toList() + ")");
         System.exit(2);
     }

@@ -38,6 +38,22 @@ final class Cluster implements AutoCloseable {
     static final int INSTANCES = 8;
     static final String GROUP = "chaos-workers";
     static final String REQUESTS = "chaos.requests";
+    /** Queue mode's topic: one partition, shared by every worker of the share group. */
+    static final String QUEUE = "chaos.requests.queue";
+    static final String SHARE_GROUP = "chaos-queue";
+    static final String QUEUE_DLQ = "dlq.chaos.requests.queue";
+
+    /** How the workers read requests: {@code --mode group} (the default) or {@code --mode share}. */
+    enum Mode { GROUP, SHARE }
+
+    /** The mode of this run (one per process: set by {@link ChaosMain} before the first cluster). */
+    static volatile Mode mode = Mode.GROUP;
+
+    /** Where the generator sends requests in this run's mode. */
+    static String input() {
+        return mode == Mode.SHARE ? QUEUE : REQUESTS;
+    }
+
     static final String RESULTS = "chaos.results";
     static final String EVENTS = "chaos.events";
     static final String DLT = "chaos.requests-dlt";
@@ -72,6 +88,10 @@ final class Cluster implements AutoCloseable {
         stub = Child.start("stub", StubMain.class.getName(), List.of(Integer.toString(stubPort), Long.toString(stubDelayMs)),
                 Map.of(), "READY", dir.resolve("stub.log"), "256m");
         KafkaTopics.create(bootstrap(), PARTITIONS, List.of(REQUESTS, RETRY), Map.of());
+        if (mode == Mode.SHARE) {
+            KafkaTopics.create(bootstrap(), 1, List.of(QUEUE), Map.of());
+            KafkaTopics.create(bootstrap(), 1, List.of(QUEUE_DLQ), KafkaTopics.SHARE_DLQ_CONFIG);
+        }
         createOutputTopic(RESULTS, EVENTS, DLT, REPLIES);
         seed();
     }
@@ -222,6 +242,14 @@ final class Cluster implements AutoCloseable {
         env.put("WORKER_MONGO_DATABASE", "chaos");
         env.put("WORKER_CREDENTIALS_MASTER_KEY", MASTER_KEY);
         env.put("WORKER_TOPIC_REQUESTS", REQUESTS);
+        if (mode == Mode.SHARE) {
+            env.put("WORKER_WORKER_INPUT_MODE", "share");
+            env.put("WORKER_TOPIC_QUEUE", QUEUE);
+            env.put("WORKER_WORKER_SHARE_GROUP", SHARE_GROUP);
+            env.put("WORKER_WORKER_SHARE_DLQ_TOPIC", QUEUE_DLQ);
+            // The broker's shortest lock by default: a killed worker's records are delivered again 15 s later.
+            env.put("WORKER_WORKER_SHARE_LOCK_DURATION", "15s");
+        }
         env.put("WORKER_TOPIC_RESULTS", RESULTS);
         env.put("WORKER_TOPIC_EVENTS", EVENTS);
         env.put("WORKER_TOPIC_DLT", DLT);

@@ -108,15 +108,17 @@ final class Generator {
     }
 
     private static ProducerRecord<byte[], byte[]> request(Sent s) {
+        // The queue keeps no order and refuses an orderingKey: there the key is only a parameter (the stub logs it).
+        String orderingKey = Cluster.mode == Cluster.Mode.SHARE ? "" : "\"orderingKey\":\"" + s.key() + "\",";
         String json = "{\"requestId\":\"" + s.requestId() + "\",\"integrationInstanceId\":\"" + s.instance() + "\",\"methodName\":\"call\","
-                + "\"orderingKey\":\"" + s.key() + "\",\"params\":{\"instance\":\"" + s.instance() + "\",\"key\":\"" + s.key()
+                + orderingKey + "\"params\":{\"instance\":\"" + s.instance() + "\",\"key\":\"" + s.key()
                 + "\",\"seq\":" + s.seq() + ",\"rid\":\"" + s.requestId() + "\"}}";
-        return new ProducerRecord<>(Cluster.REQUESTS, s.instance().getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
+        return new ProducerRecord<>(Cluster.input(), s.instance().getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Undecodable: looks like JSON, is not; {@code poison-<n>} in its bytes tells which one it is. */
     static ProducerRecord<byte[], byte[]> poison(int n, String instance) {
-        return new ProducerRecord<>(Cluster.REQUESTS, instance.getBytes(StandardCharsets.UTF_8),
+        return new ProducerRecord<>(Cluster.input(), instance.getBytes(StandardCharsets.UTF_8),
                 ("{\"requestId\": \"poison-" + n + "\", broken").getBytes(StandardCharsets.UTF_8));
     }
 }

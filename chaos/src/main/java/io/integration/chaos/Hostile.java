@@ -184,12 +184,12 @@ final class Hostile {
         json.set("params", params);
         byte[] value = switch (kind) {
             case POISON_WHILE_DLT_MISSING -> Generator.poison(i, instance).value();
-            case AVRO_WHILE_REGISTRY_DOWN -> avro.encode(Cluster.REQUESTS + "-value", IntegrationRequest.newBuilder()
+            case AVRO_WHILE_REGISTRY_DOWN -> avro.encode(Cluster.input() + "-value", IntegrationRequest.newBuilder()
                     .setRequestId(label).setIntegrationInstanceId(instance).setMethodName(method).setParams(params.toString()).build());
             default -> json.toString().getBytes(StandardCharsets.UTF_8);
         };
         String requestId = kind == Kind.POISON_WHILE_DLT_MISSING ? label : json.get("requestId").asText();
         labelByRequestId.put(requestId, label);
-        requests.add(new Request(label, requestId, kind, new ProducerRecord<>(Cluster.REQUESTS, instance.getBytes(StandardCharsets.UTF_8), value)));
+        requests.add(new Request(label, requestId, kind, new ProducerRecord<>(Cluster.input(), instance.getBytes(StandardCharsets.UTF_8), value)));
     }
 }

@@ -67,7 +67,7 @@ final class HostileReading {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap(),
                 ConsumerConfig.GROUP_ID_CONFIG, "chaos-hostile-verifier-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Cluster.REQUESTS, Cluster.RESULTS, Cluster.REPLIES, Cluster.EVENTS, Cluster.DLT));
+            consumer.subscribe(List.of(Cluster.input(), Cluster.RESULTS, Cluster.REPLIES, Cluster.EVENTS, Cluster.DLT));
             long quietSince = System.nanoTime();
             while (true) {
                 var records = consumer.poll(Duration.ofMillis(200));
@@ -87,15 +87,16 @@ final class HostileReading {
 
     private void take(ConsumerRecord<byte[], byte[]> r) {
         String where = r.topic() + "-" + r.partition() + "@" + r.offset();
-        switch (r.topic()) {
-            case Cluster.REQUESTS -> {
-                String label = hostile.labelOf(r.value());
-                if (label == null) {
-                    unrecognised.add(where);
-                } else {
-                    sent.putIfAbsent(label, new Sent(r.partition(), r.offset(), r.timestamp()));
-                }
+        if (r.topic().equals(Cluster.input())) {
+            String label = hostile.labelOf(r.value());
+            if (label == null) {
+                unrecognised.add(where);
+            } else {
+                sent.putIfAbsent(label, new Sent(r.partition(), r.offset(), r.timestamp()));
             }
+            return;
+        }
+        switch (r.topic()) {
             case Cluster.RESULTS, Cluster.REPLIES -> {
                 String label = hostile.labelOfRequestId(requestIdOf(r));
                 answers.computeIfAbsent(label, k -> new ArrayList<>()).add(result(r));

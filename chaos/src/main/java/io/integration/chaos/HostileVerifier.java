@@ -117,14 +117,14 @@ final class HostileVerifier {
         List<Outcome> got = want.landing() == Hostile.Landing.DEAD_LETTER ? deadLetters.get(label) : answers.get(label);
         List<Outcome> other = want.landing() == Hostile.Landing.DEAD_LETTER ? answers.get(label) : deadLetters.get(label);
         if (!sent.containsKey(label)) {
-            return "not found in " + Cluster.REQUESTS;
+            return "not found in " + Cluster.input();
         }
         if (got == null) {
             if (other != null) {
                 return "got " + other.getFirst().describe();
             }
             Sent s = sent.get(label);
-            long committed = committedOffsets.getOrDefault(new TopicPartition(Cluster.REQUESTS, s.partition()), 0L);
+            long committed = committedOffsets.getOrDefault(new TopicPartition(Cluster.input(), s.partition()), 0L);
             String never = want.landing() == Hostile.Landing.DEAD_LETTER ? "never dead-lettered" : "never answered";
             return committed > s.offset() ? never + ", its offset committed" : never;
         }
@@ -242,11 +242,21 @@ final class HostileVerifier {
                     latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
                 }
             }
+            TopicPartition queue = new TopicPartition(Cluster.QUEUE, 0);
+            if (Cluster.mode == Cluster.Mode.SHARE) {
+                latest.put(queue, OffsetSpec.latest());
+            }
             List<String> behind;
             do {
                 var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(Cluster.GROUP).partitionsToOffsetAndMetadata()
-                        .get(10, TimeUnit.SECONDS);
+                Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>(admin.listConsumerGroupOffsets(Cluster.GROUP)
+                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS));
+                if (Cluster.mode == Cluster.Mode.SHARE) {
+                    // A share group's start offset: every record before it is acknowledged (accepted, rejected or archived).
+                    var info = admin.listShareGroupOffsets(Map.of(Cluster.SHARE_GROUP, new org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec()))
+                            .partitionsToOffsetInfo(Cluster.SHARE_GROUP).get(10, TimeUnit.SECONDS).get(queue);
+                    committed.put(queue, info == null ? null : new OffsetAndMetadata(info.startOffset()));
+                }
                 behind = new ArrayList<>();
                 for (TopicPartition tp : latest.keySet()) {
                     long end = ends.get(tp).offset();
@@ -260,7 +270,8 @@ final class HostileVerifier {
                     Thread.sleep(500);
                 }
             } while (!behind.isEmpty() && System.nanoTime() < deadline);
-            return new Check("committed offsets = end offsets of " + Cluster.REQUESTS + " and " + Cluster.RETRY, behind.isEmpty(),
+            return new Check("committed offsets = end offsets of " + Cluster.REQUESTS + " and " + Cluster.RETRY
+                    + (Cluster.mode == Cluster.Mode.SHARE ? ", share group start offset = end offset of " + Cluster.QUEUE : ""), behind.isEmpty(),
                     behind.isEmpty() ? "all partitions" : String.join(", ", behind));
         }
     }

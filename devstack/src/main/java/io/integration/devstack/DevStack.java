@@ -40,7 +40,7 @@ public final class DevStack {
     static final String INSTANCE = "demo";
     static final String API_KEY = "demo-api-key";
     static final List<String> TOPICS = List.of("integration.requests", "integration.results", "integration.events",
-            "integration.requests-dlt", "integration.requests.retry");
+            "integration.requests-dlt", "integration.requests.retry", "integration.requests.queue");
 
     private DevStack() {
     }
@@ -55,6 +55,7 @@ public final class DevStack {
         EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), port(9092), 0);
         kafka.createTopics(3, TOPICS);
         kafka.createTopics(3, List.of("integration.health"), Map.of("cleanup.policy", "compact"));
+        kafka.createTopics(1, List.of("dlq.integration.requests.queue"), io.integration.embedded.KafkaTopics.SHARE_DLQ_CONFIG);
         // One master key per run (the data lives in memory and dies with the run), shared by every process as in production.
         String masterKey = MasterKey.generate();
         seed(mongo.connectionString(), api.url(), masterKey);

@@ -16,6 +16,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /** Creates topics on any cluster, leaving existing ones alone; shared by every {@link Infrastructure}. */
 public final class KafkaTopics {
 
+    /** The topic config a share group's dead-letter queue needs (KIP-1191); its name must also start with {@code dlq.}. */
+    public static final Map<String, String> SHARE_DLQ_CONFIG = Map.of("errors.deadletterqueue.group.enable", "true");
+
     private KafkaTopics() {
     }
 

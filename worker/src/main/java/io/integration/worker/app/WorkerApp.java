@@ -156,6 +156,7 @@ public final class WorkerApp implements AutoCloseable {
             queue = messaging.queue().readQueue() ? KafkaMessaging.queue(messaging, registry, executor, metrics, clock) : null;
         } catch (RuntimeException e) {
             worker.abandon();
+            operations.close();
             usage.close();
             registry.close();
             mongo.close();
@@ -267,7 +268,7 @@ public final class WorkerApp implements AutoCloseable {
 
     private static KafkaMessaging.QueueSettings queue(MessagingSettings.Queue q) {
         return new KafkaMessaging.QueueSettings(q.mode() != MessagingSettings.InputMode.SHARE, q.mode() != MessagingSettings.InputMode.GROUP,
-                q.topic(), q.group(), q.lockDuration(), q.deliveryLimit(), q.configureGroup(), q.share());
+                q.topic(), q.group(), q.lockDuration(), q.deliveryLimit(), q.configureGroup(), q.deadLetterQueue(), q.share());
     }
 
     private static MongoClientSettings mongoSettings(String uri) {

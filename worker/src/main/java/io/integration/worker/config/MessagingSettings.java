@@ -103,13 +103,15 @@ public record MessagingSettings(Map<String, String> kafka, Map<String, String> c
      *     unless its {@code group.share.min|max.record.lock.duration.ms} say otherwise)
      * @param deliveryLimit deliveries of a record before the broker archives it ({@code worker.share.delivery.limit}, default 5)
      * @param configureGroup whether the worker sets the group's configuration at start ({@code worker.share.configure}, default true)
+     * @param deadLetterQueue the topic the broker writes a record to when it archives it after the delivery limit
+     *     ({@code worker.share.dlq.topic}, default {@code dlq.integration.requests.queue}; blank for none)
      * @param share properties for the share consumer only ({@code kafka.share.*})
      */
     public record Queue(InputMode mode, String topic, String group, Duration lockDuration, int deliveryLimit, boolean configureGroup,
-                        Map<String, String> share) {
+                        String deadLetterQueue, Map<String, String> share) {
 
         public static final Queue GROUP_ONLY = new Queue(InputMode.GROUP, "integration.requests.queue", "integration-worker-queue",
-                Duration.ofSeconds(30), 5, true, Map.of());
+                Duration.ofSeconds(30), 5, true, "dlq.integration.requests.queue", Map.of());
 
         public Queue {
             requireNonNull(mode, "worker.input.mode");
@@ -117,8 +119,10 @@ public record MessagingSettings(Map<String, String> kafka, Map<String, String> c
             requireNonNull(group, "worker.share.group");
             requireNonNull(lockDuration, "worker.share.lock.duration");
             share = Map.copyOf(share);
-            if (lockDuration.toMillis() < 1000 || lockDuration.toMillis() > 3_600_000) {
-                throw new IllegalArgumentException("worker.share.lock.duration: " + lockDuration + " (expected: 1s..1h; the broker's own bounds apply too)");
+            requireNonNull(deadLetterQueue, "worker.share.dlq.topic");
+            if (lockDuration.toMillis() < 1000 || lockDuration.toMillis() > 600_000) {
+                throw new IllegalArgumentException("worker.share.lock.duration: " + lockDuration
+                        + " (expected: 1s..10m; the broker's group.share.min|max.record.lock.duration.ms apply too, 15s..60s by default)");
             }
             if (deliveryLimit < 2 || deliveryLimit > 10) {
                 throw new IllegalArgumentException("worker.share.delivery.limit: " + deliveryLimit + " (expected: 2..10, the broker's bounds)");

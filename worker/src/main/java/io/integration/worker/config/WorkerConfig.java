@@ -63,7 +63,7 @@ public record WorkerConfig(
             "oauth.refresh.margin", "oauth.token.timeout", "outbound.allow.ranges", "outbound.allow.ports", "outbound.hosts",
             "plugins.dir", "adapters.check", "ops.host", "ops.port", "cache.max.entries", "cache.max.bytes",
             "worker.max.calls.per.instance", "worker.input.mode", "topic.queue", "worker.share.group", "worker.share.lock.duration",
-            "worker.share.delivery.limit", "worker.share.configure");
+            "worker.share.delivery.limit", "worker.share.configure", "worker.share.dlq.topic");
 
     public WorkerConfig {
         requireNonNull(messaging, "messaging");
@@ -179,7 +179,8 @@ public record WorkerConfig(
                 get(settings, "worker.share.group", defaults.group()),
                 duration(settings, "worker.share.lock.duration", defaults.lockDuration()),
                 (int) longAtLeast(settings, "worker.share.delivery.limit", defaults.deliveryLimit(), 2, 10),
-                bool(settings, "worker.share.configure", defaults.configureGroup()), share);
+                bool(settings, "worker.share.configure", defaults.configureGroup()),
+                settings.getOrDefault("worker.share.dlq.topic", defaults.deadLetterQueue()).strip(), share);
     }
 
     private static int opsPort(String value) {

@@ -61,7 +61,7 @@ public final class KafkaMessaging {
      * @param share properties for the share consumer only; with {@code kafka.*} minus the consumer-group-only keys
      */
     public record QueueSettings(boolean readRequests, boolean readQueue, String topic, String group, Duration lockDuration,
-                                int deliveryLimit, boolean configureGroup, Map<String, String> share) {
+                                int deliveryLimit, boolean configureGroup, String deadLetterQueue, Map<String, String> share) {
         public QueueSettings {
             share = Map.copyOf(share);
         }
@@ -69,7 +69,7 @@ public final class KafkaMessaging {
         /** The consumer-group loop only, on the requests and retry topics. */
         public static QueueSettings groupOnly() {
             return new QueueSettings(true, false, "integration.requests.queue", "integration-worker-queue", Duration.ofSeconds(30), 5,
-                    true, Map.of());
+                    true, "dlq.integration.requests.queue", Map.of());
         }
     }
 
@@ -126,13 +126,18 @@ public final class KafkaMessaging {
     public static QueueWorker queue(Settings settings, SchemaRegistryClient registry, RequestExecutor executor, WorkerMetrics metrics,
                                     Clock clock) {
         QueueSettings queue = settings.queue();
-        if (queue.configureGroup()) {
-            ShareGroups.configure(settings.kafka(), queue.group(), queue.lockDuration(), queue.deliveryLimit());
-        }
         Map<String, Object> shareProps = new HashMap<>(settings.kafka());
         GROUP_ONLY_KEYS.forEach(shareProps::remove);
         shareProps.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "integration-worker-queue");
         shareProps.putAll(queue.share());
+        if (queue.configureGroup()) {
+            Map<String, String> admin = new HashMap<>(settings.kafka());
+            admin.putAll(queue.share()); // security settings given for the share consumer only reach the admin client too
+            ShareGroups.configure(admin, queue.group(), queue.lockDuration(), queue.deliveryLimit(), queue.deadLetterQueue());
+        }
+        // Polls may be half a lock apart while every record held runs: the client must not leave the group meanwhile.
+        shareProps.merge(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Long.toString(Math.max(300_000, queue.lockDuration().toMillis())),
+                (given, needed) -> Long.parseLong(given.toString()) >= Long.parseLong(needed.toString()) ? given : needed);
         shareProps.put(ConsumerConfig.GROUP_ID_CONFIG, queue.group());
         // Each record is acknowledged on its own, after its outputs are in; acquired only as many as the worker may run.
         shareProps.put("share.acknowledgement.mode", "explicit");
@@ -145,7 +150,13 @@ public final class KafkaMessaging {
         QueueWorker.Limits limits = new QueueWorker.Limits(queue.topic(), settings.maxInFlight(), settings.drainTimeout(), queue.lockDuration());
         OwnershipFence fence = new OwnershipFence(limits.lease(), executor.calls());
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(settings, "integration-worker-queue-producer"));
-        KafkaShareConsumer<byte[], byte[]> consumer = new KafkaShareConsumer<>(shareProps);
+        KafkaShareConsumer<byte[], byte[]> consumer;
+        try {
+            consumer = new KafkaShareConsumer<>(shareProps);
+        } catch (RuntimeException e) {
+            producer.close(Duration.ZERO);
+            throw e;
+        }
         metrics.bind(new KafkaClientMetrics(producer));
         JobRunner runner = new JobRunner(producer, planner(settings, executor, encoder), fence, topics, settings.maxPublishAttempts(),
                 metrics::published, clock);

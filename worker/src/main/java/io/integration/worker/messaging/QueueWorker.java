@@ -86,10 +86,14 @@ public final class QueueWorker implements Runnable {
         long lockedNanos;
         /** Returned by the last poll and not acknowledged yet: it must be, before the next poll. */
         boolean delivered;
+        /** When its renewal was sent ({@link System#nanoTime()}); meaningful while it is not delivered. */
+        long renewedNanos;
         /** How it is to be acknowledged once its job finished; null while it runs. */
         AcknowledgeType outcome;
         /** Not decoded yet (its schema could not be fetched): decoded again then; null otherwise. */
         Instant decodeAgain;
+        /** Whether a job of this record is waiting or running (it comes back through the runner). */
+        boolean job;
         volatile boolean abandoned;
 
         Held(String key, ConsumerRecord<byte[], byte[]> record) {
@@ -183,6 +187,7 @@ public final class QueueWorker implements Runnable {
 
     private void cycle() {
         collectFinished();
+        forgetLostRenewals();
         decodeDue();
         startWaiting();
         fence.polled(this::settleAfterStall);
@@ -193,6 +198,26 @@ public final class QueueWorker implements Runnable {
             LockSupport.parkNanos(IDLE_NANOS);
         }
         state = new RequestWorker.LoopState(state.assigned(), held.size(), 0, System.nanoTime());
+    }
+
+    /**
+     * A renewal that has not come back within a lock never will: the broker refused it without saying so, or gave the record
+     * to another worker (a leader change, a fenced member). The record is someone else's: a running job publishes nothing more,
+     * a finished one is forgotten (the other worker answers it from the result log).
+     */
+    private void forgetLostRenewals() {
+        long now = System.nanoTime();
+        for (Iterator<Held> it = held.values().iterator(); it.hasNext(); ) {
+            Held h = it.next();
+            if (!h.delivered && h.renewedNanos != 0 && now - h.renewedNanos >= limits.lockDuration().toNanos()) {
+                failures.warn("renewal", "Record {} did not come back from its renewal within {}; left to the worker it went to", h.key,
+                        limits.lockDuration());
+                h.abandoned = true;
+                if (!h.job) {
+                    it.remove(); // else removed when its job finishes
+                }
+            }
+        }
     }
 
     /**
@@ -233,6 +258,7 @@ public final class QueueWorker implements Runnable {
                 h.abandoned = true;
             }
             if (type == AcknowledgeType.RENEW) {
+                h.renewedNanos = System.nanoTime();
                 continue;
             }
             acknowledged++;
@@ -245,7 +271,18 @@ public final class QueueWorker implements Runnable {
 
     /** Polls, keeps renewed records that came back, and dispatches new ones (or gives them back at once when {@code giveBack}). */
     private void poll(boolean giveBack) {
-        var records = consumer.poll(POLL_TIMEOUT);
+        org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> records;
+        try {
+            records = consumer.poll(POLL_TIMEOUT);
+        } catch (IllegalStateException e) {
+            // Seen on the real client: a renewal answered just after the poll meant to return its records, which then sit in
+            // the consumer's current fetch unseen and unacknowledged. Acknowledge the records awaiting their renewal (those
+            // the consumer does not hold are refused and skipped), then poll again; anything else is a defect and ends the loop.
+            if (acknowledgeRenewing() == 0) {
+                throw e;
+            }
+            records = consumer.poll(POLL_TIMEOUT);
+        }
         long now = System.nanoTime();
         if (!state.assigned()) {
             state = new RequestWorker.LoopState(true, held.size(), 0, now);
@@ -257,6 +294,7 @@ public final class QueueWorker implements Runnable {
                 h.record = record; // renewed: back for its next acknowledgement
                 h.delivered = true;
                 h.lockedNanos = now;
+                h.renewedNanos = 0;
                 continue;
             }
             h = new Held(key, record);
@@ -271,6 +309,33 @@ public final class QueueWorker implements Runnable {
         }
     }
 
+    /** Acknowledges the held records whose renewal is on its way, where the consumer takes it; returns how many it took. */
+    private int acknowledgeRenewing() {
+        int taken = 0;
+        for (Iterator<Held> it = held.values().iterator(); it.hasNext(); ) {
+            Held h = it.next();
+            if (h.delivered) {
+                continue;
+            }
+            AcknowledgeType type = h.abandoned ? AcknowledgeType.RELEASE : h.outcome != null ? h.outcome : AcknowledgeType.RENEW;
+            try {
+                consumer.acknowledge(h.record, type);
+            } catch (IllegalStateException notInTheFetch) {
+                continue;
+            }
+            taken++;
+            if (type == AcknowledgeType.RENEW) {
+                h.renewedNanos = System.nanoTime();
+            } else {
+                acknowledged++;
+                h.abandoned = true;
+                it.remove();
+            }
+        }
+        log.info("{} record(s) back from renewal without a poll returning them were acknowledged", taken);
+        return taken;
+    }
+
     private void dispatch(Held h) {
         ConsumerRecord<byte[], byte[]> record = h.record;
         h.decodeAgain = null;
@@ -278,6 +343,7 @@ public final class QueueWorker implements Runnable {
         try {
             decoded = decoder.decode(record.value());
         } catch (PoisonRecordException e) {
+            h.job = true;
             waiting.addLast(Job.poison(record, h, e));
             return;
         } catch (SchemaRegistryException e) {
@@ -286,6 +352,7 @@ public final class QueueWorker implements Runnable {
             h.decodeAgain = clock.instant().plus(DECODE_RETRY);
             return;
         } catch (RuntimeException e) {
+            h.job = true;
             waiting.addLast(Job.poison(record, h, new PoisonRecordException("cannot be decoded: " + e, e)));
             return;
         }
@@ -302,6 +369,7 @@ public final class QueueWorker implements Runnable {
                 }
             }
         }
+        h.job = true;
         waiting.addLast(Job.of(record, h, decoded, null));
     }
 
@@ -331,6 +399,7 @@ public final class QueueWorker implements Runnable {
             if (h == null || !job.polledUnder(h)) {
                 continue; // given back meanwhile: the record is someone else's
             }
+            h.job = false;
             if (h.abandoned) {
                 if (h.delivered) {
                     h.outcome = AcknowledgeType.RELEASE;
@@ -353,7 +422,8 @@ public final class QueueWorker implements Runnable {
         long now = System.nanoTime();
         int lost = 0;
         for (Held h : held.values()) {
-            if (h.running() && now - h.lockedNanos >= limits.lockDuration().toNanos()) {
+            // The lock started when the broker acquired the record, a little before the poll returned it: a quarter of margin.
+            if (h.running() && now - h.lockedNanos >= limits.lockDuration().toNanos() * 3 / 4) {
                 h.abandoned = true;
                 lost++;
             }
@@ -372,8 +442,12 @@ public final class QueueWorker implements Runnable {
         }
         offsets.forEach((partition, set) -> set.forEach(offset -> {
             Held h = held.get(key(partition.topic(), partition.partition(), offset));
-            if (h != null && h.running()) {
+            if (h != null && !h.delivered && h.renewedNanos != 0) {
+                // Its renewal was refused: the record is someone else's (finished ones are answered there from the result log).
                 h.abandoned = true;
+                if (!h.job) {
+                    held.remove(h.key);
+                }
             }
         }));
         failures.warn("acknowledge", "Acknowledgements of {} refused ({}): renewed records among them are given up; accepted ones are "
@@ -384,11 +458,21 @@ public final class QueueWorker implements Runnable {
     private void drain() {
         long deadline = drainDeadline;
         long reserve = Math.min(Duration.ofSeconds(5).toNanos(), limits.drainTimeout().toNanos() / 4);
-        waiting.clear(); // not started: given back below
-        while (held.values().stream().anyMatch(Held::running) && System.nanoTime() < deadline - reserve) {
+        // Not started (waiting for a slot or for its schema): given back at once rather than waited for.
+        for (Job job : waiting) {
+            ((Held) job.claim()).abandoned = true;
+            ((Held) job.claim()).job = false;
+        }
+        waiting.clear();
+        held.values().stream().filter(h -> h.decodeAgain != null).forEach(h -> h.abandoned = true);
+        while (drainPending() && System.nanoTime() < deadline - reserve) {
             collectFinished();
+            forgetLostRenewals();
             fence.polled(this::settleAfterStall);
-            if (held.values().stream().anyMatch(h -> h.running() && System.nanoTime() - h.lockedNanos >= limits.renewAfter().toNanos())) {
+            long now = System.nanoTime();
+            // Poll only to renew what is due, or to get back finished records whose renewal is on its way (to accept them).
+            if (held.values().stream().anyMatch(h -> h.running() && h.delivered && now - h.lockedNanos >= limits.renewAfter().toNanos()
+                    || !h.delivered && h.outcome != null)) {
                 acknowledgeDelivered(false);
                 poll(true);
             } else {
@@ -401,14 +485,21 @@ public final class QueueWorker implements Runnable {
         acknowledgeDelivered(true);
         held.values().forEach(h -> h.abandoned = true); // jobs still running publish nothing more
         try {
-            consumer.commitSync(remaining(deadline, 2));
+            consumer.commitSync(remaining(deadline, 2)).forEach((partition, error) -> error.ifPresent(e ->
+                    log.warn("Final acknowledgements of {} not confirmed ({}); those records are delivered again", partition, e.toString())));
         } catch (RuntimeException e) {
             log.warn("Final acknowledgements not confirmed ({}); unconfirmed records are delivered again once their locks expire", e.toString());
         }
         log.info("Drained the queue: {} records acknowledged in all; {} unfinished given back", acknowledged, unfinished);
     }
 
+    /** Whether the drain still waits: a record runs, or a finished one is on its way back from a renewal. */
+    private boolean drainPending() {
+        return held.values().stream().anyMatch(h -> h.running() && h.job || !h.delivered && h.outcome != null && !h.abandoned);
+    }
+
     private void close() {
+        held.values().forEach(h -> h.abandoned = true); // also when the loop died: its jobs' records are released by close
         runner.close();
         try {
             producer.close(drainDeadline == Long.MAX_VALUE ? Duration.ofSeconds(5) : remaining(drainDeadline, 2));

@@ -58,6 +58,8 @@ class QueueModeIT {
         fixture.seed("/demo-definition.yaml", api.baseUrl(), "tenant-q", API_KEY);
         queueTopic = fixture.name + ".requests.queue";
         fixture.infra.createTopics(1, List.of(queueTopic));
+        io.integration.embedded.KafkaTopics.create(fixture.infra.bootstrapServers(), 1, List.of("dlq." + queueTopic),
+                io.integration.embedded.KafkaTopics.SHARE_DLQ_CONFIG);
     }
 
     @AfterEach
@@ -77,6 +79,7 @@ class QueueModeIT {
         settings.put("worker.input.mode", "share");
         settings.put("topic.queue", queueTopic);
         settings.put("worker.share.group", fixture.name + "-queue");
+        settings.put("worker.share.dlq.topic", "dlq." + queueTopic);
         settings.put("worker.max.in.flight", "64");
         settings.put("ops.host", "127.0.0.1");
         settings.put("ops.port", Integer.toString(opsPort));
