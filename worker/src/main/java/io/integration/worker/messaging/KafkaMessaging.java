@@ -150,17 +150,17 @@ public final class KafkaMessaging {
         QueueWorker.Limits limits = new QueueWorker.Limits(queue.topic(), settings.maxInFlight(), settings.drainTimeout(), queue.lockDuration());
         OwnershipFence fence = new OwnershipFence(limits.lease(), executor.calls());
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(settings, "integration-worker-queue-producer"));
-        KafkaShareConsumer<byte[], byte[]> consumer;
-        try {
-            consumer = new KafkaShareConsumer<>(shareProps);
-        } catch (RuntimeException e) {
-            producer.close(Duration.ZERO);
-            throw e;
-        }
         metrics.bind(new KafkaClientMetrics(producer));
         JobRunner runner = new JobRunner(producer, planner(settings, executor, encoder), fence, topics, settings.maxPublishAttempts(),
                 metrics::published, clock);
-        return new QueueWorker(consumer, producer, decoder(settings, registry), runner, limits, fence, clock);
+        try {
+            return new QueueWorker(() -> new KafkaShareConsumer<>(shareProps), producer, decoder(settings, registry), runner, limits, fence,
+                    clock);
+        } catch (RuntimeException e) {
+            runner.close();
+            producer.close(Duration.ZERO);
+            throw e;
+        }
     }
 
     private static Map<String, Object> producerProps(Settings settings, String clientId) {

@@ -116,7 +116,9 @@ public final class QueueWorker implements Runnable {
         }
     }
 
-    private final ShareConsumer<byte[], byte[]> consumer;
+    /** Makes a new share consumer: the first, and one to replace a consumer whose state no longer matches the loop's. */
+    private final java.util.function.Supplier<ShareConsumer<byte[], byte[]>> consumers;
+    private ShareConsumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
     private final RequestDecoder decoder;
     private final JobRunner runner;
@@ -134,9 +136,10 @@ public final class QueueWorker implements Runnable {
     private volatile RequestWorker.LoopState state = new RequestWorker.LoopState(false, 0, 0, System.nanoTime());
     private long acknowledged;
 
-    QueueWorker(ShareConsumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, RequestDecoder decoder, JobRunner runner,
-                Limits limits, OwnershipFence fence, Clock clock) {
-        this.consumer = consumer;
+    QueueWorker(java.util.function.Supplier<ShareConsumer<byte[], byte[]>> consumers, Producer<byte[], byte[]> producer,
+                RequestDecoder decoder, JobRunner runner, Limits limits, OwnershipFence fence, Clock clock) {
+        this.consumers = consumers;
+        this.consumer = consumers.get();
         this.producer = producer;
         this.decoder = decoder;
         this.runner = runner;
@@ -148,8 +151,7 @@ public final class QueueWorker implements Runnable {
     @Override
     public void run() {
         try {
-            consumer.setAcknowledgementCommitCallback(this::committed);
-            consumer.subscribe(java.util.List.of(limits.topic()));
+            subscribe();
             while (!stopping) {
                 cycle();
             }
@@ -160,6 +162,34 @@ public final class QueueWorker implements Runnable {
         } finally {
             close();
         }
+    }
+
+    private void subscribe() {
+        consumer.setAcknowledgementCommitCallback(this::committed);
+        consumer.subscribe(java.util.List.of(limits.topic()));
+    }
+
+    /**
+     * The consumer refuses to poll although every record it returned was acknowledged: its view of what is in flight and the
+     * loop's no longer agree (seen on Kafka 4.4 under renewals: the client keeps a renewed record that no poll returned and
+     * that cannot be acknowledged). Nothing is lost by starting over: the consumer is closed, which releases what it
+     * acquired; every held record is given up (its job publishes nothing more) and delivered again, answered from the
+     * result log where it was done. Costs a delivery per record held.
+     */
+    private void replaceConsumer(IllegalStateException cause) {
+        log.warn("The share consumer refuses to poll ({}) with {} record(s) held; it is replaced and they are given back", cause.getMessage(),
+                held.size());
+        held.values().forEach(h -> h.abandoned = true);
+        held.clear();
+        waiting.clear();
+        try {
+            consumer.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            log.warn("Closing the replaced share consumer failed: {}", e.toString());
+        }
+        consumer = consumers.get();
+        subscribe();
+        failures.warn("consumer-replaced", "Share consumer replaced ({} so far)", failures.count("consumer-replaced") + 1);
     }
 
     /** Asks the loop to stop acquiring, finish what it holds within the drain timeout, give back the rest and close. Returns at once. */
@@ -275,13 +305,19 @@ public final class QueueWorker implements Runnable {
         try {
             records = consumer.poll(POLL_TIMEOUT);
         } catch (IllegalStateException e) {
-            // Seen on the real client: a renewal answered just after the poll meant to return its records, which then sit in
-            // the consumer's current fetch unseen and unacknowledged. Acknowledge the records awaiting their renewal (those
-            // the consumer does not hold are refused and skipped), then poll again; anything else is a defect and ends the loop.
+            // The consumer holds records the loop believes acknowledged or not yet back from renewal. First try acknowledging
+            // the records awaiting their renewal (those the consumer does not hold are refused and skipped); if it still
+            // refuses, start over with a new consumer.
             if (acknowledgeRenewing() == 0) {
-                throw e;
+                replaceConsumer(e);
+                return;
             }
-            records = consumer.poll(POLL_TIMEOUT);
+            try {
+                records = consumer.poll(POLL_TIMEOUT);
+            } catch (IllegalStateException again) {
+                replaceConsumer(again);
+                return;
+            }
         }
         long now = System.nanoTime();
         if (!state.assigned()) {

@@ -60,6 +60,8 @@ class QueueWorkerTest {
         volatile boolean closed;
         /** The race seen on the real client: a renewal answered after the poll meant to return it, so no poll ever returns it. */
         volatile boolean renewalsComeBackUnseen;
+        /** The client's state no longer matches the loop's: every poll is refused. */
+        volatile boolean refusesToPoll;
 
         StrictShareConsumer(int maxRecords) {
             this.maxRecords = maxRecords;
@@ -76,6 +78,9 @@ class QueueWorkerTest {
         @Override
         public synchronized ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
             polls.incrementAndGet();
+            if (refusesToPoll) {
+                throw new IllegalStateException("All records must be acknowledged in explicit acknowledgement mode.");
+            }
             if (!delivered.isEmpty()) {
                 if (!renewalsComeBackUnseen) {
                     violation = "poll with unacknowledged records " + delivered.keySet();
@@ -109,8 +114,8 @@ class QueueWorkerTest {
         @Override
         public synchronized void acknowledge(ConsumerRecord<byte[], byte[]> record, AcknowledgeType type) {
             if (delivered.remove(record.offset()) == null) {
-                violation = "acknowledged " + record.offset() + " which the last poll did not return";
-                throw new IllegalStateException(violation);
+                // Refused, as by the client; the loop tries this on purpose when a poll is refused, so it is not a violation.
+                throw new IllegalStateException("record " + record.offset() + " is not waiting to be acknowledged");
             }
             acks.add(new Ack(record.offset(), type));
             if (type == AcknowledgeType.RENEW) {
@@ -204,10 +209,13 @@ class QueueWorkerTest {
     private QueueWorker worker;
     private Thread loop;
 
+    /** The consumers the loop gets, in order: {@link #consumer} first. */
+    private final ArrayDeque<StrictShareConsumer> consumers = new ArrayDeque<>(List.of(consumer));
+
     private void start(Duration lockDuration) {
         OwnershipFence fence = new OwnershipFence(lockDuration.dividedBy(3));
         JobRunner runner = new JobRunner(producer, kit.planner, fence, TOPICS, 5, LoopKit.CLOCK);
-        worker = new QueueWorker(consumer, producer, kit.decoder, runner, new QueueWorker.Limits(QUEUE, 100, Duration.ofSeconds(5), lockDuration),
+        worker = new QueueWorker(consumers::poll, producer, kit.decoder, runner, new QueueWorker.Limits(QUEUE, 100, Duration.ofSeconds(5), lockDuration),
                 fence, LoopKit.CLOCK);
         loop = new Thread(worker, "test-queue-loop");
         loop.start();
@@ -303,6 +311,30 @@ class QueueWorkerTest {
         assertThat(loop.isAlive()).isTrue();
         consumer.add(queued(1, json("after", "")));
         await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 4);
+    }
+
+    @Test
+    void aConsumerThatRefusesToPollIsReplacedAndWhatItHeldIsGivenBack() {
+        StrictShareConsumer second = new StrictShareConsumer(10);
+        consumers.add(second);
+        start(Duration.ofMillis(600));
+        consumer.add(queued(0, json("held", "")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 2);
+
+        consumer.refusesToPoll = true; // the renewal's poll is refused
+        await().atMost(Duration.ofSeconds(5)).until(() -> consumer.closed);
+        producer.completeNext();
+        producer.completeNext();
+        assertThat(consumer.acksOf(0)).as("given back by the close, never accepted by a consumer that lost track")
+                .containsOnly(AcknowledgeType.RENEW);
+
+        second.add(queued(1, json("next", "")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 4);
+        producer.completeNext();
+        producer.completeNext();
+        await().atMost(Duration.ofSeconds(5)).until(() -> second.acksOf(1).equals(List.of(AcknowledgeType.ACCEPT)));
+        assertThat(loop.isAlive()).isTrue();
+        assertThat(second.violation).isNull();
     }
 
     @Test
