@@ -22,10 +22,10 @@ final class Backlog {
     }
 
     /** Produces {@code count} requests as fast as the broker takes them and waits for all to be written. */
-    void produce(String topic, String prefix, Workload workload, int count) {
+    void produce(String topic, String prefix, Workload workload, int count, boolean ordered) {
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (int i = 0; i < count; i++) {
-                producer.send(request(topic, prefix, "k", workload, i));
+                producer.send(request(topic, prefix, "k", workload, i, ordered));
             }
             producer.flush();
         }
@@ -35,7 +35,7 @@ final class Backlog {
      * Produces {@code count} requests (keys {@code p<n>}, apart from the backlog's) at {@code perSecond};
      * returns when each was sent (epoch millis) by request id.
      */
-    Map<String, Long> producePaced(String topic, String prefix, Workload workload, int count, int perSecond) {
+    Map<String, Long> producePaced(String topic, String prefix, Workload workload, int count, int perSecond, boolean ordered) {
         Map<String, Long> sentAt = new HashMap<>();
         long interval = 1_000_000_000L / perSecond;
         long next = System.nanoTime();
@@ -44,18 +44,19 @@ final class Backlog {
                 LockSupport.parkNanos(next - System.nanoTime());
                 next += interval;
                 sentAt.put(prefix + "-" + i, System.currentTimeMillis());
-                producer.send(request(topic, prefix, "p", workload, i));
+                producer.send(request(topic, prefix, "p", workload, i, ordered));
             }
             producer.flush();
         }
         return sentAt;
     }
 
-    private static ProducerRecord<byte[], byte[]> request(String topic, String prefix, String keyPrefix, Workload workload, int i) {
+    /** A request of {@code key}; {@code ordered}: with that key as its orderingKey (the queue refuses one). */
+    private static ProducerRecord<byte[], byte[]> request(String topic, String prefix, String keyPrefix, Workload workload, int i, boolean ordered) {
         String key = keyPrefix + (i % workload.keys());
         String id = prefix + "-" + i;
-        String json = "{\"requestId\":\"" + id + "\",\"integrationInstanceId\":\"bench\",\"methodName\":\"call\",\"orderingKey\":\""
-                + key + "\",\"params\":{\"key\":\"" + key + "\",\"seq\":" + (i / workload.keys()) + ",\"rid\":\"" + id + "\"}}";
+        String json = "{\"requestId\":\"" + id + "\",\"integrationInstanceId\":\"bench\",\"methodName\":\"call\","
+                + (ordered ? "\"orderingKey\":\"" + key + "\"," : "") + "\"params\":{\"key\":\"" + key + "\",\"seq\":" + (i / workload.keys()) + ",\"rid\":\"" + id + "\"}}";
         return new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
     }
 

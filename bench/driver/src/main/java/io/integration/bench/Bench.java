@@ -26,7 +26,8 @@ import java.util.UUID;
  * then, per workload, runs each arm in its own JVM, arms in rotating order: first a backlog (a warm-up
  * share, then the measured requests) for throughput, CPU, live heap and correctness, then a paced phase at
  * a fixed rate for end-to-end latency. Prints a table with ratios measured in this run.
- * Usage: {@code Bench [--smoke] [--requests N] [--workloads W1,...] [--arms worker,...] [--paced-rate R] [--paced-seconds S]}.
+ * Usage: {@code Bench [--smoke] [--requests N] [--workloads W1,...] [--arms worker,queue,...] [--paced-rate R] [--paced-seconds S]
+ * [--workers 1,3] [--partitions P] [--max-in-flight M]}.
  */
 public final class Bench {
 
@@ -78,10 +79,13 @@ public final class Bench {
                 List<String> arms = new ArrayList<>(options.arms());
                 Collections.rotate(arms, rotation++);
                 for (String arm : arms) {
-                    Measurement m = bench.run(workload, arm, options);
-                    results.add(m);
-                    System.out.printf(Locale.ROOT, "  %-8s %-18s %8.0f req/s  (%d/%d answered)%n",
-                            m.workload(), m.arm(), m.throughput(), m.answered(), m.requests());
+                    boolean scales = arm.equals("worker") || arm.equals("queue");
+                    for (int workers : scales ? options.workers() : List.of(1)) {
+                        Measurement m = bench.run(workload, arm, workers, options);
+                        results.add(m);
+                        System.out.printf(Locale.ROOT, "  %-8s %-18s %8.0f req/s  (%d/%d answered)%n",
+                                m.workload(), m.arm(), m.throughput(), m.answered(), m.requests());
+                    }
                 }
             }
             Report.print(results, options);
@@ -95,19 +99,26 @@ public final class Bench {
         }
     }
 
-    private Measurement run(Workload workload, String arm, Options options) throws Exception {
-        String prefix = "bench-" + runId + "-" + workload.name() + "-" + arm;
+    /** One arm on one workload; {@code workers}: processes of the worker or queue arm (named {@code arm×N} beyond one). */
+    private Measurement run(Workload workload, String arm, int workers, Options options) throws Exception {
+        String label = workers == 1 ? arm : arm + "×" + workers;
+        String prefix = "bench-" + runId + "-" + workload.name() + "-" + arm + "-" + workers;
         List<String> topics = List.of(prefix + ".requests", prefix + ".results", prefix + ".events", prefix + ".dlt", prefix + ".retry");
-        kafka.createTopics(PARTITIONS, topics);
+        kafka.createTopics(options.partitions(), topics.subList(0, 1));
+        kafka.createTopics(PARTITIONS, topics.subList(1, topics.size()));
+        boolean queue = arm.equals("queue");
+        if (queue) {
+            kafka.createTopics(1, List.of("dlq." + prefix), io.integration.embedded.KafkaTopics.SHARE_DLQ_CONFIG);
+        }
         // The naive loop answers tens per second: a short warm-up, or its timed run would measure nothing.
         // An outage is measured from the start: a warm-up could end after it and hide the stall.
         int warmup = workload.outage().isPositive() ? 0
                 : arm.equals("naive") ? Math.min(50, workload.requests() / 5) : Math.min(2000, workload.requests() / 5);
         int total = warmup + workload.requests();
-        backlog.produce(topics.get(0), prefix, workload, total);
+        backlog.produce(topics.get(0), prefix, workload, total, !queue);
         stub.reset(workload);
         Duration maxTime = options.maxTime(arm);
-        try (ArmProcess process = startArm(arm, topics, prefix + "-group");
+        try (Arms process = Arms.start(workers, i -> startArm(arm, topics, prefix + "-group", prefix, options));
              ResultReader reader = new ResultReader(kafka.bootstrapServers(), topics.get(1))) {
             if (!process.awaitReady(Duration.ofSeconds(90))) {
                 throw new IllegalStateException(arm + " did not become ready within 90 s (or its JVM exited; see its output above)");
@@ -134,18 +145,18 @@ public final class Bench {
 
             Latency latency = Latency.NONE;
             if (options.pacedSeconds() > 0 && complete && throughput >= 1.25 * options.pacedRate()) {
-                latency = paced(topics.get(0), prefix, workload, options, reader);
+                latency = paced(topics.get(0), prefix, workload, options, reader, !queue);
             }
-            return new Measurement(workload.name(), arm, total, answered, throughput, cpuPerRequest, heap,
+            return new Measurement(workload.name(), label, total, answered, throughput, cpuPerRequest, heap,
                     latency == Latency.NONE ? 0 : options.pacedRate(), latency.p50(), latency.p99(), lost, reader.errors(),
                     reader.duplicates(), stub.duplicateCalls(), stub.failedCalls(), stub.reordered());
         }
     }
 
     /** Produces at the paced rate for the paced time and measures each request's produce-to-result latency. */
-    private Latency paced(String topic, String prefix, Workload workload, Options options, ResultReader reader) {
+    private Latency paced(String topic, String prefix, Workload workload, Options options, ResultReader reader, boolean ordered) {
         int count = options.pacedRate() * options.pacedSeconds();
-        Map<String, Long> sentAt = backlog.producePaced(topic, prefix + "-paced", workload, count, options.pacedRate());
+        Map<String, Long> sentAt = backlog.producePaced(topic, prefix + "-paced", workload, count, options.pacedRate(), ordered);
         reader.awaitAnswered(reader.answered() + count, System.nanoTime() + Duration.ofSeconds(60).toNanos());
         List<Long> latencies = new ArrayList<>();
         sentAt.forEach((id, at) -> {
@@ -157,21 +168,34 @@ public final class Bench {
         return Latency.of(latencies);
     }
 
-    private ArmProcess startArm(String arm, List<String> topics, String group) {
+    private ArmProcess startArm(String arm, List<String> topics, String group, String prefix, Options options) {
         List<String> baseline = List.of(kafka.bootstrapServers(), topics.get(0), topics.get(1), topics.get(2), group, stub.url());
         return switch (arm) {
             case "naive" -> ArmProcess.start(null, NaiveLoop.class.getName(), baseline, Map.of(), "READY");
             case "skeleton" -> ArmProcess.start(null, SkeletonLoop.class.getName(), baseline, Map.of(), "READY");
             case "parallel-consumer" -> ArmProcess.start(System.getProperty(PC_CLASSPATH), "io.integration.bench.arms.ParallelConsumerLoop",
                     baseline, Map.of(), "READY");
-            case "worker" -> ArmProcess.start(null, "io.integration.worker.app.WorkerMain", List.of(), workerEnv(topics, group), "Assigned");
+            case "worker" -> ArmProcess.start(null, "io.integration.worker.app.WorkerMain", List.of(), workerEnv(topics, group, options),
+                    "Assigned");
+            case "queue" -> {
+                // The requests topic is the queue: the share group reads it, the consumer group only the retry topic.
+                Map<String, String> env = workerEnv(topics, group, options);
+                env.put("WORKER_WORKER_INPUT_MODE", "share");
+                env.put("WORKER_TOPIC_QUEUE", topics.get(0));
+                env.put("WORKER_WORKER_SHARE_GROUP", group + "-queue");
+                env.put("WORKER_WORKER_SHARE_DLQ_TOPIC", "dlq." + prefix);
+                yield ArmProcess.start(null, "io.integration.worker.app.WorkerMain", List.of(), env, "Assigned");
+            }
             default -> throw new IllegalArgumentException("arm: '" + arm + "' (expected one of " + Options.ARMS + ")");
         };
     }
 
     /** The worker arm's configuration, exactly as a deployment passes it. */
-    private Map<String, String> workerEnv(List<String> topics, String group) {
+    private Map<String, String> workerEnv(List<String> topics, String group, Options options) {
         Map<String, String> env = new HashMap<>();
+        if (options.maxInFlight() > 0) {
+            env.put("WORKER_WORKER_MAX_IN_FLIGHT", Integer.toString(options.maxInFlight()));
+        }
         env.put("WORKER_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("WORKER_OPS_PORT", "0"); // several workers on one machine
         env.put("WORKER_KAFKA_GROUP_ID", group);

@@ -15,12 +15,12 @@ final class Report {
         System.out.println("| workload | arm | req/s | × naive | × PC | × skeleton | CPU µs/req | live heap MiB | paced p50 / p99 ms | answered | lost | errors | dup results | dup calls | 503s injected | order violations |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Measurement m : results) {
-            System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %s | %s | %s | %.0f | %s | %s | %d/%d | %s | %d | %d | %d | %d | %d |%n",
+            System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %s | %s | %s | %.0f | %s | %s | %d/%d | %s | %d | %d | %d | %d | %s |%n",
                     m.workload(), m.arm(), m.throughput(), ratio(m, results, "naive"), ratio(m, results, "parallel-consumer"),
                     ratio(m, results, "skeleton"), m.cpuMicrosPerRequest(), m.heapMiB() < 0 ? "–" : Long.toString(m.heapMiB()),
                     m.p50Ms() < 0 ? "–" : m.p50Ms() + " / " + m.p99Ms(), m.answered(), m.requests(),
                     m.lost() < 0 ? "n/a (timed)" : Long.toString(m.lost()), m.errors(), m.duplicateResults(), m.duplicateCalls(),
-                    m.failedCalls(), m.reordered());
+                    m.failedCalls(), m.arm().startsWith("queue") ? "n/a (no order)" : Long.toString(m.reordered()));
         }
         System.out.println();
         System.out.println("Throughput over a backlog after a warm-up share; CPU per request of the arm's JVM over the same span; live heap after a");

@@ -56,6 +56,7 @@ class QueueWorkerTest {
         private final int maxRecords;
         final List<Ack> acks = new CopyOnWriteArrayList<>();
         final AtomicInteger polls = new AtomicInteger();
+        final AtomicInteger commits = new AtomicInteger();
         volatile String violation;
         volatile boolean closed;
         /** The race seen on the real client: a renewal answered after the poll meant to return it, so no poll ever returns it. */
@@ -135,11 +136,15 @@ class QueueWorkerTest {
 
         @Override
         public Map<TopicIdPartition, Optional<KafkaException>> commitSync() {
-            return Map.of();
+            return commitSync(Duration.ofSeconds(30));
         }
 
+        /** Sends the acknowledgements: renewed records come back with the next poll, as on the broker. */
         @Override
-        public Map<TopicIdPartition, Optional<KafkaException>> commitSync(Duration timeout) {
+        public synchronized Map<TopicIdPartition, Optional<KafkaException>> commitSync(Duration timeout) {
+            commits.incrementAndGet();
+            comingBack.addAll(renewing);
+            renewing.clear();
             return Map.of();
         }
 
@@ -293,6 +298,7 @@ class QueueWorkerTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> consumer.acksOf(0).contains(AcknowledgeType.ACCEPT));
         List<AcknowledgeType> acks = consumer.acksOf(0);
         assertThat(acks.subList(0, acks.size() - 1)).as("renewals before the one final acknowledgement").containsOnly(AcknowledgeType.RENEW);
+        assertThat(consumer.commits.get()).as("each renewal sent on its own, not with a fetch").isGreaterThanOrEqualTo(acks.size() - 1);
         assertThat(loop.isAlive()).isTrue();
     }
 
