@@ -7,29 +7,48 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** One benchmark arm as its own JVM on this classpath; ready when it prints a line containing the marker. */
+/**
+ * One process of the benchmark (an arm, or the stub API) as its own JVM on this classpath; ready when it prints a line
+ * containing the marker. Keeps its last lines of output, so a failed arm can be shown, and counts the marker lines (a
+ * worker prints one per assignment: more than one is a rebalance).
+ */
 final class ArmProcess implements AutoCloseable {
 
+    private static final int KEPT_LINES = 40;
+
+    private final String name;
     private final Process process;
     private final CountDownLatch ready = new CountDownLatch(1);
+    private final AtomicInteger markers = new AtomicInteger();
+    private final Deque<String> lastLines = new ArrayDeque<>();
+    private volatile String readyLine = "";
 
-    private ArmProcess(Process process, String marker) {
+    private ArmProcess(String name, Process process, String marker) {
+        this.name = name;
         this.process = process;
         Thread.ofPlatform().daemon().start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
+                    keep(line);
                     if (line.contains(marker)) {
-                        ready.countDown();
+                        markers.incrementAndGet();
+                        if (ready.getCount() > 0) {
+                            readyLine = line;
+                            ready.countDown();
+                        }
                     }
                     if (line.contains("ERROR") || line.contains("Exception") || line.contains("Circuit of")) {
-                        System.err.println("    [arm] " + line);
+                        System.err.println("    [" + name + "] " + line);
                     }
                 }
             } catch (IOException ignored) {
@@ -39,7 +58,7 @@ final class ArmProcess implements AutoCloseable {
     }
 
     /** Starts {@code mainClass} on {@code classpath} (null: the driver's own). */
-    static ArmProcess start(String classpath, String mainClass, List<String> args, Map<String, String> env, String marker) {
+    static ArmProcess start(String name, String classpath, String mainClass, List<String> args, Map<String, String> env, String marker) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", classpath != null ? classpath : System.getProperty("java.class.path"), "-Xmx1g", "-XX:+UseParallelGC",
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.integration.avro", "-Dlogback.configurationFile=logback-bench.xml"));
@@ -52,13 +71,22 @@ final class ArmProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
         try {
-            return new ArmProcess(builder.start(), marker);
+            return new ArmProcess(name, builder.start(), marker);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Waits until the arm says it is ready; false after {@code timeout}, or at once when its JVM has exited (a bad option, a crash). */
+    private void keep(String line) {
+        synchronized (lastLines) {
+            if (lastLines.size() == KEPT_LINES) {
+                lastLines.removeFirst();
+            }
+            lastLines.addLast(line);
+        }
+    }
+
+    /** Waits until the process says it is ready; false after {@code timeout}, or at once when its JVM has exited (a bad option, a crash). */
     boolean awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -70,6 +98,33 @@ final class ArmProcess implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** The first line that carried the marker ("" before). */
+    String readyLine() {
+        return readyLine;
+    }
+
+    /** How many lines carried the marker so far. */
+    int markers() {
+        return markers.get();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Its last lines of output, prefixed with its name, for a failure report. */
+    String lastOutput() {
+        synchronized (lastLines) {
+            StringBuilder out = new StringBuilder("last output of " + name + (process.isAlive() ? "" : " (exited " + process.exitValue() + ")") + ":\n");
+            lastLines.forEach(line -> out.append("    | ").append(line).append('\n'));
+            return out.toString();
+        }
     }
 
     long pid() {

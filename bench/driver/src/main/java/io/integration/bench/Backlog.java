@@ -1,17 +1,19 @@
 package io.integration.bench;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Produces the benchmark's requests: JSON, keyed and ordered by {@code k<i mod keys>}, each carrying its
- * key's sequence number, so the stub can check per-key order.
+ * Produces the benchmark's requests: JSON, keyed and ordered by the workload's keys, each carrying its key's sequence
+ * number, so the stub can check per-key order. Request {@code i} of a run always has the same key and sequence number,
+ * so a backlog can be produced in chunks.
  */
 final class Backlog {
 
@@ -21,10 +23,10 @@ final class Backlog {
         this.bootstrap = bootstrap;
     }
 
-    /** Produces {@code count} requests as fast as the broker takes them and waits for all to be written. */
-    void produce(String topic, String prefix, Workload workload, int count, boolean ordered) {
+    /** Produces requests {@code from} to {@code from + count - 1} as fast as the broker takes them and waits for all to be written. */
+    void produce(String topic, String prefix, Workload workload, long from, int count, boolean ordered) {
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            for (int i = 0; i < count; i++) {
+            for (long i = from; i < from + count; i++) {
                 producer.send(request(topic, prefix, "k", workload, i, ordered));
             }
             producer.flush();
@@ -32,32 +34,38 @@ final class Backlog {
     }
 
     /**
-     * Produces {@code count} requests (keys {@code p<n>}, apart from the backlog's) at {@code perSecond};
-     * returns when each was sent (epoch millis) by request id.
+     * Produces requests at {@code perSecond} (keys {@code keyPrefix<n>}) until {@code stop} says so, recording when each
+     * was sent (epoch millis) by request id in {@code sentAt}; returns how many it produced.
      */
-    Map<String, Long> producePaced(String topic, String prefix, Workload workload, int count, int perSecond, boolean ordered) {
-        Map<String, Long> sentAt = new HashMap<>();
+    long producePaced(String topic, String prefix, String keyPrefix, Workload workload, int perSecond, boolean ordered,
+                      Map<String, Long> sentAt, BooleanSupplier stop) {
         long interval = 1_000_000_000L / perSecond;
         long next = System.nanoTime();
+        long i = 0;
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            for (int i = 0; i < count; i++) {
+            while (!stop.getAsBoolean()) {
                 LockSupport.parkNanos(next - System.nanoTime());
                 next += interval;
                 sentAt.put(prefix + "-" + i, System.currentTimeMillis());
-                producer.send(request(topic, prefix, "p", workload, i, ordered));
+                producer.send(request(topic, prefix, keyPrefix, workload, i++, ordered));
             }
             producer.flush();
         }
-        return sentAt;
+        return i;
     }
 
-    /** A request of {@code key}; {@code ordered}: with that key as its orderingKey (the queue refuses one). */
-    private static ProducerRecord<byte[], byte[]> request(String topic, String prefix, String keyPrefix, Workload workload, int i, boolean ordered) {
-        String key = keyPrefix + (i % workload.keys());
+    static Map<String, Long> sentTimes() {
+        return new ConcurrentHashMap<>();
+    }
+
+    /** A request of the i-th key; {@code ordered}: with that key as its orderingKey (the queue refuses one). */
+    private static ProducerRecord<byte[], byte[]> request(String topic, String prefix, String keyPrefix, Workload workload, long i, boolean ordered) {
+        Workload.Key key = workload.key(keyPrefix, i);
         String id = prefix + "-" + i;
-        String json = "{\"requestId\":\"" + id + "\",\"integrationInstanceId\":\"bench\",\"methodName\":\"call\","
-                + (ordered ? "\"orderingKey\":\"" + key + "\"," : "") + "\"params\":{\"key\":\"" + key + "\",\"seq\":" + (i / workload.keys()) + ",\"rid\":\"" + id + "\"}}";
-        return new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
+        String json = "{\"requestId\":\"" + id + "\",\"integrationInstanceId\":\"" + workload.instance() + "\",\"methodName\":\"call\","
+                + (ordered ? "\"orderingKey\":\"" + key.name() + "\"," : "")
+                + "\"params\":{\"key\":\"" + key.name() + "\",\"seq\":" + key.seq() + ",\"rid\":\"" + id + "\"}}";
+        return new ProducerRecord<>(topic, key.name().getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The Kafka default producer (idempotent, acks=all), batching for up to 5 ms. */

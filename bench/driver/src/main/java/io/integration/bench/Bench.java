@@ -2,16 +2,19 @@ package io.integration.bench;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import java.time.Clock;
-import io.integration.worker.app.WorkerApp;
-import io.integration.registry.service.InstanceService;
 import io.integration.bench.arms.NaiveLoop;
+import io.integration.bench.arms.NaivePerRecordLoop;
 import io.integration.bench.arms.SkeletonLoop;
 import io.integration.embedded.DevSchemaRegistry;
 import io.integration.embedded.EmbeddedKafka;
 import io.integration.embedded.EmbeddedMongo;
+import io.integration.embedded.KafkaTopics;
+import io.integration.registry.credentials.MasterKey;
+import io.integration.registry.service.InstanceService;
+import io.integration.worker.app.WorkerApp;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,17 +25,15 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The end-to-end benchmark. Starts the embedded broker, MongoDB wire server and registry and a stub API,
- * then, per workload, runs each arm in its own JVM, arms in rotating order: first a backlog (a warm-up
- * share, then the measured requests) for throughput, CPU, live heap and correctness, then a paced phase at
- * a fixed rate for end-to-end latency. Prints a table with ratios measured in this run.
- * Usage: {@code Bench [--smoke] [--requests N] [--workloads W1,...] [--arms worker,queue,...] [--paced-rate R] [--paced-seconds S]
- * [--workers 1,3] [--partitions P] [--max-in-flight M]}.
+ * The end-to-end benchmark. Starts the embedded broker, MongoDB wire server and registry, and the stub API in its own
+ * JVM; then, per workload, runs each arm in its own JVM(s), arms in rotating order, and measures it in a {@link Run}.
+ * Prints tables with ratios measured in this run.
+ * Usage: see {@link Options} and {@code scripts/bench}.
  */
 public final class Bench {
 
     /** The run's master key: the seeding and the worker arm share it, as a deployment's processes do. */
-    private static final String MASTER_KEY = io.integration.registry.credentials.MasterKey.generate();
+    private static final String MASTER_KEY = MasterKey.generate();
 
     private static final int PARTITIONS = 6;
     private static final String PC_CLASSPATH = "bench.pc.classpath";
@@ -40,11 +41,12 @@ public final class Bench {
     private final EmbeddedKafka kafka;
     private final EmbeddedMongo mongo;
     private final DevSchemaRegistry registry;
-    private final StubApi stub = new StubApi();
+    private final StubClient stub;
     private final Backlog backlog;
     private final String runId = UUID.randomUUID().toString().substring(0, 6);
 
-    private Bench() throws IOException {
+    private Bench() throws IOException, InterruptedException {
+        stub = StubClient.start();
         mongo = EmbeddedMongo.start(0);
         registry = DevSchemaRegistry.start(0);
         kafka = EmbeddedKafka.start(Files.createTempDirectory("integration-bench-"));
@@ -56,6 +58,9 @@ public final class Bench {
         int code;
         try {
             code = runAll(args);
+        } catch (Arms.ArmFailed e) {
+            System.err.println("bench: FAILED: " + e.getMessage());
+            code = 2;
         } catch (Throwable e) {
             System.err.println("bench: failed: " + e);
             e.printStackTrace();
@@ -76,20 +81,21 @@ public final class Bench {
             List<Measurement> results = new ArrayList<>();
             int rotation = 0;
             for (Workload workload : options.workloads()) {
-                List<String> arms = new ArrayList<>(options.arms());
+                List<String> arms = new ArrayList<>(options.arms().stream().filter(workload::runs).toList());
                 Collections.rotate(arms, rotation++);
                 for (String arm : arms) {
                     boolean scales = arm.equals("worker") || arm.equals("queue");
                     for (int workers : scales ? options.workers() : List.of(1)) {
                         Measurement m = bench.run(workload, arm, workers, options);
                         results.add(m);
-                        System.out.printf(Locale.ROOT, "  %-8s %-18s %8.0f req/s  (%d/%d answered)%n",
-                                m.workload(), m.arm(), m.throughput(), m.answered(), m.requests());
+                        System.out.printf(Locale.ROOT, "  %-8s %-18s %8.0f req/s ±%.0f%% over %.0f s  CPU µs/req: arm %.0f, driver %.0f, stub %.0f  (%d/%d answered)%n",
+                                m.workload(), m.arm(), m.throughput(), m.spreadPercent(), m.seconds(), m.cpu().arm(), m.cpu().driver(),
+                                m.cpu().stub(), m.answered(), m.produced());
                     }
                 }
             }
             Report.print(results, options);
-            int failures = options.smoke() ? Report.checkSmoke(results) : 0;
+            int failures = options.smoke() ? Report.checkSmoke(results) : Report.checkCorrectness(results);
             if (options.smoke()) {
                 System.out.println("bench-smoke: " + (failures == 0 ? "1 passed, 0 failed" : "0 passed, 1 failed"));
             }
@@ -108,74 +114,26 @@ public final class Bench {
         kafka.createTopics(PARTITIONS, topics.subList(1, topics.size()));
         boolean queue = arm.equals("queue");
         if (queue) {
-            kafka.createTopics(1, List.of("dlq." + prefix), io.integration.embedded.KafkaTopics.SHARE_DLQ_CONFIG);
+            kafka.createTopics(1, List.of("dlq." + prefix), KafkaTopics.SHARE_DLQ_CONFIG);
         }
-        // The naive loop answers tens per second: a short warm-up, or its timed run would measure nothing.
-        // An outage is measured from the start: a warm-up could end after it and hide the stall.
-        int warmup = workload.outage().isPositive() ? 0
-                : arm.equals("naive") ? Math.min(50, workload.requests() / 5) : Math.min(2000, workload.requests() / 5);
-        int total = warmup + workload.requests();
-        backlog.produce(topics.get(0), prefix, workload, total, !queue);
         stub.reset(workload);
-        Duration maxTime = options.maxTime(arm);
         try (Arms process = Arms.start(workers, i -> startArm(arm, topics, prefix + "-group", prefix, options));
              ResultReader reader = new ResultReader(kafka.bootstrapServers(), topics.get(1))) {
-            if (!process.awaitReady(Duration.ofSeconds(90))) {
-                throw new IllegalStateException(arm + " did not become ready within 90 s (or its JVM exited; see its output above)");
-            }
-            long deadline = System.nanoTime() + maxTime.toNanos();
-            if (workload.outage().isPositive()) {
-                stub.scheduleOutage(Duration.ofSeconds(2), workload.outage());
-            }
-            reader.awaitAnswered(warmup, deadline);
-            long measuredFrom = System.nanoTime();
-            int answeredAtWarmup = reader.answered();
-            Duration cpuAtWarmup = process.cpu();
-            long heap = -1;
-            if (reader.awaitAnswered(warmup + workload.requests() / 2, deadline)) {
-                heap = HeapProbe.liveHeapMiB(process.pid());
-            }
-            boolean complete = reader.awaitAnswered(total, deadline);
-            double seconds = (reader.lastNewNanos() - measuredFrom) / 1e9;
-            int measured = reader.answered() - answeredAtWarmup;
-            double throughput = seconds <= 0 ? 0 : measured / seconds;
-            double cpuPerRequest = measured == 0 ? 0 : process.cpu().minus(cpuAtWarmup).toNanos() / 1000.0 / measured;
-            long lost = complete || !arm.equals("naive") ? total - reader.answered() : -1;
-            int answered = reader.answered();
-
-            Latency latency = Latency.NONE;
-            if (options.pacedSeconds() > 0 && complete && throughput >= 1.25 * options.pacedRate()) {
-                latency = paced(topics.get(0), prefix, workload, options, reader, !queue);
-            }
-            return new Measurement(workload.name(), label, total, answered, throughput, cpuPerRequest, heap,
-                    latency == Latency.NONE ? 0 : options.pacedRate(), latency.p50(), latency.p99(), lost, reader.errors(),
-                    reader.duplicates(), stub.duplicateCalls(), stub.failedCalls(), stub.reordered());
+            Run run = new Run(workload, label, options, new Run.Target(topics.get(0), prefix, !queue), backlog, stub, process, reader);
+            return run.measure(!arm.startsWith("naive"));
         }
-    }
-
-    /** Produces at the paced rate for the paced time and measures each request's produce-to-result latency. */
-    private Latency paced(String topic, String prefix, Workload workload, Options options, ResultReader reader, boolean ordered) {
-        int count = options.pacedRate() * options.pacedSeconds();
-        Map<String, Long> sentAt = backlog.producePaced(topic, prefix + "-paced", workload, count, options.pacedRate(), ordered);
-        reader.awaitAnswered(reader.answered() + count, System.nanoTime() + Duration.ofSeconds(60).toNanos());
-        List<Long> latencies = new ArrayList<>();
-        sentAt.forEach((id, at) -> {
-            Long answeredAt = reader.resultTimestamp(id);
-            if (answeredAt != null) {
-                latencies.add(answeredAt - at);
-            }
-        });
-        return Latency.of(latencies);
     }
 
     private ArmProcess startArm(String arm, List<String> topics, String group, String prefix, Options options) {
         List<String> baseline = List.of(kafka.bootstrapServers(), topics.get(0), topics.get(1), topics.get(2), group, stub.url());
         return switch (arm) {
-            case "naive" -> ArmProcess.start(null, NaiveLoop.class.getName(), baseline, Map.of(), "READY");
-            case "skeleton" -> ArmProcess.start(null, SkeletonLoop.class.getName(), baseline, Map.of(), "READY");
-            case "parallel-consumer" -> ArmProcess.start(System.getProperty(PC_CLASSPATH), "io.integration.bench.arms.ParallelConsumerLoop",
+            case "naive" -> ArmProcess.start(arm, null, NaiveLoop.class.getName(), baseline, Map.of(), "READY");
+            case "naive-per-record" -> ArmProcess.start(arm, null, NaivePerRecordLoop.class.getName(), baseline, Map.of(), "READY");
+            case "skeleton" -> ArmProcess.start(arm, null, SkeletonLoop.class.getName(),
+                    append(baseline, Integer.toString(options.skeletonInFlight())), Map.of(), "READY");
+            case "parallel-consumer" -> ArmProcess.start(arm, System.getProperty(PC_CLASSPATH), "io.integration.bench.arms.ParallelConsumerLoop",
                     baseline, Map.of(), "READY");
-            case "worker" -> ArmProcess.start(null, "io.integration.worker.app.WorkerMain", List.of(), workerEnv(topics, group, options),
+            case "worker" -> ArmProcess.start(arm, null, "io.integration.worker.app.WorkerMain", List.of(), workerEnv(topics, group, options),
                     "Assigned");
             case "queue" -> {
                 // The requests topic is the queue: the share group reads it, the consumer group only the retry topic.
@@ -184,10 +142,16 @@ public final class Bench {
                 env.put("WORKER_TOPIC_QUEUE", topics.get(0));
                 env.put("WORKER_WORKER_SHARE_GROUP", group + "-queue");
                 env.put("WORKER_WORKER_SHARE_DLQ_TOPIC", "dlq." + prefix);
-                yield ArmProcess.start(null, "io.integration.worker.app.WorkerMain", List.of(), env, "Assigned");
+                yield ArmProcess.start(arm, null, "io.integration.worker.app.WorkerMain", List.of(), env, "Assigned");
             }
             default -> throw new IllegalArgumentException("arm: '" + arm + "' (expected one of " + Options.ARMS + ")");
         };
+    }
+
+    private static List<String> append(List<String> list, String value) {
+        List<String> all = new ArrayList<>(list);
+        all.add(value);
+        return all;
     }
 
     /** The worker arm's configuration, exactly as a deployment passes it. */
@@ -213,12 +177,12 @@ public final class Bench {
     }
 
     /**
-     * The benchmark's definition: one idempotent GET. Retries and a short breaker suit the fault workloads
-     * (W4 fails once, W5 is a 10 s outage); the other workloads never trigger them.
+     * The benchmark's definitions: one idempotent GET. Retries and a short breaker suit the fault workloads (W4 fails
+     * once, W5 is a 10 s outage); the other workloads never trigger them. Instance {@code bench-limited} adds W6's rate limit.
      */
     private void seed() {
         String yaml = """
-                name: bench
+                name: %s
                 version: 1.0.0
                 adapter: { type: http }
                 baseUrl: %s
@@ -227,38 +191,25 @@ public final class Bench {
                   timeout: 10s
                   retry: { maxAttempts: 5, initialBackoff: 100ms, maxBackoff: 2s }
                   circuitBreaker: { openFor: 2s }
+                  %s
                 methods:
                   - name: call
                     http: { method: GET, path: "/work/{params.key}/{params.seq}/{params.rid}" }
                     idempotent: true
-                """.formatted(stub.url());
+                """;
         try (MongoClient client = MongoClients.create(mongo.connectionString())) {
-            WorkerApp.management(client.getDatabase("bench"), MASTER_KEY, true, Clock.systemUTC())
-                    .seed(yaml, null, new InstanceService.Spec("bench", null, "bench", "1.0.0", Map.of(), null));
+            var management = WorkerApp.management(client.getDatabase("bench"), MASTER_KEY, true, Clock.systemUTC());
+            management.seed(yaml.formatted("bench", stub.url(), ""), null,
+                    new InstanceService.Spec("bench", null, "bench", "1.0.0", Map.of(), null));
+            management.seed(yaml.formatted("bench-limited", stub.url(), "rateLimit: { limit: " + Workload.W6_LIMIT + ", per: 1s }"), null,
+                    new InstanceService.Spec("bench-limited", null, "bench-limited", "1.0.0", Map.of(), null));
         }
     }
 
-    private void close() {
+    private void close() throws InterruptedException {
         stub.close();
         kafka.close();
         registry.close();
         mongo.close();
-    }
-
-    /** Produce-to-result latency percentiles of the paced phase. */
-    record Latency(long p50, long p99) {
-        static final Latency NONE = new Latency(-1, -1);
-
-        static Latency of(List<Long> latencies) {
-            if (latencies.isEmpty()) {
-                return NONE;
-            }
-            List<Long> sorted = latencies.stream().sorted().toList();
-            return new Latency(at(sorted, 50), at(sorted, 99));
-        }
-
-        private static long at(List<Long> sorted, int p) {
-            return sorted.get(Math.max(0, Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)));
-        }
     }
 }

@@ -26,7 +26,6 @@ final class ResultReader implements AutoCloseable {
     private final Map<String, Long> resultTimestamps = new HashMap<>();
     private long duplicates;
     private long errors;
-    private long lastNewNanos = System.nanoTime();
 
     ResultReader(String bootstrap, String topic) {
         consumer = new KafkaConsumer<>(Map.of(
@@ -37,13 +36,20 @@ final class ResultReader implements AutoCloseable {
     }
 
     /** Reads until {@code count} distinct requests are answered or {@code deadlineNanos} passes; true when reached. */
-    boolean awaitAnswered(int count, long deadlineNanos) {
+    boolean awaitAnswered(long count, long deadlineNanos) {
         while (resultTimestamps.size() < count && System.nanoTime() < deadlineNanos) {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
                 record(r);
             }
         }
         return resultTimestamps.size() >= count;
+    }
+
+    /** Reads what arrived within {@code timeout}. */
+    void poll(Duration timeout) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+            record(r);
+        }
     }
 
     private void record(ConsumerRecord<byte[], byte[]> r) {
@@ -58,20 +64,14 @@ final class ResultReader implements AutoCloseable {
             duplicates++;
             return;
         }
-        lastNewNanos = System.nanoTime();
 
         if (!"SUCCESS".equals(result.path("status").asText())) {
             errors++;
         }
     }
 
-    int answered() {
+    long answered() {
         return resultTimestamps.size();
-    }
-
-    /** When the reader last saw a request answered for the first time ({@link System#nanoTime()}). */
-    long lastNewNanos() {
-        return lastNewNanos;
     }
 
     /** The timestamp of the first result of {@code requestId} (the arm's producer time), or null. */

@@ -24,19 +24,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * clients, the stub URL of a request, the result they publish and how they treat a failed call (try again
  * after {@link #RETRY_DELAY}, so every arm answers every request). They print {@code READY} once assigned.
  */
-public record BaselineArgs(String bootstrap, String requests, String results, String events, String group, String stubUrl) {
+public record BaselineArgs(String bootstrap, String requests, String results, String events, String group, String stubUrl, int inFlight) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** How long a baseline waits before calling again after a failed call (the stub's faults are transient). */
     public static final Duration RETRY_DELAY = Duration.ofMillis(100);
 
+    /** Parses {@code bootstrap requests results events group stubUrl [inFlight]} ({@code inFlight}: 0 when absent). */
     public static BaselineArgs parse(String[] args) {
-        if (args.length != 6) {
-            System.err.println("usage: <bootstrap> <requests-topic> <results-topic> <events-topic> <group> <stub-url>");
+        if (args.length != 6 && args.length != 7) {
+            System.err.println("usage: <bootstrap> <requests-topic> <results-topic> <events-topic> <group> <stub-url> [<in-flight>]");
             System.exit(2);
         }
-        return new BaselineArgs(args[0], args[1], args[2], args[3], args[4], args[5]);
+        return new BaselineArgs(args[0], args[1], args[2], args[3], args[4], args[5], args.length == 7 ? Integer.parseInt(args[6]) : 0);
     }
 
     /** A consumer subscribed to the requests topic that prints {@code READY} once assigned. */

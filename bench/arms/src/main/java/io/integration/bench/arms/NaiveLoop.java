@@ -6,23 +6,23 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
 
 /**
- * The baseline a team writes first: one record at a time — call, publish result and event waiting for each
- * acknowledgement, commit. Safe and slow: its throughput is one over the call's latency.
+ * The loop a team writes first, and the baseline users compare against: poll, call each record's API in turn, publish
+ * its result and event asynchronously, then flush the producer and commit once per poll. At-least-once and ordered;
+ * its throughput is one call at a time.
  */
 public final class NaiveLoop {
 
     private NaiveLoop() {
     }
 
-    private static HttpResponse<String> callUntilSuccess(HttpClient http, BaselineArgs.Call call) throws InterruptedException {
+    /** Calls until the API answers success (a failed call is tried again after {@link BaselineArgs#RETRY_DELAY}). */
+    static HttpResponse<String> callUntilSuccess(HttpClient http, BaselineArgs.Call call) throws InterruptedException {
         while (true) {
             try {
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(call.url())).timeout(Duration.ofSeconds(10)).build(),
@@ -40,14 +40,18 @@ public final class NaiveLoop {
     public static void main(String[] argv) throws Exception {
         BaselineArgs args = BaselineArgs.parse(argv);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        try (KafkaConsumer<byte[], byte[]> consumer = args.consumer(); KafkaProducer<byte[], byte[]> producer = args.unbatchedProducer()) {
+        try (KafkaConsumer<byte[], byte[]> consumer = args.consumer(); KafkaProducer<byte[], byte[]> producer = args.producer()) {
             while (true) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                for (ConsumerRecord<byte[], byte[]> record : records) {
                     BaselineArgs.Call call = args.call(record.value());
                     HttpResponse<String> response = callUntilSuccess(http, call);
-                    producer.send(args.result(call.requestId(), response.body())).get();
-                    producer.send(args.event(call.requestId())).get();
-                    consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)));
+                    producer.send(args.result(call.requestId(), response.body()));
+                    producer.send(args.event(call.requestId()));
+                }
+                if (!records.isEmpty()) {
+                    producer.flush();
+                    consumer.commitSync();
                 }
             }
         }
