@@ -81,6 +81,21 @@ public final class ByteBudget {
             }
         }
 
+        /** Adds {@code more} bytes if the budget has them now; false otherwise (then {@link #grow} may wait for them). */
+        public boolean tryGrow(long more) {
+            lock.lock();
+            try {
+                if (released || used + more > capacity) {
+                    return false;
+                }
+                used += more;
+                bytes += more;
+                return true;
+            } finally {
+                lock.unlock();
+            }
+        }
+
         /** Bytes held. */
         public long bytes() {
             return bytes;

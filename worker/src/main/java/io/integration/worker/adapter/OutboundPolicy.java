@@ -163,14 +163,19 @@ public record OutboundPolicy(boolean allowPrivateNetworks, List<String> allowedR
         return false;
     }
 
+    private static final java.util.regex.Pattern DOTTED_QUAD = java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
     /** Lower case, IPv6 brackets and one trailing dot removed ({@code LOCALHOST.} is {@code localhost}). */
     static String normalize(String host) {
-        String h = host.toLowerCase(Locale.ROOT).replaceAll("^\\[(.*)]$", "$1");
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.length() >= 2 && h.charAt(0) == '[' && h.charAt(h.length() - 1) == ']') {
+            h = h.substring(1, h.length() - 1);
+        }
         return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
     }
 
     private static boolean isLiteral(String host) {
-        return host.contains(":") || host.matches("^\\d{1,3}(\\.\\d{1,3}){3}$");
+        return host.contains(":") || DOTTED_QUAD.matcher(host).matches();
     }
 
     /** Whether every dot-separated part is a number (decimal, octal with 0, hex with 0x), as inet_aton reads hosts. */

@@ -1,7 +1,7 @@
 package io.integration.worker.messaging;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.integration.avro.AttemptRecord;
 import io.integration.avro.DataReference;
 import io.integration.avro.IntegrationError;
@@ -12,6 +12,9 @@ import io.integration.wire.AvroWireCodec;
 import io.integration.worker.resilience.Scope;
 import io.integration.worker.execution.ExecutionResult;
 import io.integration.worker.execution.Outcome;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -175,29 +178,45 @@ final class OutputEncoder {
         return b.build();
     }
 
-    /** JSON with the Avro field names; timestamps as epoch millis, data and details as JSON text. */
+    /** JSON with the Avro field names; timestamps as epoch millis, data and details as JSON text. Streamed: no tree is built. */
     private static byte[] json(SpecificRecord record) {
-        return tree(record).toString().getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator generator = JSON.getFactory().createGenerator(out)) {
+            write(generator, record);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a " + record.getSchema().getName() + " as JSON", e);
+        }
+        return out.toByteArray();
     }
 
-    private static ObjectNode tree(SpecificRecord record) {
-        ObjectNode node = JSON.createObjectNode();
+    private static void write(JsonGenerator generator, SpecificRecord record) throws IOException {
+        generator.writeStartObject();
         for (Schema.Field field : record.getSchema().getFields()) {
-            Object value = record.get(field.pos());
-            node.set(field.name(), switch (value) {
-                case null -> JSON.nullNode();
-                case Instant instant -> JSON.getNodeFactory().numberNode(instant.toEpochMilli());
-                case SpecificRecord nested -> tree(nested);
-                case java.util.List<?> list -> {
-                    var array = JSON.createArrayNode();
-                    list.forEach(item -> array.add(item instanceof SpecificRecord r ? tree(r) : JSON.valueToTree(item)));
-                    yield array;
-                }
-                case Enum<?> e -> JSON.getNodeFactory().textNode(e.name());
-                default -> JSON.valueToTree(value);
-            });
+            generator.writeFieldName(field.name());
+            writeValue(generator, record.get(field.pos()));
         }
-        return node;
+        generator.writeEndObject();
+    }
+
+    private static void writeValue(JsonGenerator generator, Object value) throws IOException {
+        switch (value) {
+            case null -> generator.writeNull();
+            case CharSequence text -> generator.writeString(text.toString());
+            case Integer n -> generator.writeNumber(n);
+            case Long n -> generator.writeNumber(n);
+            case Boolean b -> generator.writeBoolean(b);
+            case Instant instant -> generator.writeNumber(instant.toEpochMilli());
+            case SpecificRecord nested -> write(generator, nested);
+            case java.util.List<?> list -> {
+                generator.writeStartArray();
+                for (Object item : list) {
+                    writeValue(generator, item);
+                }
+                generator.writeEndArray();
+            }
+            case Enum<?> e -> generator.writeString(e.name());
+            default -> JSON.writeValue(generator, value);
+        }
     }
 
     private static byte[] utf8(String s) {

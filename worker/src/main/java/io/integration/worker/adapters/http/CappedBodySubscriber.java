@@ -16,6 +16,10 @@ import io.integration.worker.adapter.ByteBudget;
  * {@link ByteBudget} (waiting, up to the call's deadline, while the budget is spent; then
  * {@link BudgetExhaustedException}). On any failure the reservation is released here; on success it travels
  * with the body.
+ *
+ * <p>It asks for one list of buffers at a time. When the budget lacks the bytes, the wait runs on a virtual thread and the
+ * next list is asked for only once they are had: the HTTP client's own threads (a small fixed pool) never block, so a
+ * body waiting for the budget does not hold up the others.
  */
 final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> {
 
@@ -40,8 +44,12 @@ final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> 
     private final long deadlineNanos;
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    private final Object lock = new Object();
     private Flow.Subscription subscription;
     private long received;
+    /** A virtual thread waits for budget for the last buffers; the client may complete meanwhile (guarded by {@link #lock}). */
+    private boolean waiting;
+    private boolean completeWhenDone;
 
     CappedBodySubscriber(long cap, ByteBudget budget, long deadlineNanos) {
         this.cap = cap;
@@ -63,7 +71,7 @@ final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> 
     @Override
     public void onSubscribe(Flow.Subscription s) {
         subscription = s;
-        s.request(Long.MAX_VALUE);
+        s.request(1);
     }
 
     @Override
@@ -71,25 +79,61 @@ final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> 
         if (result.isDone()) {
             return;
         }
+        long size = 0;
         for (ByteBuffer item : items) {
-            received += item.remaining();
-            if (received > cap) {
-                fail(new BodyTooLargeException(cap));
+            size += item.remaining();
+        }
+        received += size;
+        if (received > cap) {
+            fail(new BodyTooLargeException(cap));
+            return;
+        }
+        if (reservation.tryGrow(size)) {
+            take(items);
+            subscription.request(1);
+            return;
+        }
+        synchronized (lock) {
+            waiting = true;
+        }
+        long bytes = size;
+        Thread.ofVirtual().name("body-budget").start(() -> awaitBudget(items, bytes));
+    }
+
+    /** Waits (up to the deadline) for the budget to have {@code size} bytes, then takes the buffers and asks for more. */
+    private void awaitBudget(List<ByteBuffer> items, long size) {
+        try {
+            if (!reservation.grow(size, deadlineNanos)) {
+                fail(new BudgetExhaustedException(budget.capacity()));
                 return;
             }
-            try {
-                if (!reservation.grow(item.remaining(), deadlineNanos)) {
-                    fail(new BudgetExhaustedException(budget.capacity()));
-                    return;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail(e);
-                return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail(e);
+            return;
+        }
+        take(items);
+        boolean complete;
+        synchronized (lock) {
+            waiting = false;
+            complete = completeWhenDone;
+        }
+        if (complete) {
+            result.complete(buffer.toByteArray());
+        } else {
+            subscription.request(1);
+        }
+    }
+
+    private void take(List<ByteBuffer> items) {
+        for (ByteBuffer item : items) {
+            if (item.hasArray()) {
+                buffer.write(item.array(), item.arrayOffset() + item.position(), item.remaining());
+            } else {
+                byte[] chunk = new byte[item.remaining()];
+                item.get(chunk);
+                buffer.writeBytes(chunk);
             }
-            byte[] chunk = new byte[item.remaining()];
-            item.get(chunk);
-            buffer.writeBytes(chunk);
         }
     }
 
@@ -107,6 +151,12 @@ final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> 
 
     @Override
     public void onComplete() {
+        synchronized (lock) {
+            if (waiting) {
+                completeWhenDone = true; // the waiting thread completes once it has taken the last buffers
+                return;
+            }
+        }
         result.complete(buffer.toByteArray());
     }
 }

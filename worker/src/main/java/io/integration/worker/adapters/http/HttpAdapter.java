@@ -303,7 +303,7 @@ public final class HttpAdapter implements Adapter {
             throw new AdapterException.DestinationNotAllowed("'" + uri.getScheme() + "://" + uri.getRawAuthority()
                     + "' is not a URL the HTTP client can call");
         }
-        builder.timeout(call.timeout()).header("Accept", "application/json").header("Accept-Encoding", "gzip");
+        builder.header("Accept", "application/json").header("Accept-Encoding", "gzip");
         if (withBody && call.body() instanceof RawBody raw) {
             body = HttpRequest.BodyPublishers.ofByteArray(raw.bytes());
             header(builder, "Content-Type", raw.contentType());
@@ -367,17 +367,25 @@ public final class HttpAdapter implements Adapter {
 
     /**
      * A client suited to the adapter: HTTP/1.1 (the JDK client puts every HTTP/2 call to a host on one connection and fails
-     * the calls beyond the server's stream limit instead of queueing them, JDK-8225647), no redirects, connect timeout. Its asynchronous tasks run on
-     * virtual threads: the default executor is a cached pool that grows a platform thread per concurrent
-     * response, which under a thousand calls in flight costs more CPU than the calls themselves.
+     * the calls beyond the server's stream limit instead of queueing them, JDK-8225647), no redirects, connect timeout. Its
+     * asynchronous tasks run on a small fixed pool of daemon threads: the default executor is a cached pool that grows a
+     * platform thread per concurrent response, and a virtual thread per task costs a thread start and a continuation per
+     * step (measured: about 10 % more CPU per request at W1, docs/performance.md). Nothing blocks on these threads: the body
+     * subscriber waits for the byte budget on a virtual thread of its own. No per-request timeout is set: each would be a
+     * timer the client registers and cancels under its lock; {@link #send} bounds the wait for the whole exchange and
+     * cancels it at the call's deadline.
      */
     static HttpClient defaultClient(Duration connectTimeout) {
         return HttpClient.newBuilder()
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .executor(EXECUTOR)
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .proxy(HttpClient.Builder.NO_PROXY) // a proxy would resolve the name itself: the check would not hold
                 .connectTimeout(connectTimeout)
                 .build();
     }
+
+    /** The HTTP clients' threads, shared by every client of the process. */
+    private static final java.util.concurrent.ExecutorService EXECUTOR = Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), Thread.ofPlatform().daemon().name("http-client-", 0).factory());
 }

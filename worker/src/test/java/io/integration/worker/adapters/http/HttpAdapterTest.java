@@ -24,6 +24,7 @@ import io.integration.registry.secret.Secret;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -227,5 +228,47 @@ class HttpAdapterTest {
                 Duration.ofSeconds(2), 1_000_000));
         assertThat(second.body()).hasSize(first.body().length);
         second.release();
+    }
+
+    @Test
+    void aBodyWaitingForTheBudgetDoesNotHoldUpTheClientsOtherCalls() throws Exception {
+        api.stubFor(get(urlPathEqualTo("/big")).willReturn(okJson("{\"data\":\"" + "x".repeat(10_000) + "\"}")));
+        api.stubFor(get(urlPathEqualTo("/small")).willReturn(okJson("{\"ok\":true}")));
+        ByteBudget budget = new ByteBudget(15_000);
+        HttpAdapter budgeted = new HttpAdapter(HttpAdapter.defaultClient(Duration.ofSeconds(2)), new OutboundPolicy(true), Clock.systemUTC(), budget);
+        AdapterResponse held = budgeted.execute(call(Map.of("method", "GET", "path", "/big"), Map.of(), AdapterCall.Auth.NONE,
+                Duration.ofSeconds(2), 1_000_000));
+
+        // More bodies waiting for the budget than the client has threads: none of them may block one.
+        int waiting = 2 * Math.max(2, Runtime.getRuntime().availableProcessors());
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<Integer>> bigs = new java.util.ArrayList<>();
+            for (int i = 0; i < waiting; i++) {
+                bigs.add(threads.submit(() -> {
+                    AdapterResponse r = budgeted.execute(call(Map.of("method", "GET", "path", "/big"), Map.of(), AdapterCall.Auth.NONE,
+                            Duration.ofSeconds(10), 1_000_000));
+                    r.release();
+                    return r.body().length;
+                }));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (api.getAllServeEvents().stream().filter(e -> e.getRequest().getUrl().equals("/big")).count() < waiting + 1
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+
+            AdapterResponse small = budgeted.execute(call(Map.of("method", "GET", "path", "/small"), Map.of(), AdapterCall.Auth.NONE,
+                    Duration.ofSeconds(1), 1_000_000));
+            assertThat(new String(small.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("ok");
+            small.release();
+            assertThat(bigs).as("the big bodies still wait for the budget").noneMatch(java.util.concurrent.Future::isDone);
+
+            held.release();
+            for (var big : bigs) {
+                assertThat(big.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("each waiting body is had once budget is free")
+                        .isEqualTo(held.body().length);
+            }
+        }
+        assertThat(budget.used()).isZero();
     }
 }
