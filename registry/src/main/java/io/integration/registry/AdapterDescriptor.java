@@ -16,7 +16,7 @@ import java.util.List;
  */
 public record AdapterDescriptor(String type, String version, String origin, JsonNode configSchema, JsonNode bindingSchema) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.create();
     /** The config schema of an adapter that takes none: an empty object or nothing. */
     public static final String NO_CONFIG = "{\"type\":\"object\",\"maxProperties\":0}";
     /** The binding schema of an adapter that reads no method section. */

@@ -34,7 +34,7 @@ public final class DefinitionDocuments {
 
     private static final String SCHEMA_RESOURCE = "/schemas/integration-definition.schema.json";
     private static final ObjectMapper YAML = configure(new ObjectMapper(new YAMLFactory()));
-    private static final ObjectMapper JSON = configure(new ObjectMapper());
+    private static final ObjectMapper JSON = configure(JsonMappers.create());
     private static final Schema SCHEMA = loadSchema();
 
     private DefinitionDocuments() {

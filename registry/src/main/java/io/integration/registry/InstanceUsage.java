@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,8 @@ public final class InstanceUsage implements AutoCloseable {
 
     private final InstanceRepository instances;
     private final Clock clock;
-    private final Map<String, Instant> pending = new ConcurrentHashMap<>();
+    /** Epoch millis of the last use not written yet (0: none), per instance used since start; bounded by the instances. */
+    private final Map<String, AtomicLong> pending = new ConcurrentHashMap<>();
     private final ScheduledExecutorService flusher;
 
     public InstanceUsage(InstanceRepository instances, Duration period, Clock clock) {
@@ -50,25 +52,33 @@ public final class InstanceUsage implements AutoCloseable {
         if (flusher == null) {
             return;
         }
-        pending.merge(instanceId, clock.instant(), (a, b) -> a.isAfter(b) ? a : b);
+        // A lock-free read and, at most once per millisecond and instance, a compare-and-set: every request passes here.
+        AtomicLong at = pending.get(instanceId);
+        if (at == null) {
+            at = pending.computeIfAbsent(instanceId, id -> new AtomicLong());
+        }
+        long now = clock.millis();
+        if (at.get() < now) {
+            at.accumulateAndGet(now, Math::max);
+        }
     }
 
     /** Writes what was recorded since the last flush. */
     public void flush() {
-        if (pending.isEmpty()) {
-            return;
-        }
         Map<String, Instant> batch = new HashMap<>();
-        pending.keySet().forEach(id -> {
-            Instant at = pending.remove(id);
-            if (at != null) {
-                batch.put(id, at);
+        pending.forEach((id, at) -> {
+            long millis = at.getAndSet(0);
+            if (millis > 0) {
+                batch.put(id, Instant.ofEpochMilli(millis));
             }
         });
+        if (batch.isEmpty()) {
+            return;
+        }
         try {
             instances.touch(batch);
         } catch (RuntimeException e) {
-            batch.forEach((id, at) -> pending.merge(id, at, (a, b) -> a.isAfter(b) ? a : b));
+            batch.forEach((id, at) -> pending.get(id).accumulateAndGet(at.toEpochMilli(), Math::max));
             log.warn("Could not record the last use of {} instances ({}); trying again at the next flush", batch.size(), e.toString());
         }
     }

@@ -25,7 +25,7 @@ public final class MongoDefinitionRepository implements DefinitionRepository {
 
     public static final String COLLECTION = "definitions";
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MongoDefinitionRepository.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.create();
     private static final Comparator<IntegrationDefinition> BY_NAME_THEN_VERSION = Comparator
             .comparing(IntegrationDefinition::name)
             .thenComparing(d -> SemanticVersion.parse(d.version()));

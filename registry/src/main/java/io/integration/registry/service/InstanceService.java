@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 public final class InstanceService {
 
     private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.integration.registry.JsonMappers.create();
 
     private final InstanceRepository instances;
     private final DefinitionRepository definitions;

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Transforms {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.integration.registry.JsonMappers.create();
     private static final int POOL_PER_EXPRESSION = 64;
     /** Most distinct expressions kept parsed (definitions are few; a bound keeps a hostile registry from growing it). */
     private static final int MAX_EXPRESSIONS = 10_000;

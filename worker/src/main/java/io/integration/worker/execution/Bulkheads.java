@@ -27,7 +27,8 @@ public final class Bulkheads {
         private final Slots slots;
         /** Requests waiting for a slot now: at most {@link #WAITERS_PER_SLOT} per slot, so waiters cannot take every worker slot. */
         private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
-        private int limit;
+        /** Written under the bulkhead's lock (resize); read without it on every request. */
+        private volatile int limit;
 
         private Bulkhead(int limit) {
             this.limit = limit;
@@ -43,7 +44,7 @@ public final class Bulkheads {
             limit = newLimit;
         }
 
-        public synchronized int limit() {
+        public int limit() {
             return limit;
         }
 

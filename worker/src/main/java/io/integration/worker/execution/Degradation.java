@@ -31,7 +31,7 @@ import java.util.function.Predicate;
 public final class Degradation {
 
     /** JSON with map entries sorted by key: equal params give equal text whatever the order their fields came in. */
-    private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private static final ObjectMapper CANONICAL = io.integration.registry.JsonMappers.create().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private final ResponseCache responses;
     private final Bulkheads bulkheads;

@@ -55,11 +55,14 @@ import org.slf4j.LoggerFactory;
 public final class RequestExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(RequestExecutor.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.integration.registry.JsonMappers.create();
+    /** Version ranges parsed once: instances name a handful; requests may name any, so the cache stops growing at this size. */
+    private static final int MAX_CACHED_RANGES = 1024;
     /** How long a write after a successful call waits out a store outage before the record is retried as a whole. */
     private static final Duration RECORD_PATIENCE = Duration.ofSeconds(60);
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
+    private final java.util.Map<String, VersionRange> ranges = new java.util.concurrent.ConcurrentHashMap<>();
     private final InstanceRepository instances;
     private final DefinitionRepository definitions;
     private final CredentialRepository credentials;
@@ -458,11 +461,16 @@ public final class RequestExecutor {
     private IntegrationDefinition definition(IntegrationInstance instance, String requestedVersion) {
         String version = requestedVersion != null ? requestedVersion : instance.definitionVersion();
         String name = instance.definitionName();
-        VersionRange range;
-        try {
-            range = VersionRange.parse(version);
-        } catch (IllegalArgumentException e) {
-            throw fail(ErrorCode.VALIDATION_ERROR, "definitionVersion: " + e.getMessage());
+        VersionRange range = ranges.get(version == null ? "" : version);
+        if (range == null) {
+            try {
+                range = VersionRange.parse(version);
+            } catch (IllegalArgumentException e) {
+                throw fail(ErrorCode.VALIDATION_ERROR, "definitionVersion: " + e.getMessage());
+            }
+            if (ranges.size() < MAX_CACHED_RANGES) {
+                ranges.put(version == null ? "" : version, range);
+            }
         }
         Optional<String> exact = range.exactVersion();
         IntegrationDefinition definition = (exact.isPresent() ? definitions.find(name, exact.get()) : definitions.findLatest(name, range))
@@ -619,6 +627,12 @@ public final class RequestExecutor {
      * against its {@code responseSchema}; null for an empty body the transform does not replace.
      */
     private String data(AdapterResponse response, IntegrationDefinition definition, MethodDefinition method) {
+        if (method.responseTransform() == null && method.responseSchema() == null && response.body().length > 0) {
+            String compact = compact(response.body());
+            if (compact != null) {
+                return compact;
+            }
+        }
         JsonNode body = null;
         if (response.body().length > 0) {
             try {
@@ -644,6 +658,25 @@ public final class RequestExecutor {
             }
         }
         return data == null ? null : data.toString();
+    }
+
+    /**
+     * The body's first JSON value written compactly, as {@code readTree(body).toString()} would write it, streamed without
+     * building a tree; null when the body is not JSON or holds no value ({@link #data} then answers as before).
+     */
+    private static String compact(byte[] body) {
+        try (com.fasterxml.jackson.core.JsonParser parser = JSON.getFactory().createParser(body)) {
+            if (parser.nextToken() == null) {
+                return null;
+            }
+            java.io.StringWriter out = new java.io.StringWriter(body.length);
+            try (com.fasterxml.jackson.core.JsonGenerator generator = JSON.getFactory().createGenerator(out)) {
+                generator.copyCurrentStructure(parser);
+            }
+            return out.toString();
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     /** The body the method's {@code requestTransform} makes of the params (with {@code $config}), or null: the params. */

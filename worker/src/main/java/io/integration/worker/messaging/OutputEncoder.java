@@ -33,7 +33,7 @@ final class OutputEncoder {
     static final String FAILED = "integration.method.failed";
     static final String CIRCUIT_OPENED = "integration.circuit.opened";
     static final String CIRCUIT_CLOSED = "integration.circuit.closed";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.integration.registry.JsonMappers.create();
 
     private final AvroWireCodec<IntegrationResult> results;
     private final AvroWireCodec<IntegrationEvent> events;

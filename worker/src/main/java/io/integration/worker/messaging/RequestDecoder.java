@@ -25,7 +25,7 @@ import java.util.Map;
  */
 final class RequestDecoder {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.integration.registry.JsonMappers.create();
 
     private final AvroWireCodec<IntegrationRequest> avro;
     private final RequestLimits limits;

@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
  */
 public final class TokenEndpoint {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.integration.registry.JsonMappers.create();
     private static final int MAX_ANSWER_BYTES = 64 * 1024;
     private static final Pattern ERROR_CODE = Pattern.compile("^[A-Za-z0-9_.-]{1,64}$");
     /** Provider spellings of {@code invalid_grant} for a refresh token (GitHub, Slack). */

@@ -23,7 +23,7 @@ import java.util.Map;
  */
 public final class GraphqlAdapter implements Adapter {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.integration.worker.adapters.AdapterJson.mapper();
     private static final int MAX_ERRORS_SHOWN = 3;
 
     private final Adapter http;

@@ -54,7 +54,7 @@ final class BodyFormats {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.integration.worker.adapters.AdapterJson.mapper();
     // Parse errors never quote the body (it may echo a credential): no source in locations.
     private static final XmlMapper XML = XmlMapper.builder().disable(com.fasterxml.jackson.core.StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
     private static final CsvMapper CSV = CsvMapper.builder().disable(com.fasterxml.jackson.core.StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();

@@ -43,7 +43,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class HttpAdapter implements Adapter {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.integration.worker.adapters.AdapterJson.mapper();
     private static final int SNIPPET = 200;
 
     private final HttpClient client;

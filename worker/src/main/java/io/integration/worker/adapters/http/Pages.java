@@ -34,7 +34,7 @@ final class Pages {
         URI of(String cursor) throws AdapterException;
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.integration.worker.adapters.AdapterJson.mapper();
     /** The longest Link header read: a page's links take a few hundred bytes; a huge one is not a paging API's. */
     static final int MAX_LINK_CHARS = 8192;
 

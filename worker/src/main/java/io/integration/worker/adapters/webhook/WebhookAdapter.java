@@ -31,7 +31,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class WebhookAdapter implements Adapter {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.integration.worker.adapters.AdapterJson.mapper();
     private static final String PREFIX = "whsec_";
     /** Where the delivery's id and timestamp are put in the params for the header templates. */
     private static final String DELIVERY = "_webhookDelivery";
