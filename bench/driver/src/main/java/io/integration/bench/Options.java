@@ -38,6 +38,7 @@ record Options(boolean smoke, List<Workload> workloads, List<String> arms, int w
         int warmup = smoke ? 2_000 : 20_000;
         int requests = smoke ? 8_000 : 100_000;
         int measureSeconds = smoke ? 10 : 60;
+        int warmupSeconds = smoke ? 5 : 20;
         List<String> names = smoke ? List.of("W1", "W2-4096") : Workload.DEFAULT_NAMES;
         List<String> arms = smoke ? List.of("worker", "parallel-consumer", "naive") : DEFAULT_ARMS;
         List<Integer> workers = List.of(1);
@@ -53,6 +54,7 @@ record Options(boolean smoke, List<Workload> workloads, List<String> arms, int w
                 case "--warmup" -> warmup = positive("--warmup", value, 0);
                 case "--requests" -> requests = positive("--requests", value, 1);
                 case "--seconds" -> measureSeconds = positive("--seconds", value, 1);
+                case "--warmup-seconds" -> warmupSeconds = positive("--warmup-seconds", value, 0);
                 case "--workloads" -> names = List.of(value.split(","));
                 case "--arms" -> arms = List.of(value.split(","));
                 case "--paced-rate" -> pacedRate = positive("--paced-rate", value, 1);
@@ -75,7 +77,7 @@ record Options(boolean smoke, List<Workload> workloads, List<String> arms, int w
         }
         int bytes = responseBytes;
         return new Options(smoke, names.stream().map(name -> Workload.named(name, bytes)).toList(), arms, warmup,
-                Duration.ofSeconds(smoke ? 5 : 20), requests, Duration.ofSeconds(measureSeconds), Duration.ofSeconds(smoke ? 2 : 5),
+                Duration.ofSeconds(warmupSeconds), requests, Duration.ofSeconds(measureSeconds), Duration.ofSeconds(smoke ? 2 : 5),
                 Duration.ofSeconds(smoke ? 30 : 60), pacedRate, pacedSeconds, workers, partitions, maxInFlight, skeletonInFlight);
     }
 

@@ -1,7 +1,6 @@
 package io.integration.worker.execution;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -60,7 +59,6 @@ public final class RequestExecutor {
     private static final int MAX_CACHED_RANGES = 1024;
     /** How long a write after a successful call waits out a store outage before the record is retried as a whole. */
     private static final Duration RECORD_PATIENCE = Duration.ofSeconds(60);
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
     private final java.util.Map<String, VersionRange> ranges = new java.util.concurrent.ConcurrentHashMap<>();
     private final InstanceRepository instances;
@@ -325,7 +323,7 @@ public final class RequestExecutor {
                 : definition.defaults().timeout() != null ? definition.defaults().timeout() : settings.defaultTimeout();
         long maxBytes = definition.defaults().maxResponseBytes() != null ? definition.defaults().maxResponseBytes() : settings.maxResponseBytes();
         AdapterCall call = new AdapterCall(request.requestId(), method.name(), definition.baseUrl(), definition.effectiveAllowedHosts(),
-                method.binding(definition.adapter().type()), JSON.convertValue(params, MAP), instance.config(), auth.current,
+                method.binding(definition.adapter().type()), JsonValues.toMap(params), instance.config(), auth.current,
                 method.idempotent(), timeout, maxBytes, requestBody(definition, method, params, instance), definition.adapter().config());
         Bulkheads.Permit slot;
         try {
