@@ -57,13 +57,19 @@ final class ArmProcess implements AutoCloseable {
         });
     }
 
-    /** Starts {@code mainClass} on {@code classpath} (null: the driver's own). */
+    /** Starts an arm: {@code mainClass} on {@code classpath} (null: the driver's own), with the JVM options of {@code BENCH_ARM_OPTS}. */
     static ArmProcess start(String name, String classpath, String mainClass, List<String> args, Map<String, String> env, String marker) {
+        return start(name, classpath, mainClass, args, env, marker, true);
+    }
+
+    /** Starts {@code mainClass}; {@code armOptions}: with the JVM options of {@code BENCH_ARM_OPTS} (false for the stub API). */
+    static ArmProcess start(String name, String classpath, String mainClass, List<String> args, Map<String, String> env, String marker,
+                            boolean armOptions) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", classpath != null ? classpath : System.getProperty("java.class.path"), "-Xmx1g", "-XX:+UseParallelGC",
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.integration.avro", "-Dlogback.configurationFile=logback-bench.xml"));
         String extra = System.getenv().getOrDefault("BENCH_ARM_OPTS", "").strip();
-        if (!extra.isEmpty()) {
+        if (armOptions && !extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
         }
         command.add(mainClass);

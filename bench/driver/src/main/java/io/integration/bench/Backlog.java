@@ -23,13 +23,27 @@ final class Backlog {
         this.bootstrap = bootstrap;
     }
 
-    /** Produces requests {@code from} to {@code from + count - 1} as fast as the broker takes them and waits for all to be written. */
-    void produce(String topic, String prefix, Workload workload, long from, int count, boolean ordered) {
+    /**
+     * Keeps a backlog ahead of the arm until {@code stop} says so: whenever {@code wanted} (requests to add now) is positive,
+     * produces that many more (at most 20,000 at a time) as fast as the broker takes them, counting them in {@code produced}.
+     * Runs on a thread of its own, so the result reader never waits for it.
+     */
+    void feed(String topic, String prefix, Workload workload, boolean ordered, java.util.concurrent.atomic.AtomicLong produced,
+              java.util.function.LongSupplier wanted, BooleanSupplier stop) {
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            for (long i = from; i < from + count; i++) {
-                producer.send(request(topic, prefix, "k", workload, i, ordered));
+            while (!stop.getAsBoolean()) {
+                long more = Math.min(20_000, wanted.getAsLong());
+                if (more <= 0) {
+                    LockSupport.parkNanos(20_000_000L);
+                    continue;
+                }
+                long from = produced.get();
+                for (long i = from; i < from + more; i++) {
+                    producer.send(request(topic, prefix, "k", workload, i, ordered));
+                }
+                producer.flush();
+                produced.addAndGet(more);
             }
-            producer.flush();
         }
     }
 

@@ -76,6 +76,8 @@ public final class Bench {
         if (options.arms().contains("parallel-consumer") && System.getProperty(PC_CLASSPATH) == null) {
             throw new IllegalArgumentException("the parallel-consumer arm needs -D" + PC_CLASSPATH + " (scripts/bench sets it)");
         }
+        // Arms are child JVMs: a driver that dies (an error, Ctrl-C) takes them with it instead of leaving them running.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
         Bench bench = new Bench();
         try {
             List<Measurement> results = new ArrayList<>();
@@ -86,11 +88,13 @@ public final class Bench {
                 for (String arm : arms) {
                     boolean scales = arm.equals("worker") || arm.equals("queue");
                     for (int workers : scales ? options.workers() : List.of(1)) {
-                        Measurement m = bench.run(workload, arm, workers, options);
-                        results.add(m);
-                        System.out.printf(Locale.ROOT, "  %-8s %-18s %8.0f req/s ±%.0f%% over %.0f s  CPU µs/req: arm %.0f, driver %.0f, stub %.0f  (%d/%d answered)%n",
-                                m.workload(), m.arm(), m.throughput(), m.spreadPercent(), m.seconds(), m.cpu().arm(), m.cpu().driver(),
-                                m.cpu().stub(), m.answered(), m.produced());
+                        for (int inFlight : scales ? options.maxInFlight() : List.of(0)) {
+                            Measurement m = bench.run(workload, arm, workers, inFlight, options);
+                            results.add(m);
+                            System.out.printf(Locale.ROOT, "  %-8s %-18s %8.0f req/s ±%.0f%% (window spread) over %.0f s  CPU µs/req: arm %.0f, driver %.0f, stub %.0f  (%d/%d answered)%n",
+                                    m.workload(), m.arm(), m.throughput(), m.spreadPercent(), m.seconds(), m.cpu().arm(), m.cpu().driver(),
+                                    m.cpu().stub(), m.answered(), m.produced());
+                        }
                     }
                 }
             }
@@ -105,10 +109,13 @@ public final class Bench {
         }
     }
 
-    /** One arm on one workload; {@code workers}: processes of the worker or queue arm (named {@code arm×N} beyond one). */
-    private Measurement run(Workload workload, String arm, int workers, Options options) throws Exception {
-        String label = workers == 1 ? arm : arm + "×" + workers;
-        String prefix = "bench-" + runId + "-" + workload.name() + "-" + arm + "-" + workers;
+    /**
+     * One arm on one workload; {@code workers}: processes of the worker or queue arm (named {@code arm×N} beyond one);
+     * {@code inFlight}: their {@code worker.max.in.flight} (0: the default; named {@code arm/M} when several are measured).
+     */
+    private Measurement run(Workload workload, String arm, int workers, int inFlight, Options options) throws Exception {
+        String label = (workers == 1 ? arm : arm + "×" + workers) + (options.maxInFlight().size() > 1 && inFlight > 0 ? "/" + inFlight : "");
+        String prefix = "bench-" + runId + "-" + workload.name().replace('@', '-') + "-" + arm + "-" + workers + "-" + inFlight;
         List<String> topics = List.of(prefix + ".requests", prefix + ".results", prefix + ".events", prefix + ".dlt", prefix + ".retry");
         kafka.createTopics(options.partitions(), topics.subList(0, 1));
         kafka.createTopics(PARTITIONS, topics.subList(1, topics.size()));
@@ -117,14 +124,27 @@ public final class Bench {
             kafka.createTopics(1, List.of("dlq." + prefix), KafkaTopics.SHARE_DLQ_CONFIG);
         }
         stub.reset(workload);
-        try (Arms process = Arms.start(workers, i -> startArm(arm, topics, prefix + "-group", prefix, options));
+        try (Arms process = Arms.start(workers, i -> startArm(arm, topics, prefix + "-group", prefix, inFlight, options));
              ResultReader reader = new ResultReader(kafka.bootstrapServers(), topics.get(1))) {
             Run run = new Run(workload, label, options, new Run.Target(topics.get(0), prefix, !queue), backlog, stub, process, reader);
             return run.measure(!arm.startsWith("naive"));
+        } finally {
+            forgetResults();
         }
     }
 
-    private ArmProcess startArm(String arm, List<String> topics, String group, String prefix, Options options) {
+    /**
+     * Empties the worker's result log after a run: the MongoDB wire server keeps every document in the driver's heap, and a
+     * run leaves 100k+ results (a full run of every workload once filled 2 GiB and stopped the embedded broker).
+     */
+    private void forgetResults() {
+        try (MongoClient client = MongoClients.create(mongo.connectionString())) {
+            client.getDatabase("bench").getCollection("results").drop();
+            client.getDatabase("bench").getCollection("results_archive").drop();
+        }
+    }
+
+    private ArmProcess startArm(String arm, List<String> topics, String group, String prefix, int inFlight, Options options) {
         List<String> baseline = List.of(kafka.bootstrapServers(), topics.get(0), topics.get(1), topics.get(2), group, stub.url());
         return switch (arm) {
             case "naive" -> ArmProcess.start(arm, null, NaiveLoop.class.getName(), baseline, Map.of(), "READY");
@@ -133,11 +153,11 @@ public final class Bench {
                     append(baseline, Integer.toString(options.skeletonInFlight())), Map.of(), "READY");
             case "parallel-consumer" -> ArmProcess.start(arm, System.getProperty(PC_CLASSPATH), "io.integration.bench.arms.ParallelConsumerLoop",
                     baseline, Map.of(), "READY");
-            case "worker" -> ArmProcess.start(arm, null, "io.integration.worker.app.WorkerMain", List.of(), workerEnv(topics, group, options),
+            case "worker" -> ArmProcess.start(arm, null, "io.integration.worker.app.WorkerMain", List.of(), workerEnv(topics, group, inFlight),
                     "Assigned");
             case "queue" -> {
                 // The requests topic is the queue: the share group reads it, the consumer group only the retry topic.
-                Map<String, String> env = workerEnv(topics, group, options);
+                Map<String, String> env = workerEnv(topics, group, inFlight);
                 env.put("WORKER_WORKER_INPUT_MODE", "share");
                 env.put("WORKER_TOPIC_QUEUE", topics.get(0));
                 env.put("WORKER_WORKER_SHARE_GROUP", group + "-queue");
@@ -155,10 +175,10 @@ public final class Bench {
     }
 
     /** The worker arm's configuration, exactly as a deployment passes it. */
-    private Map<String, String> workerEnv(List<String> topics, String group, Options options) {
+    private Map<String, String> workerEnv(List<String> topics, String group, int inFlight) {
         Map<String, String> env = new HashMap<>();
-        if (options.maxInFlight() > 0) {
-            env.put("WORKER_WORKER_MAX_IN_FLIGHT", Integer.toString(options.maxInFlight()));
+        if (inFlight > 0) {
+            env.put("WORKER_WORKER_MAX_IN_FLIGHT", Integer.toString(inFlight));
         }
         env.put("WORKER_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("WORKER_OPS_PORT", "0"); // several workers on one machine

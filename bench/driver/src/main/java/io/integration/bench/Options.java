@@ -15,12 +15,13 @@ import java.util.List;
  * @param pacedSeconds how long the latency phase lasts
  * @param workers processes per run of the worker and queue arms, one run per count ({@code --workers 1,3})
  * @param partitions partitions of each run's requests topic ({@code --partitions}, default 6)
- * @param maxInFlight the worker and queue arms' {@code worker.max.in.flight}, or 0 for their default ({@code --max-in-flight})
+ * @param maxInFlight the worker and queue arms' {@code worker.max.in.flight}, one run per value ({@code --max-in-flight 64,256});
+ *                    0 for their default
  * @param skeletonInFlight calls the skeleton keeps in flight ({@code --skeleton-in-flight})
  */
 record Options(boolean smoke, List<Workload> workloads, List<String> arms, int warmup, Duration warmupTime, int requests,
                Duration measureTime, Duration window, Duration drainTime, int pacedRate, int pacedSeconds, List<Integer> workers,
-               int partitions, int maxInFlight, int skeletonInFlight) {
+               int partitions, List<Integer> maxInFlight, int skeletonInFlight) {
 
     /**
      * {@code queue}: the worker in queue mode (a share group on the requests topic, requests without an orderingKey).
@@ -43,9 +44,9 @@ record Options(boolean smoke, List<Workload> workloads, List<String> arms, int w
         List<String> arms = smoke ? List.of("worker", "parallel-consumer", "naive") : DEFAULT_ARMS;
         List<Integer> workers = List.of(1);
         int partitions = 6;
-        int maxInFlight = 0;
+        List<Integer> maxInFlight = List.of(0);
         int skeletonInFlight = SKELETON_IN_FLIGHT;
-        int responseBytes = Workload.SMALL_RESPONSE;
+        List<Integer> responseBytes = List.of(Workload.SMALL_RESPONSE);
         int pacedRate = 200;
         int pacedSeconds = smoke ? 0 : 10;
         for (int i = 0; i < args.length - 1; i++) {
@@ -61,9 +62,9 @@ record Options(boolean smoke, List<Workload> workloads, List<String> arms, int w
                 case "--paced-seconds" -> pacedSeconds = positive("--paced-seconds", value, 0);
                 case "--workers" -> workers = Arrays.stream(value.split(",")).map(w -> positive("--workers", w, 1)).toList();
                 case "--partitions" -> partitions = positive("--partitions", value, 1);
-                case "--max-in-flight" -> maxInFlight = positive("--max-in-flight", value, 1);
+                case "--max-in-flight" -> maxInFlight = Arrays.stream(value.split(",")).map(m -> positive("--max-in-flight", m, 1)).toList();
                 case "--skeleton-in-flight" -> skeletonInFlight = positive("--skeleton-in-flight", value, 1);
-                case "--response-bytes" -> responseBytes = positive("--response-bytes", value, 1);
+                case "--response-bytes" -> responseBytes = Arrays.stream(value.split(",")).map(b -> positive("--response-bytes", b, 1)).toList();
                 default -> { }
             }
         }
@@ -75,9 +76,11 @@ record Options(boolean smoke, List<Workload> workloads, List<String> arms, int w
         if (workers.stream().anyMatch(w -> w > 8)) {
             throw new IllegalArgumentException("--workers: " + workers + " (expected: counts from 1 to 8, comma-separated)");
         }
-        int bytes = responseBytes;
-        return new Options(smoke, names.stream().map(name -> Workload.named(name, bytes)).toList(), arms, warmup,
-                Duration.ofSeconds(warmupSeconds), requests, Duration.ofSeconds(measureSeconds), Duration.ofSeconds(smoke ? 2 : 5),
+        List<Integer> sizes = responseBytes;
+        // One workload per name and response size; named with the size when several are measured ("W1@1024B").
+        List<Workload> workloads = names.stream().flatMap(name -> sizes.stream().map(bytes -> Workload.named(name, bytes, sizes.size() > 1))).toList();
+        return new Options(smoke, workloads, arms, warmup,
+                Duration.ofSeconds(warmupSeconds), requests, Duration.ofSeconds(measureSeconds), Duration.ofSeconds(smoke ? 1 : 2),
                 Duration.ofSeconds(smoke ? 30 : 60), pacedRate, pacedSeconds, workers, partitions, maxInFlight, skeletonInFlight);
     }
 

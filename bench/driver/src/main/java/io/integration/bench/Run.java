@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li><b>drain</b>: what is still queued is answered, so lost requests, duplicates and order violations count over all;</li>
  *   <li><b>latency</b> at a paced rate (backlog workloads; the paced workloads W6 and W7 measure it during the run).</li>
  * </ol>
- * A backlog workload keeps a few seconds of work queued ahead of the arm (topped up as it goes), so the arm never waits
- * for input and the drain stays short; a paced workload produces at its offered rate. An arm whose process exits fails
+ * A backlog workload keeps a few seconds of work queued ahead of the arm (a feeder thread tops it up as it goes), so the
+ * arm never waits for input and the drain stays short; a paced workload produces at its offered rate. An arm whose process exits fails
  * the run at once ({@link Arms#checkAlive()}).
  */
 final class Run {
@@ -39,6 +39,11 @@ final class Run {
     private final Arms arms;
     private final ResultReader reader;
     private final Map<String, Long> sentAt = Backlog.sentTimes();
+    /** Requests produced so far (the feeder's count for a backlog; the paced producer's at its end). */
+    private final java.util.concurrent.atomic.AtomicLong producedCount = new java.util.concurrent.atomic.AtomicLong();
+    /** What the reader has seen answered, for the feeder (which keeps {@link #queuedTarget} requests ahead of it). */
+    private final java.util.concurrent.atomic.AtomicLong answeredSeen = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long queuedTarget;
     private long produced;
 
     Run(Workload workload, String label, Options options, Target target, Backlog backlog, StubClient stub, Arms arms, ResultReader reader) {
@@ -63,15 +68,24 @@ final class Run {
 
     /** Runs the phases; {@code awaitAll}: give the arm time to answer everything (false for the naive loops, which would take hours). */
     Measurement measure(boolean awaitAll) throws InterruptedException {
-        boolean outage = workload.outage().isPositive();
         int minQueued = options.smoke() ? 2_000 : 5_000;
-        if (!workload.paced()) {
-            topUp(minQueued);
-        }
-        if (!arms.awaitReady(Duration.ofSeconds(90))) {
-            throw new Arms.ArmFailed(label + " did not become ready within 90 s, or its JVM exited", arms);
-        }
+        queuedTarget = minQueued;
         AtomicBoolean stopProducing = new AtomicBoolean();
+        Thread feeder = workload.paced() ? null : Thread.ofPlatform().name("bench-feeder").start(() -> backlog.feed(target.topic(),
+                target.prefix(), workload, target.ordered(), producedCount, () -> queuedTarget - (producedCount.get() - answeredSeen.get()),
+                stopProducing::get));
+        try {
+            if (!arms.awaitReady(Duration.ofSeconds(90))) {
+                throw new Arms.ArmFailed(label + " did not become ready within 90 s, or its JVM exited", arms);
+            }
+            return phases(awaitAll, minQueued, stopProducing, feeder);
+        } finally {
+            stopProducing.set(true);
+        }
+    }
+
+    private Measurement phases(boolean awaitAll, int minQueued, AtomicBoolean stopProducing, Thread feeder) throws InterruptedException {
+        boolean outage = workload.outage().isPositive();
         Thread paced = workload.paced() ? Thread.ofPlatform().name("bench-paced").start(() -> backlog.producePaced(target.topic(),
                 target.prefix(), "k", workload, workload.offeredRate(), target.ordered(), sentAt, stopProducing::get)) : null;
         if (outage) {
@@ -98,9 +112,8 @@ final class Run {
                 lastSecondAnswered = reader.answered();
                 lastSecondAt = now;
             }
-            if (!workload.paced()) {
-                topUp(Math.max(minQueued, 3 * rate));
-            }
+            answeredSeen.set(reader.answered());
+            queuedTarget = Math.max(minQueued, 3 * rate);
             if (warm == null) {
                 if (reader.answered() >= warmup || now - start >= warmupTime.toNanos()) {
                     warm = snapshot();
@@ -128,12 +141,16 @@ final class Run {
         if (paced != null) {
             paced.join();
             produced = sentAt.size();
+        } else {
+            feeder.join();
+            produced = producedCount.get();
         }
         double seconds = (end.nanos() - warm.nanos()) / 1e9;
         long measured = end.answered() - warm.answered();
         double throughput = measured / seconds;
 
         boolean complete = awaitAll && drain(throughput);
+        long answered = reader.answered();
         Latency latency = workload.paced() ? latencySince(warm.wallMillis()) : Latency.NONE;
         if (!workload.paced() && complete && options.pacedSeconds() > 0 && throughput >= 1.25 * options.pacedRate()) {
             latency = pacedLatency();
@@ -143,20 +160,10 @@ final class Run {
         Measurement.Cpu cpu = new Measurement.Cpu(micros(end.armCpu().minus(warm.armCpu())) / perRequest,
                 micros(end.driverCpu().minus(warm.driverCpu())) / perRequest, micros(end.stubCpu().minus(warm.stubCpu())) / perRequest);
         double callRate = (end.calls() - warm.calls()) / seconds;
-        return new Measurement(workload.name(), label, produced, reader.answered(), throughput, spread(windowRates, throughput), seconds,
-                cpu, cpu.total() * throughput / 1e6, heap, latency.p50(), latency.p99(), complete ? produced - reader.answered() : -1,
+        return new Measurement(workload.name(), label, produced, answered, throughput, spread(windowRates, throughput), seconds,
+                cpu, cpu.total() * throughput / 1e6, heap, latency.p50(), latency.p99(), complete ? produced - answered : -1,
                 reader.errors(), reader.duplicates(), stats.duplicateCalls(), stats.failed(), stats.reordered(), arms.rebalances(),
                 callRate, spread(callRates, callRate));
-    }
-
-    /** Produces more of the backlog when fewer than {@code queued} requests wait for an answer. */
-    private void topUp(long queued) {
-        long waiting = produced - reader.answered();
-        if (waiting < queued) {
-            int chunk = (int) Math.min(50_000, queued);
-            backlog.produce(target.topic(), target.prefix(), workload, produced, chunk, target.ordered());
-            produced += chunk;
-        }
     }
 
     /** Waits until every produced request is answered, for as long as the measured rate says that takes (with margin). */
@@ -199,10 +206,10 @@ final class Run {
         return cpu.toNanos() / 1000.0;
     }
 
-    /** The largest deviation of a window's rate from {@code mean}, in percent (0 with fewer than two windows). */
+    /** The largest deviation of a window's rate from {@code mean}, in percent (-1 with fewer than two windows: not known). */
     private static double spread(List<Double> rates, double mean) {
         if (rates.size() < 2 || mean <= 0) {
-            return 0;
+            return -1;
         }
         return rates.stream().mapToDouble(r -> Math.abs(r - mean) / mean * 100).max().orElse(0);
     }

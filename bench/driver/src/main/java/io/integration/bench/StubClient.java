@@ -33,7 +33,7 @@ final class StubClient implements AutoCloseable {
     }
 
     static StubClient start() throws InterruptedException {
-        ArmProcess process = ArmProcess.start("stub", null, StubApi.class.getName(), List.of(), Map.of(), "STUB ");
+        ArmProcess process = ArmProcess.start("stub", null, StubApi.class.getName(), List.of(), Map.of(), "STUB ", false);
         if (!process.awaitReady(Duration.ofSeconds(30))) {
             throw new IllegalStateException("the stub API did not start\n" + process.lastOutput());
         }

@@ -24,7 +24,14 @@ record Workload(String name, long delayMs, int keys, int failOncePercent, Durati
     static final int W6_LIMIT = 1000;
     static final int SMALL_RESPONSE = 11;
 
-    static Workload named(String name, int responseBytes) {
+    /** The workload called {@code name}, answered with {@code responseBytes}; {@code sized}: the size is part of its name. */
+    static Workload named(String name, int responseBytes, boolean sized) {
+        Workload w = named(name, responseBytes);
+        return sized ? new Workload(name + "@" + responseBytes + "B", w.delayMs, w.keys, w.failOncePercent, w.outage, responseBytes, w.instance,
+                w.hotPercent, w.offeredRate) : w;
+    }
+
+    private static Workload named(String name, int responseBytes) {
         return switch (name) {
             case "W1" -> backlog(name, 0, 1000, responseBytes);
             case "W2-16" -> backlog(name, 50, 16, responseBytes);
@@ -50,7 +57,7 @@ record Workload(String name, long delayMs, int keys, int failOncePercent, Durati
 
     /** Whether an arm can run it: W6 needs the worker's rate limiter, which the baselines do not have. */
     boolean runs(String arm) {
-        return !name.equals("W6") || arm.equals("worker") || arm.equals("queue");
+        return !name.startsWith("W6") || arm.equals("worker") || arm.equals("queue");
     }
 
     /** The key of the i-th request and its sequence number within that key. */
