@@ -100,7 +100,7 @@ final class Report {
 
     /** The smoke's floors (worker throughput over the baseline's, same run). */
     static final class SmokeFloors {
-        static final double W1_NAIVE = 0.9;
+        static final double W1_NAIVE = 0.7;
         static final double W2_NAIVE = 25.0;
         static final double W1_PC = 0.7;
         static final double W2_PC = 0.6;
