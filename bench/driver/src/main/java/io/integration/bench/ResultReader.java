@@ -35,16 +35,6 @@ final class ResultReader implements AutoCloseable {
         consumer.subscribe(List.of(topic));
     }
 
-    /** Reads until {@code count} distinct requests are answered or {@code deadlineNanos} passes; true when reached. */
-    boolean awaitAnswered(long count, long deadlineNanos) {
-        while (resultTimestamps.size() < count && System.nanoTime() < deadlineNanos) {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-                record(r);
-            }
-        }
-        return resultTimestamps.size() >= count;
-    }
-
     /** Reads what arrived within {@code timeout}. */
     void poll(Duration timeout) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
