@@ -88,10 +88,13 @@ public final class WorkerMetrics implements ExecutionObserver, AutoCloseable {
             attemptCounters.computeIfAbsent(new CallTags(integration, method),
                     t -> attempts.withTags("integration", t.integration(), "method", t.status())).increment(trail.size());
         }
-        for (AttemptRecord attempt : trail) {
+        for (int i = 0; i < trail.size(); i++) {
+            AttemptRecord attempt = trail.get(i);
             callTimers.computeIfAbsent(new CallTags(integration, statusClass(attempt)),
                     t -> externalCalls.withTags("integration", t.integration(), "status", t.status())).record(Duration.ofMillis(attempt.durationMs()));
-            if (attempt.waitMs() > 0) {
+            if (i < trail.size() - 1) {
+                // Every attempt but the last was followed by a wait, 0 ms included (full jitter may draw 0): the
+                // count is the number of retries, whatever the waits drew.
                 retryWaits.withTags("integration", integration).record(Duration.ofMillis(attempt.waitMs()));
             }
         }
