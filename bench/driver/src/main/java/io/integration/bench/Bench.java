@@ -156,10 +156,17 @@ public final class Bench {
             case "naive-per-record" -> ArmProcess.start(arm, null, NaivePerRecordLoop.class.getName(), baseline, Map.of(), "READY");
             case "skeleton" -> ArmProcess.start(arm, null, SkeletonLoop.class.getName(),
                     append(baseline, Integer.toString(options.skeletonInFlight())), Map.of(), "READY");
+            case "skeleton-jetty" -> ArmProcess.start(arm, null, SkeletonLoop.class.getName(),
+                    jettyFirst(append(baseline, Integer.toString(options.skeletonInFlight()))), Map.of(), "READY");
             case "parallel-consumer" -> ArmProcess.start(arm, System.getProperty(PC_CLASSPATH), "io.integration.bench.arms.ParallelConsumerLoop",
                     baseline, Map.of(), "READY");
             case "worker" -> ArmProcess.start(arm, null, "io.integration.worker.app.WorkerMain", List.of(), workerEnv(topics, group, inFlight),
                     "Assigned");
+            case "worker-jetty" -> {
+                Map<String, String> env = workerEnv(topics, group, inFlight);
+                env.put("WORKER_HTTP_CLIENT", "jetty");
+                yield ArmProcess.start(arm, null, "io.integration.worker.app.WorkerMain", List.of(), env, "Assigned");
+            }
             case "queue" -> {
                 // The requests topic is the queue: the share group reads it, the consumer group only the retry topic.
                 Map<String, String> env = workerEnv(topics, group, inFlight);
@@ -171,6 +178,12 @@ public final class Bench {
             }
             default -> throw new IllegalArgumentException("arm: '" + arm + "' (expected one of " + Options.ARMS + ")");
         };
+    }
+
+    private static List<String> jettyFirst(List<String> args) {
+        List<String> all = new ArrayList<>(List.of("--client=jetty"));
+        all.addAll(args);
+        return all;
     }
 
     private static List<String> append(List<String> list, String value) {

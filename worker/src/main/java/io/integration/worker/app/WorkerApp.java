@@ -107,7 +107,7 @@ public final class WorkerApp implements AutoCloseable {
         try {
             AdapterCatalog catalog = AdapterCatalog.discover(config.pluginsDir());
             checkDefinitions(catalog, db, config.adapterCheck());
-            adapters = catalog.create(new AdapterContext(outbound, clock, new ByteBudget(config.maxInFlightBytes())));
+            adapters = catalog.create(new AdapterContext(outbound, clock, new ByteBudget(config.maxInFlightBytes()), config.httpClient()));
         } catch (RuntimeException e) {
             mongo.close();
             throw e;

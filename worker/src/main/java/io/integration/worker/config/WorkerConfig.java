@@ -44,7 +44,8 @@ public record WorkerConfig(
         int opsPort,
         int responseCacheEntries,
         long responseCacheBytes,
-        int maxCallsPerInstance) {
+        int maxCallsPerInstance,
+        String httpClient) {
 
     /**
      * What a worker does at start with a published definition its adapters cannot run (type missing, version outside
@@ -63,7 +64,7 @@ public record WorkerConfig(
             "oauth.refresh.margin", "oauth.token.timeout", "outbound.allow.ranges", "outbound.allow.ports", "outbound.hosts",
             "plugins.dir", "adapters.check", "ops.host", "ops.port", "cache.max.entries", "cache.max.bytes",
             "worker.max.calls.per.instance", "worker.input.mode", "topic.queue", "worker.share.group", "worker.share.lock.duration",
-            "worker.share.delivery.limit", "worker.share.configure", "worker.share.dlq.topic");
+            "worker.share.delivery.limit", "worker.share.configure", "worker.share.dlq.topic", "http.client");
 
     public WorkerConfig {
         requireNonNull(messaging, "messaging");
@@ -163,7 +164,8 @@ public record WorkerConfig(
                 opsPort(settings.getOrDefault("ops.port", "9400")),
                 (int) longAtLeast(settings, "cache.max.entries", 10_000, 0, Integer.MAX_VALUE),
                 longAtLeast(settings, "cache.max.bytes", 64L * 1024 * 1024, 0, Long.MAX_VALUE),
-                positiveInt(settings, "worker.max.calls.per.instance", 256));
+                positiveInt(settings, "worker.max.calls.per.instance", 256),
+                httpClient(settings.getOrDefault("http.client", io.integration.worker.adapter.AdapterContext.DEFAULT_HTTP_CLIENT)));
     }
 
     private static MessagingSettings.Queue queue(Map<String, String> settings, Map<String, String> share) {
@@ -181,6 +183,15 @@ public record WorkerConfig(
                 (int) longAtLeast(settings, "worker.share.delivery.limit", defaults.deliveryLimit(), 2, 10),
                 bool(settings, "worker.share.configure", defaults.configureGroup()),
                 settings.getOrDefault("worker.share.dlq.topic", defaults.deadLetterQueue()).strip(), share);
+    }
+
+    /** The HTTP client of the http, graphql and webhook adapters: the JDK's or Jetty's (docs/configuration.md). */
+    private static String httpClient(String value) {
+        String kind = value.strip().toLowerCase(Locale.ROOT);
+        if (!kind.equals("jdk") && !kind.equals("jetty")) {
+            throw new IllegalArgumentException("http.client: '" + value + "' (expected: jdk or jetty)");
+        }
+        return kind;
     }
 
     private static int opsPort(String value) {

@@ -87,6 +87,10 @@ class WorkerConfigTest {
                 .hasMessage("worker.reply.topics: ' , ' (expected: comma-separated topic names or patterns with *)");
         assertThatThrownBy(() -> WorkerConfig.from(Map.of("results.claim.check.bytes", "-1")))
                 .hasMessage("results.claim.check.bytes: '-1' (expected: an integer >= 0)");
+        assertThatThrownBy(() -> WorkerConfig.from(Map.of("http.client", "okhttp")))
+                .hasMessage("http.client: 'okhttp' (expected: jdk or jetty)");
+        assertThat(WorkerConfig.from(Map.of("http.client", " Jetty ")).httpClient()).isEqualTo("jetty");
+        assertThat(WorkerConfig.from(Map.of()).httpClient()).isEqualTo("jdk");
         assertThatThrownBy(() -> WorkerConfig.from(Map.of("mongo.url", "x")))
                 .hasMessageStartingWith("mongo.url: unknown setting (expected: kafka.* or one of [");
     }

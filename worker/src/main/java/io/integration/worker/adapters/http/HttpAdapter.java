@@ -13,9 +13,6 @@ import io.integration.registry.secret.Secret;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -27,7 +24,6 @@ import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -46,21 +42,21 @@ public final class HttpAdapter implements Adapter {
     private static final ObjectMapper JSON = io.integration.worker.adapters.AdapterJson.mapper();
     private static final int SNIPPET = 200;
 
-    private final HttpClient client;
+    private final HttpTransport transport;
     private final OutboundPolicy policy;
     private final Clock clock;
     private final ByteBudget budget;
 
-    public HttpAdapter(HttpClient client, OutboundPolicy policy, Clock clock, ByteBudget budget) {
-        this.client = client;
+    HttpAdapter(HttpTransport transport, OutboundPolicy policy, Clock clock, ByteBudget budget) {
+        this.transport = transport;
         this.policy = policy;
         this.clock = clock;
         this.budget = budget;
     }
 
     /** An adapter without a byte budget (tests). */
-    public HttpAdapter(HttpClient client, OutboundPolicy policy, Clock clock) {
-        this(client, policy, clock, ByteBudget.unlimited());
+    HttpAdapter(HttpTransport transport, OutboundPolicy policy, Clock clock) {
+        this(transport, policy, clock, ByteBudget.unlimited());
     }
 
     @Override
@@ -92,7 +88,7 @@ public final class HttpAdapter implements Adapter {
         boolean withBody = binding.sendParamsAsBody();
         boolean crossOrigin = false;
         Body body;
-        HttpResponse<byte[]> response;
+        HttpTransport.Answer response;
         // Each host's pin is held until the exchange is over: the connection goes to the addresses its check saw.
         List<OutboundPolicy.Hold> holds = new ArrayList<>();
         try {
@@ -100,7 +96,7 @@ public final class HttpAdapter implements Adapter {
             for (int redirects = 0; ; redirects++) {
                 body = new Body();
                 response = send(request(hop, binding, uri, verb, withBody, !crossOrigin), body, deadlineNanos, what, hop);
-                int status = response.statusCode();
+                int status = response.status();
                 if (!REDIRECTS.contains(status) || redirects >= binding.followRedirects()) {
                     break;
                 }
@@ -125,23 +121,23 @@ public final class HttpAdapter implements Adapter {
         } finally {
             holds.forEach(OutboundPolicy.Hold::close);
         }
-        int status = response.statusCode();
+        int status = response.status();
         if (status >= 200 && status < 300) {
-            boolean gzip = response.headers().firstValue("content-encoding").map(v -> v.equalsIgnoreCase("gzip")).orElse(false);
+            boolean gzip = response.header("content-encoding").map(v -> v.equalsIgnoreCase("gzip")).orElse(false);
             try {
                 byte[] bytes = response.body();
                 if (gzip) {
                     bytes = Gzip.inflate(bytes, call.maxResponseBytes(), what);
                     reserve(body, bytes.length, deadlineNanos, what); // the inflated body stays on the heap: it counts too
                 }
-                byte[] json = BodyFormats.toJson(what, response.headers().firstValue("content-type").orElse(null), bytes,
+                byte[] json = BodyFormats.toJson(what, response.header("content-type").orElse(null), bytes,
                         call.maxResponseBytes());
                 if (json.length > call.maxResponseBytes()) {
                     throw new AdapterException.ResponseTooLarge(what + ": response body decoded to JSON exceeds " + call.maxResponseBytes() + " bytes");
                 }
                 // A decoded body (XML, CSV, form, text as JSON) may be larger than the bytes received: it counts too.
                 reserve(body, json.length - bytes.length, deadlineNanos, what);
-                return new AdapterResponse(status, response.headers().map(), json, body.reservation());
+                return new AdapterResponse(status, response.headers(), json, body.reservation());
             } catch (InterruptedException e) {
                 body.abandon();
                 Thread.currentThread().interrupt();
@@ -155,9 +151,9 @@ public final class HttpAdapter implements Adapter {
             }
         }
         body.abandon();
-        Duration wait = RetryAfter.parse(response.headers().firstValue("retry-after").orElse(null), clock);
+        Duration wait = RetryAfter.parse(response.header("retry-after").orElse(null), clock);
         if (wait == null && status == 429) {
-            wait = RetryAfter.fromReset(response.headers().firstValue("x-ratelimit-reset").orElse(null), clock);
+            wait = RetryAfter.fromReset(response.header("x-ratelimit-reset").orElse(null), clock);
         }
         throw new AdapterException.UpstreamStatus(what + " answered " + status + call.auth().redact(snippet(response.body())), status, wait);
     }
@@ -165,10 +161,16 @@ public final class HttpAdapter implements Adapter {
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
     /** Sends one request and waits for its answer within what is left of the call's deadline. */
-    private HttpResponse<byte[]> send(HttpRequest request, Body body, long deadlineNanos, String what, AdapterCall call) throws AdapterException {
+    private HttpTransport.Answer send(HttpTransport.Outgoing request, Body body, long deadlineNanos, String what, AdapterCall call)
+            throws AdapterException {
         long left = deadlineNanos - System.nanoTime();
-        CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request,
-                info -> body.create(call.maxResponseBytes(), budget, deadlineNanos));
+        CompletableFuture<HttpTransport.Answer> future;
+        try {
+            future = transport.send(request, () -> body.create(call.maxResponseBytes(), budget, deadlineNanos));
+        } catch (IllegalArgumentException e) {
+            throw new AdapterException.DestinationNotAllowed("'" + request.uri().getScheme() + "://" + request.uri().getRawAuthority()
+                    + "' is not a URL the HTTP client can call");
+        }
         try {
             return future.get(Math.max(left, 0), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -187,10 +189,10 @@ public final class HttpAdapter implements Adapter {
     }
 
     /** Where a redirect points, resolved against the request's URL; never from https to http. */
-    private static URI redirectTarget(URI from, HttpResponse<byte[]> response, String what) throws AdapterException {
-        String location = response.headers().firstValue("location").orElse(null);
+    private static URI redirectTarget(URI from, HttpTransport.Answer response, String what) throws AdapterException {
+        String location = response.header("location").orElse(null);
         if (location == null) {
-            throw new AdapterException.UpstreamStatus(what + " answered " + response.statusCode() + " without a Location", response.statusCode(), null);
+            throw new AdapterException.UpstreamStatus(what + " answered " + response.status() + " without a Location", response.status(), null);
         }
         URI next;
         try {
@@ -217,11 +219,11 @@ public final class HttpAdapter implements Adapter {
      * body abandoned before or after it exists gives its bytes back and takes no more, so no reservation leaks.
      */
     private static final class Body {
-        private CappedBodySubscriber subscriber;
+        private CappedBody subscriber;
         private boolean abandoned;
 
-        synchronized CappedBodySubscriber create(long cap, ByteBudget budget, long deadlineNanos) {
-            subscriber = new CappedBodySubscriber(cap, budget, deadlineNanos);
+        synchronized CappedBody create(long cap, ByteBudget budget, long deadlineNanos) {
+            subscriber = new CappedBody(cap, budget, deadlineNanos);
             if (abandoned) {
                 subscriber.reservation().release(); // a released reservation refuses to grow: the body fails at once
             }
@@ -293,61 +295,57 @@ public final class HttpAdapter implements Adapter {
         return URI.create(base + (query.isEmpty() ? "?" : "&") + more);
     }
 
-    private static HttpRequest request(AdapterCall call, HttpBinding binding, URI uri, String verb, boolean withBody,
-                                       boolean withBindingHeaders) throws AdapterException {
-        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
-        HttpRequest.Builder builder;
-        try {
-            builder = HttpRequest.newBuilder(uri);
-        } catch (IllegalArgumentException e) {
-            throw new AdapterException.DestinationNotAllowed("'" + uri.getScheme() + "://" + uri.getRawAuthority()
-                    + "' is not a URL the HTTP client can call");
-        }
-        builder.header("Accept", "application/json").header("Accept-Encoding", "gzip");
+    private static HttpTransport.Outgoing request(AdapterCall call, HttpBinding binding, URI uri, String verb, boolean withBody,
+                                                  boolean withBindingHeaders) throws AdapterException {
+        byte[] body = null;
+        Map<String, String> headers = HttpTransport.Outgoing.newHeaders();
+        headers.put("Accept", "application/json");
+        headers.put("Accept-Encoding", "gzip");
         if (withBody && call.body() instanceof RawBody raw) {
-            body = HttpRequest.BodyPublishers.ofByteArray(raw.bytes());
-            header(builder, "Content-Type", raw.contentType());
+            body = raw.bytes();
+            header(headers, "Content-Type", raw.contentType());
         } else if (withBody) {
-            body = HttpRequest.BodyPublishers.ofByteArray(BodyFormats.encode(call.methodName(), binding.format(),
-                    call.body() != null ? call.body() : call.params(), binding.xmlRoot()));
-            builder.header("Content-Type", binding.format().contentType);
+            body = BodyFormats.encode(call.methodName(), binding.format(), call.body() != null ? call.body() : call.params(), binding.xmlRoot());
+            headers.put("Content-Type", binding.format().contentType);
         }
         if (withBindingHeaders) {
             for (Map.Entry<String, String> h : binding.headers().entrySet()) {
-                header(builder, h.getKey(), Template.expand(h.getValue(), call.params(), call.config(), v -> v));
+                header(headers, h.getKey(), Template.expand(h.getValue(), call.params(), call.config(), v -> v));
             }
         }
         if (call.idempotent()) {
-            header(builder, "Idempotency-Key", call.requestId());
+            header(headers, "Idempotency-Key", call.requestId());
         }
         for (Map.Entry<String, Secret> h : call.auth().headers().entrySet()) {
-            header(builder, h.getKey(), h.getValue().reveal());
+            header(headers, h.getKey(), h.getValue().reveal());
         }
-        return builder.method(verb, body).build();
+        if (("POST".equals(verb) || "PUT".equals(verb) || "PATCH".equals(verb)) && body == null) {
+            body = new byte[0];
+        }
+        return new HttpTransport.Outgoing(verb, uri, headers, body);
     }
 
     /**
-     * Sets a header; a name or value the HTTP client refuses (CR, LF, other control characters) becomes an
-     * {@link AdapterException.InvalidCall} naming the header only: the client's own message would carry the value,
-     * which may be a secret.
+     * Sets a header; a name or value no HTTP client may send (CR, LF, other control characters, a header the client owns)
+     * becomes an {@link AdapterException.InvalidCall} naming the header only: the value may be a secret.
      */
-    private static void header(HttpRequest.Builder builder, String name, String value) throws AdapterException.InvalidCall {
-        try {
-            builder.setHeader(name, value);
-        } catch (IllegalArgumentException e) {
-            throw new AdapterException.InvalidCall("header '" + name + "': value not allowed in an HTTP header"
-                    + " (expected: no CR, LF or other control characters)");
+    private static void header(Map<String, String> headers, String name, String value) throws AdapterException.InvalidCall {
+        String refusal = HttpTransport.HeaderRules.refusal(name, value);
+        if (refusal != null) {
+            throw new AdapterException.InvalidCall(refusal);
         }
+        headers.put(name, value);
     }
 
     private static AdapterException translate(String what, Throwable cause, AdapterCall call) {
-        if (cause instanceof CappedBodySubscriber.BudgetExhaustedException) {
+        if (cause instanceof CappedBody.BudgetExhaustedException) {
             return new AdapterException.Timeout(what + ": " + cause.getMessage());
         }
-        if (cause instanceof CappedBodySubscriber.BodyTooLargeException) {
+        if (cause instanceof CappedBody.BodyTooLargeException) {
             return new AdapterException.ResponseTooLarge(what + ": response body exceeds " + call.maxResponseBytes() + " bytes");
         }
-        if (cause instanceof HttpTimeoutException) {
+        if (cause instanceof HttpTimeoutException || cause instanceof java.net.SocketTimeoutException
+                || cause instanceof TimeoutException) {
             return new AdapterException.Timeout(what + " did not complete within " + call.timeout().toMillis() + " ms");
         }
         if (cause instanceof ConnectException || cause instanceof IOException) {
@@ -364,28 +362,4 @@ public final class HttpAdapter implements Adapter {
         String text = new String(body, 0, Math.min(body.length, SNIPPET), StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim();
         return ": " + text + (body.length > SNIPPET ? "..." : "");
     }
-
-    /**
-     * A client suited to the adapter: HTTP/1.1 (the JDK client puts every HTTP/2 call to a host on one connection and fails
-     * the calls beyond the server's stream limit instead of queueing them, JDK-8225647), no redirects, connect timeout. Its
-     * asynchronous tasks run on a small fixed pool of daemon threads: the default executor is a cached pool that grows a
-     * platform thread per concurrent response, and a virtual thread per task costs a thread start and a continuation per
-     * step (measured: about 10 % more CPU per request at W1, docs/performance.md). Nothing blocks on these threads: the body
-     * subscriber waits for the byte budget on a virtual thread of its own. No per-request timeout is set: each would be a
-     * timer the client registers and cancels under its lock; {@link #send} bounds the wait for the whole exchange and
-     * cancels it at the call's deadline.
-     */
-    static HttpClient defaultClient(Duration connectTimeout) {
-        return HttpClient.newBuilder()
-                .executor(EXECUTOR)
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .proxy(HttpClient.Builder.NO_PROXY) // a proxy would resolve the name itself: the check would not hold
-                .connectTimeout(connectTimeout)
-                .build();
-    }
-
-    /** The HTTP clients' threads, shared by every client of the process. */
-    private static final java.util.concurrent.ExecutorService EXECUTOR = Executors.newFixedThreadPool(
-            Math.max(2, Runtime.getRuntime().availableProcessors()), Thread.ofPlatform().daemon().name("http-client-", 0).factory());
 }

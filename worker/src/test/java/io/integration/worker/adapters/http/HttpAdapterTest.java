@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class HttpAdapterTest {
 
     private WireMockServer api;
-    private final HttpAdapter adapter = new HttpAdapter(HttpAdapter.defaultClient(Duration.ofSeconds(2)), new OutboundPolicy(true), Clock.systemUTC());
+    private final HttpAdapter adapter = new HttpAdapter(TransportUnderTest.of(Duration.ofSeconds(2)), new OutboundPolicy(true), Clock.systemUTC());
 
     @BeforeEach
     void start() {
@@ -206,10 +206,38 @@ class HttpAdapterTest {
     }
 
     @Test
+    void headersTheClientOwnsOrThatAreNoTokensAreRefusedBeforeAnythingIsSent() {
+        for (String owned : List.of("Host", "content-length", "Transfer-Encoding", "Connection")) {
+            assertThatThrownBy(() -> adapter.execute(call(Map.of("method", "GET", "path", "/a", "headers", Map.of(owned, "x")), Map.of())))
+                    .isInstanceOf(AdapterException.InvalidCall.class)
+                    .hasMessage("header '" + owned + "' is set by the HTTP client, not by a definition or a credential");
+        }
+        assertThatThrownBy(() -> adapter.execute(call(Map.of("method", "GET", "path", "/a", "headers", Map.of("X Evil", "x")), Map.of())))
+                .isInstanceOf(AdapterException.InvalidCall.class)
+                .hasMessage("header name 'X Evil' is not an HTTP token (expected: letters, digits and !#$%&'*+-.^_`|~)");
+        assertThat(api.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void theClientSendsNoHeadersOfItsOwnBeyondTheProtocolsAndKeepsNoCookies() throws Exception {
+        api.stubFor(get("/login").willReturn(okJson("{}").withHeader("Set-Cookie", "session=tenant-a; Path=/")));
+        api.stubFor(get("/me").willReturn(okJson("{}")));
+
+        adapter.execute(call(Map.of("method", "GET", "path", "/login"), Map.of()));
+        adapter.execute(call(Map.of("method", "GET", "path", "/me"), Map.of()));
+
+        var me = api.findAll(getRequestedFor(urlEqualTo("/me"))).get(0);
+        assertThat(me.containsHeader("Cookie")).as("a cookie of one call sent with another").isFalse();
+        assertThat(me.getHeader("Accept-Encoding")).isEqualTo("gzip");
+        assertThat(me.getHeader("Accept")).isEqualTo("application/json");
+        assertThat(me.containsHeader("Authorization")).isFalse();
+    }
+
+    @Test
     void responseBytesAreReservedInTheWorkersBudgetUntilTheResultReleasesThem() throws Exception {
         api.stubFor(get(urlPathEqualTo("/big")).willReturn(okJson("{\"data\":\"" + "x".repeat(10_000) + "\"}")));
         ByteBudget budget = new ByteBudget(15_000);
-        HttpAdapter budgeted = new HttpAdapter(HttpAdapter.defaultClient(Duration.ofSeconds(2)), new OutboundPolicy(true), Clock.systemUTC(), budget);
+        HttpAdapter budgeted = new HttpAdapter(TransportUnderTest.of(Duration.ofSeconds(2)), new OutboundPolicy(true), Clock.systemUTC(), budget);
 
         AdapterResponse first = budgeted.execute(call(Map.of("method", "GET", "path", "/big"), Map.of(), AdapterCall.Auth.NONE,
                 Duration.ofSeconds(2), 1_000_000));
@@ -235,7 +263,7 @@ class HttpAdapterTest {
         api.stubFor(get(urlPathEqualTo("/big")).willReturn(okJson("{\"data\":\"" + "x".repeat(10_000) + "\"}")));
         api.stubFor(get(urlPathEqualTo("/small")).willReturn(okJson("{\"ok\":true}")));
         ByteBudget budget = new ByteBudget(15_000);
-        HttpAdapter budgeted = new HttpAdapter(HttpAdapter.defaultClient(Duration.ofSeconds(2)), new OutboundPolicy(true), Clock.systemUTC(), budget);
+        HttpAdapter budgeted = new HttpAdapter(TransportUnderTest.of(Duration.ofSeconds(2)), new OutboundPolicy(true), Clock.systemUTC(), budget);
         AdapterResponse held = budgeted.execute(call(Map.of("method", "GET", "path", "/big"), Map.of(), AdapterCall.Auth.NONE,
                 Duration.ofSeconds(2), 1_000_000));
 
