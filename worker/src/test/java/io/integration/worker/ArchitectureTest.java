@@ -64,10 +64,20 @@ class ArchitectureTest {
     @Test
     void adaptersDependOnTheSpiJdkAndJacksonOnly() {
         check(classes().that().resideInAPackage(ADAPTERS)
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.crypto..", "com.fasterxml.jackson..", ADAPTER, ADAPTERS, SECRET)
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.crypto..", "com.fasterxml.jackson..", "org.eclipse.jetty..",
+                        ADAPTER, ADAPTERS, SECRET)
                 .because("an adapter gets everything for a call through AdapterCall and decides retriable vs permanent at its "
                         + "edge; reaching into execution, resilience, registry, credentials or the stores would couple it to "
                         + "the pipeline it plugs into"));
+    }
+
+    @Test
+    void onlyTheJettyTransportKnowsJetty() {
+        check(noClasses().that().haveNameNotMatching(java.util.regex.Pattern.quote(WORKER + ".adapters.http.JettyTransport") + "(\\$.*)?")
+                .and().resideOutsideOfPackage("org.eclipse.jetty..")
+                .should().dependOnClassesThat().resideInAPackage("org.eclipse.jetty..")
+                .because("the second HTTP client sits behind HttpTransport: the adapter, its tests and the rest of the worker "
+                        + "stay the same whichever client http.client picks"));
     }
 
     @Test

@@ -156,15 +156,15 @@ public final class Bench {
             case "naive-per-record" -> ArmProcess.start(arm, null, NaivePerRecordLoop.class.getName(), baseline, Map.of(), "READY");
             case "skeleton" -> ArmProcess.start(arm, null, SkeletonLoop.class.getName(),
                     append(baseline, Integer.toString(options.skeletonInFlight())), Map.of(), "READY");
-            case "skeleton-jetty" -> ArmProcess.start(arm, null, SkeletonLoop.class.getName(),
-                    jettyFirst(append(baseline, Integer.toString(options.skeletonInFlight()))), Map.of(), "READY");
+            case "skeleton-jdk" -> ArmProcess.start(arm, null, SkeletonLoop.class.getName(),
+                    jdkFirst(append(baseline, Integer.toString(options.skeletonInFlight()))), Map.of(), "READY");
             case "parallel-consumer" -> ArmProcess.start(arm, System.getProperty(PC_CLASSPATH), "io.integration.bench.arms.ParallelConsumerLoop",
                     baseline, Map.of(), "READY");
             case "worker" -> ArmProcess.start(arm, null, "io.integration.worker.app.WorkerMain", List.of(), workerEnv(topics, group, inFlight),
                     "Assigned");
-            case "worker-jetty" -> {
+            case "worker-jdk" -> {
                 Map<String, String> env = workerEnv(topics, group, inFlight);
-                env.put("WORKER_HTTP_CLIENT", "jetty");
+                env.put("WORKER_HTTP_CLIENT", "jdk");
                 yield ArmProcess.start(arm, null, "io.integration.worker.app.WorkerMain", List.of(), env, "Assigned");
             }
             case "queue" -> {
@@ -180,8 +180,8 @@ public final class Bench {
         };
     }
 
-    private static List<String> jettyFirst(List<String> args) {
-        List<String> all = new ArrayList<>(List.of("--client=jetty"));
+    private static List<String> jdkFirst(List<String> args) {
+        List<String> all = new ArrayList<>(List.of("--client=jdk"));
         all.addAll(args);
         return all;
     }

@@ -28,9 +28,10 @@ record Options(boolean smoke, List<Workload> workloads, List<String> arms, int w
      * {@code naive}: the loop people write (call each record of a poll, produce asynchronously, flush and commit once per
      * poll); {@code naive-per-record}: waiting for every send and committing every record.
      */
-    static final List<String> ARMS = List.of("worker", "worker-jetty", "queue", "parallel-consumer", "skeleton", "skeleton-jetty", "naive", "naive-per-record");
+    static final List<String> ARMS = List.of("worker", "worker-jdk", "queue", "parallel-consumer", "skeleton", "skeleton-jdk", "naive",
+            "naive-per-record");
     /** The arms of a full run when {@code --arms} is not given. */
-    static final List<String> DEFAULT_ARMS = List.of("worker", "parallel-consumer", "skeleton", "naive");
+    static final List<String> DEFAULT_ARMS = List.of("worker", "worker-jdk", "parallel-consumer", "skeleton", "skeleton-jdk", "naive");
     /** The skeleton's calls in flight: the best of 64, 256 and 1,000 measured here (docs/performance.md). */
     static final int SKELETON_IN_FLIGHT = 256;
 

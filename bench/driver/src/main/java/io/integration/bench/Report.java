@@ -36,7 +36,7 @@ final class Report {
         System.out.println("CPU per measured request of each process: the arm's JVM(s), the driver's JVM (embedded broker, MongoDB wire server, registry,");
         System.out.println("request producer and result reader) and the stub API's JVM; cores used: all three over the measured part.");
         System.out.printf(Locale.ROOT, "Live heap after a full GC right after the measured part, with the arm still busy; latency from produce to result at a paced %d req/s for %d s"
-                + " (W6, W7: over their offered rate; – when the arm cannot sustain it). Skeleton: %d calls in flight.%n",
+                + " (W6, W7: over their offered rate; – when the arm cannot sustain it). Skeleton: %d calls in flight, on Jetty's HTTP client (skeleton-jdk: on the JDK's).%n",
                 options.pacedRate(), options.pacedSeconds(), options.skeletonInFlight());
     }
 

@@ -13,7 +13,7 @@ import java.time.Clock;
 public record AdapterContext(OutboundPolicy outboundPolicy, Clock clock, ByteBudget responseBudget, String httpClient) {
 
     /** The HTTP client when {@code http.client} is not set. */
-    public static final String DEFAULT_HTTP_CLIENT = "jdk";
+    public static final String DEFAULT_HTTP_CLIENT = "jetty";
 
     public AdapterContext {
         requireNonNull(outboundPolicy, "outboundPolicy");

@@ -90,7 +90,7 @@ class WorkerConfigTest {
         assertThatThrownBy(() -> WorkerConfig.from(Map.of("http.client", "okhttp")))
                 .hasMessage("http.client: 'okhttp' (expected: jdk or jetty)");
         assertThat(WorkerConfig.from(Map.of("http.client", " Jetty ")).httpClient()).isEqualTo("jetty");
-        assertThat(WorkerConfig.from(Map.of()).httpClient()).isEqualTo("jdk");
+        assertThat(WorkerConfig.from(Map.of()).httpClient()).isEqualTo("jetty");
         assertThatThrownBy(() -> WorkerConfig.from(Map.of("mongo.url", "x")))
                 .hasMessageStartingWith("mongo.url: unknown setting (expected: kafka.* or one of [");
     }

@@ -57,9 +57,10 @@ class BulkheadIT extends WorkerItSupport {
         Thread.sleep(500); // the slow calls are under way
         long loaded = medianLatency(fast("loaded", 30));
 
-        // Within 2x its baseline; a floor of 150 ms keeps a fast machine's tiny baseline from making it a timing test
+        // Within 2x its baseline; a floor of 500 ms keeps a busy machine's CPU contention from making it a timing test (without
+        // a bulkhead the fast calls queue behind slow ones of 1 s each)
         assertThat(loaded).as("median latency of the fast instance under load (ms), baseline " + baseline + " ms")
-                .isLessThanOrEqualTo(Math.max(2 * baseline, 150));
+                .isLessThanOrEqualTo(Math.max(2 * baseline, 500));
         assertThat(maxConcurrent("/v1/slow/")).as("slow calls in flight at once").isLessThanOrEqualTo(LIMIT);
     }
 

@@ -31,20 +31,22 @@ class DegradationIT extends WorkerItSupport {
         fixture.seed("/degradation-definition.yaml", api.baseUrl(), "deg", "k");
         api.stubFor(get(urlPathMatching("/v1/users/[0-9]+")).willReturn(okJson("{\"name\":\"Ada\"}").withFixedDelay(200)));
         api.stubFor(post("/v1/notes").willReturn(okJson("{\"id\":\"n-1\"}")));
-        worker = fixture.startWorker();
 
         // 100 requests at once for user 1 (they run concurrently: the first call's answer serves the rest), 3 for user 2
         Set<String> ids = new java.util.HashSet<>();
         for (int n = 0; n < 100; n++) {
-            fixture.sendJson("deg", WorkerFixture.request("same-" + n, "deg", "getUser", "{\"id\":\"1\"}"));
+            fixture.sendJsonAsync("deg", WorkerFixture.request("same-" + n, "deg", "getUser", "{\"id\":\"1\"}"));
             ids.add("same-" + n);
         }
         for (int n = 0; n < 3; n++) {
-            fixture.sendJson("deg", WorkerFixture.request("other-" + n, "deg", "getUser", "{\"id\":\"2\"}"));
-            fixture.sendJson("deg", WorkerFixture.request("note-" + n, "deg", "createNote", "{\"text\":\"hi\"}"));
+            fixture.sendJsonAsync("deg", WorkerFixture.request("other-" + n, "deg", "getUser", "{\"id\":\"2\"}"));
+            fixture.sendJsonAsync("deg", WorkerFixture.request("note-" + n, "deg", "createNote", "{\"text\":\"hi\"}"));
             ids.add("other-" + n);
             ids.add("note-" + n);
         }
+        // All produced before the worker starts, so that all of them fall within the first call and its TTL.
+        fixture.flush();
+        worker = fixture.startWorker();
         Map<String, JsonNode> results = fixture.results(ids, WAIT);
 
         api.verify(1, getRequestedFor(urlPathMatching("/v1/users/1")));

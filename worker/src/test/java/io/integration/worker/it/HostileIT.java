@@ -330,9 +330,9 @@ class HostileIT extends WorkerItSupport {
             int exit = process.terminate();
             Duration took = Duration.ofNanos(System.nanoTime() - signalled);
 
-            // Then (1 s for the signal and the JVM's exit)
+            // Then (5 s for the signal, closing the clients and the JVM's exit on a busy machine; the slow call takes 20 s)
             assertThat(exit).isIn(0, 143);
-            assertThat(took).as("SIGTERM to exit").isLessThanOrEqualTo(drain.plusSeconds(1));
+            assertThat(took).as("SIGTERM to exit").isLessThanOrEqualTo(drain.plusSeconds(5));
         } finally {
             if (process.alive()) {
                 process.kill();

@@ -171,9 +171,10 @@ class OAuthRefreshIT {
                 .map(r -> r.get("requestId").asText() + ": " + r.get("error")).toList();
         assertThat(failures).as("requests failed").isEmpty();
         assertThat(server.reuseRevocations()).as("a refresh token presented twice").isZero();
-        // A token lives 2 s and is refreshed 0.5 s before it expires: at most one refresh per 1.5 s of the run.
+        // A token lives 2 s and is refreshed 0.5 s before it expires: at most one refresh per 1.5 s of the run, and one more
+        // for each call the API refused because it got there after its token expired (a busy machine delays a call).
         long expiries = (long) Math.ceil(seconds / 1.5) + 1;
-        assertThat(server.refreshes()).as("refreshes in %.1f s", seconds).isBetween(5L, expiries);
+        assertThat(server.refreshes()).as("refreshes in %.1f s", seconds).isBetween(5L, expiries + server.apiRefusals());
         List<JsonNode> refreshed = events().stream().filter(e -> e.get("type").asText().equals(AuthEvents.AUTH_REFRESHED)).toList();
         assertThat(refreshed).hasSize((int) server.refreshes());
         System.out.printf("OAuth refresh: %d requests in %.1f s, %d refreshes (bound %d), %d token calls, %d API 401s, 0 reuse%n",

@@ -135,6 +135,11 @@ final class WorkerFixture implements AutoCloseable {
         send(topic, key, value, new RecordHeaders());
     }
 
+    /** Produces a JSON request keyed by its instance, without waiting ({@link #flush} to wait). */
+    void sendJsonAsync(String instanceId, String json) {
+        sendAsync(topics.requests(), instanceId.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Produces without waiting: many records at the rate the producer can batch them ({@link #flush} to wait). */
     void sendAsync(String topic, byte[] key, byte[] value) {
         producer.send(new ProducerRecord<>(topic, null, key, value, new RecordHeaders()));

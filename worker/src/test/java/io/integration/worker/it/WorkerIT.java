@@ -180,9 +180,11 @@ class WorkerIT extends WorkerItSupport {
         api.stubFor(get(urlPathMatching("/v1/users/[0-9]+")).withHeader("X-Api-Key", equalTo(API_KEY))
                 .willReturn(okJson("{\"name\":\"Ada\"}").withFixedDelay(20)));
         Map<String, String> fewInFlight = Map.of("worker.max.in.flight", "16");
-        worker = fixture.startWorker(fewInFlight);
         Set<String> ids = IntStream.range(0, 400).mapToObj(i -> "restart-" + i).collect(Collectors.toSet());
-        ids.forEach(id -> fixture.sendJson(INSTANCE, WorkerFixture.request(id, INSTANCE, "getUser", "{\"id\":\"" + id.substring(8) + "\"}")));
+        // All produced before the worker starts: a slow producer must not let the worker finish them before the stop.
+        ids.forEach(id -> fixture.sendJsonAsync(INSTANCE, WorkerFixture.request(id, INSTANCE, "getUser", "{\"id\":\"" + id.substring(8) + "\"}")));
+        fixture.flush();
+        worker = fixture.startWorker(fewInFlight);
         await().atMost(WAIT).until(() -> api.getAllServeEvents().size() > 40);
 
         // When

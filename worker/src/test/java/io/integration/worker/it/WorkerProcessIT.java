@@ -73,8 +73,8 @@ class WorkerProcessIT {
     @Test
     void sigkillWhileAThousandRequestsAreInProgressLeavesEveryRequestWithOneDistinctResult() throws Exception {
         // Given
+        Set<String> ids = sendRequests(); // all produced first: a slow producer must not let the worker finish them before the kill
         worker = WorkerProcess.start(settings(), "sigkill-1");
-        Set<String> ids = sendRequests();
         await().atMost(Duration.ofSeconds(60)).until(() -> api.getAllServeEvents().size() >= 150);
 
         // When

@@ -24,8 +24,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * executor for the client, no per-request timeout (each one is a timer the client keeps in a sorted list). No ordering,
  * no result log, no validation, no safety: nothing this worker would ship, only the least work the same job can take.
  *
- * <p>Two HTTP clients: the JDK's ({@code skeleton}) and Jetty 12's ({@code skeleton-jetty}, first argument
- * {@code --client=jetty}), so that what a leaner client would save is measured in the same run, not assumed.
+ * <p>Two HTTP clients: Jetty 12's ({@code skeleton}, the cheaper: the ceiling) and the JDK's ({@code skeleton-jdk}, first
+ * argument {@code --client=jdk}), so that what the client costs is measured in the same run, not assumed.
  */
 public final class SkeletonLoop {
 
@@ -74,10 +74,10 @@ public final class SkeletonLoop {
     }
 
     public static void main(String[] argv) throws Exception {
-        boolean jetty = argv.length > 0 && argv[0].equals("--client=jetty");
-        BaselineArgs args = BaselineArgs.parse(jetty ? Arrays.copyOfRange(argv, 1, argv.length) : argv);
+        boolean jdk = argv.length > 0 && argv[0].equals("--client=jdk");
+        BaselineArgs args = BaselineArgs.parse(jdk ? Arrays.copyOfRange(argv, 1, argv.length) : argv);
         int limit = args.inFlight() > 0 ? args.inFlight() : 256;
-        Client http = jetty ? jetty(limit) : jdk();
+        Client http = jdk ? jdk() : jetty(limit);
         Semaphore inFlight = new Semaphore(limit);
         try (KafkaConsumer<byte[], byte[]> consumer = args.consumer(); KafkaProducer<byte[], byte[]> producer = args.producer()) {
             while (true) {

@@ -17,8 +17,8 @@ import java.util.function.Supplier;
  */
 interface HttpTransport {
 
-    /** The values {@code http.client} takes, the default first. */
-    List<String> KINDS = List.of("jdk", "jetty");
+    /** The values {@code http.client} takes. */
+    List<String> KINDS = List.of("jetty", "jdk");
 
     /**
      * Sends {@code request}. The answer's body is read into the {@link CappedBody} that {@code body} makes once the headers
