@@ -69,9 +69,16 @@ final class Child {
             throw new UncheckedIOException("Cannot start " + name, e);
         }
         try {
-            if (!child.ready.await(120, TimeUnit.SECONDS)) {
-                child.kill();
-                throw new IllegalStateException(name + " did not print '" + marker + "' within 120 s; see " + log);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!child.ready.await(200, TimeUnit.MILLISECONDS)) {
+                if (!child.process.isAlive()) {
+                    throw new IllegalStateException(name + " exited (code " + child.process.exitValue() + ") before printing '" + marker
+                            + "'; see " + log);
+                }
+                if (System.nanoTime() > deadline) {
+                    child.kill();
+                    throw new IllegalStateException(name + " did not print '" + marker + "' within 120 s; see " + log);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -48,6 +48,11 @@ public final class Bulkheads {
             return limit;
         }
 
+        /** Requests waiting for a slot now. */
+        public int waiting() {
+            return waiting.get();
+        }
+
         /** Calls holding a slot now (slots given back by a shrink not yet taken count as in use until released). */
         public synchronized int inUse() {
             return Math.max(0, limit - slots.availablePermits());

@@ -13,7 +13,8 @@ class BulkheadsTest {
 
     @Test
     void atMostTheLimitInFlightAndAtMostFourTimesAsManyWaitTheRestAreRefusedAtOnce() throws Exception {
-        Bulkheads bulkheads = new Bulkheads(2, (id, b) -> { });
+        List<Bulkheads.Bulkhead> created = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Bulkheads bulkheads = new Bulkheads(2, (id, b) -> created.add(b));
         Bulkheads.Permit one = bulkheads.acquire("crm", null, Duration.ZERO);
         Bulkheads.Permit two = bulkheads.acquire("crm", null, Duration.ZERO);
         assertThat(bulkheads.acquire("crm", null, Duration.ZERO)).as("full, no wait").isNull();
@@ -23,7 +24,8 @@ class BulkheadsTest {
             for (int n = 0; n < Bulkheads.WAITERS_PER_SLOT * 2; n++) {
                 waiters.add(threads.submit(() -> bulkheads.acquire("crm", null, Duration.ofSeconds(10))));
             }
-            Thread.sleep(300); // all are waiting now
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> created.getFirst().waiting() == Bulkheads.WAITERS_PER_SLOT * 2); // all are waiting now
             long started = System.nanoTime();
             assertThat(bulkheads.acquire("crm", null, Duration.ofSeconds(10))).as("one waiter too many is refused at once").isNull();
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));

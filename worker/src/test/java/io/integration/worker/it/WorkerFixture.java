@@ -161,18 +161,44 @@ final class WorkerFixture implements AutoCloseable {
 
     /** Reads {@code topic} from the beginning until {@code count} records arrived or {@code timeout} passed. */
     List<ConsumerRecord<byte[], byte[]>> read(String topic, int count, Duration timeout) {
+        // Assigned, not subscribed: no group to join, so the window is all reading. Whatever the topic held when the read
+        // began is read in full even if the window is over (a busy machine must not make a test miss what was there).
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
             List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (out.size() < count && System.nanoTime() < deadline) {
+            List<TopicPartition> partitions = List.of();
+            while (partitions.isEmpty() && System.nanoTime() < deadline) {
+                partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+                if (partitions.isEmpty()) {
+                    sleep(100);
+                }
+            }
+            if (partitions.isEmpty()) {
+                return out;
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long lastChance = deadline + Duration.ofSeconds(30).toNanos();
+            while (out.size() < count && (System.nanoTime() < deadline || !atEnd(consumer, end) && System.nanoTime() < lastChance)) {
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
             }
             return out;
+        }
+    }
+
+    private static boolean atEnd(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

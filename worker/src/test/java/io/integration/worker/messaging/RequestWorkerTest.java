@@ -184,7 +184,8 @@ class RequestWorkerTest {
         worker.stop();
         await().atMost(Duration.ofSeconds(10)).until(() -> !loop.isAlive());
 
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2_500));
+        // Within the 2 s drain timeout, plus room for a busy machine; a stop that waited for the stuck record would not end.
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(4_000));
         assertThat(committed(REQUESTS)).as("its offset stays for the next owner").isEqualTo(-1);
     }
 

@@ -220,7 +220,8 @@ class CallGuardTest {
 
     @Test
     void aProbeLeftByAnExceptionGivesItsPermitBackSoTheHalfOpenBreakerCanProbeAgain() {
-        BreakerSettings quick = new BreakerSettings(50, 4, 4, Duration.ofMillis(100), 1);
+        // openFor 1 s: it is also the longest a half-open breaker waits for its probe, and the next call must come within it
+        BreakerSettings quick = new BreakerSettings(50, 4, 4, Duration.ofSeconds(1), 1);
         RetrySettings once = new RetrySettings(1, Duration.ofMillis(1), Duration.ofMillis(1));
         CallGuard.Policy policy = policy("probe", once, quick, RateSettings.UNLIMITED);
         for (int i = 0; i < 4; i++) {
