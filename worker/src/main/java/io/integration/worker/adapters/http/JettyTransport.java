@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -17,6 +18,7 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
  * Jetty 12's HTTP client, set to behave as the adapter expects of any client: HTTP/1.1, connections kept alive per host
@@ -36,14 +38,26 @@ final class JettyTransport implements HttpTransport {
     private static final int QUEUED_PER_HOST = 65_536;
     private static final HttpField USER_AGENT = new HttpField(HttpHeader.USER_AGENT, "integration-service");
 
+    /**
+     * One started client per connect timeout, shared by every transport of the process (the http, graphql and webhook
+     * adapters, a worker restarted in the same JVM): a Jetty client holds threads until stopped, and adapters have no
+     * close, so a client per adapter would leave its threads behind. Its threads are daemons: they never keep the JVM up.
+     */
+    private static final Map<Duration, HttpClient> SHARED = new ConcurrentHashMap<>();
+
     private final HttpClient client;
 
     JettyTransport(Duration connectTimeout) {
+        client = SHARED.computeIfAbsent(connectTimeout, JettyTransport::start);
+    }
+
+    private static HttpClient start(Duration connectTimeout) {
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(8, 2 * Runtime.getRuntime().availableProcessors()), 2);
         threads.setName("jetty-client");
         threads.setDaemon(true);
-        client = new HttpClient();
+        HttpClient client = new HttpClient();
         client.setExecutor(threads);
+        client.setScheduler(new ScheduledExecutorScheduler("jetty-client-scheduler", true));
         client.setConnectTimeout(connectTimeout.toMillis());
         client.setIdleTimeout(30_000);
         client.setFollowRedirects(false);
@@ -59,6 +73,7 @@ final class JettyTransport implements HttpTransport {
         // Both are filled as the client starts.
         client.getContentDecoderFactories().clear();
         client.getProtocolHandlers().clear();
+        return client;
     }
 
     @Override
