@@ -72,6 +72,11 @@ public final class ByteBudget {
                         return false;
                     }
                     freed.await(left, TimeUnit.NANOSECONDS);
+                    if (released) {
+                        // Released while waiting (the call gave up): its own bytes were just freed, and taking them
+                        // now would hold them for good, since a released reservation gives nothing back again.
+                        return false;
+                    }
                 }
                 used += more;
                 bytes += more;

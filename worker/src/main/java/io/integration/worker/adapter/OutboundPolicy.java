@@ -126,13 +126,31 @@ public record OutboundPolicy(boolean allowPrivateNetworks, List<String> allowedR
         }
         List<InetAddress> addresses = addresses(host, rawHost);
         for (InetAddress address : addresses) {
-            Optional<AddressBlock> refusing = SpecialAddresses.iana().refusing(address);
-            if (refusing.isPresent() && !allowedByOperator(address)) {
-                throw new AdapterException.DestinationNotAllowed("host '" + rawHost + "' resolves to " + address.getHostAddress()
-                        + ", in " + refusing.get() + ", which calls may not reach (allow a range with outbound.allow.ranges)");
-            }
+            checkAddress(rawHost, address);
         }
         return isLiteral(host) ? Hold.NONE : PinningResolverProvider.pin(host, addresses);
+    }
+
+    /**
+     * Checks an address {@code host} resolved to when a connection is made, by the same address rules as {@link #check}:
+     * for an HTTP client that may open a connection after the call that asked for it is over (and its pin released), so
+     * that a name rebound in the meantime still cannot reach a refused address.
+     *
+     * @throws AdapterException.DestinationNotAllowed naming the host, the address and the rule
+     */
+    public void checkConnection(String host, InetAddress address) throws AdapterException.DestinationNotAllowed {
+        if (allowPrivateNetworks || hosts.containsKey(normalize(host))) {
+            return;
+        }
+        checkAddress(host, address);
+    }
+
+    private void checkAddress(String rawHost, InetAddress address) throws AdapterException.DestinationNotAllowed {
+        Optional<AddressBlock> refusing = SpecialAddresses.iana().refusing(address);
+        if (refusing.isPresent() && !allowedByOperator(address)) {
+            throw new AdapterException.DestinationNotAllowed("host '" + rawHost + "' resolves to " + address.getHostAddress()
+                    + ", in " + refusing.get() + ", which calls may not reach (allow a range with outbound.allow.ranges)");
+        }
     }
 
     private List<InetAddress> addresses(String host, String rawHost) throws AdapterException.DestinationNotAllowed, AdapterException.Unreachable {

@@ -34,6 +34,31 @@ class ByteBudgetTest {
     }
 
     @Test
+    void aReservationReleasedWhileItWaitsTakesNothingAndTheBudgetComesBackWhole() throws Exception {
+        ByteBudget budget = new ByteBudget(100);
+        ByteBudget.Reservation other = budget.open();
+        assertThat(other.grow(60, in(10))).isTrue();
+        ByteBudget.Reservation body = budget.open();
+        assertThat(body.grow(30, in(10))).isTrue();
+
+        // The body waits for 20 more (90 + 20 > 100), then its call gives up and releases it: its own 30 come free,
+        // which would let the waiter through if it did not see the release.
+        CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return body.grow(20, in(5_000));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ofMillis(100)).until(() -> !waiting.isDone());
+        body.release();
+
+        assertThat(waiting.get(5, TimeUnit.SECONDS)).as("grown after its release").isFalse();
+        other.release();
+        assertThat(budget.used()).as("nothing held for good").isZero();
+    }
+
+    @Test
     void moreThanTheWholeBudgetIsRefusedAtOnceAndASpentBudgetUntilTheDeadline() throws Exception {
         ByteBudget budget = new ByteBudget(100);
         assertThat(budget.open().grow(101, in(5_000))).isFalse();

@@ -95,7 +95,7 @@ public final class HttpAdapter implements Adapter {
             holds.add(policy.check(uri, call.allowedHosts()));
             for (int redirects = 0; ; redirects++) {
                 body = new Body();
-                response = send(request(hop, binding, uri, verb, withBody, !crossOrigin), body, deadlineNanos, what, hop);
+                response = send(request(hop, binding, uri, verb, withBody, !crossOrigin, deadlineNanos), body, deadlineNanos, what, hop);
                 int status = response.status();
                 if (!REDIRECTS.contains(status) || redirects >= binding.followRedirects()) {
                     break;
@@ -296,7 +296,7 @@ public final class HttpAdapter implements Adapter {
     }
 
     private static HttpTransport.Outgoing request(AdapterCall call, HttpBinding binding, URI uri, String verb, boolean withBody,
-                                                  boolean withBindingHeaders) throws AdapterException {
+                                                  boolean withBindingHeaders, long deadlineNanos) throws AdapterException {
         byte[] body = null;
         Map<String, String> headers = HttpTransport.Outgoing.newHeaders();
         headers.put("Accept", "application/json");
@@ -322,7 +322,7 @@ public final class HttpAdapter implements Adapter {
         if (("POST".equals(verb) || "PUT".equals(verb) || "PATCH".equals(verb)) && body == null) {
             body = new byte[0];
         }
-        return new HttpTransport.Outgoing(verb, uri, headers, body);
+        return new HttpTransport.Outgoing(verb, uri, headers, body, Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
     }
 
     /**
@@ -338,6 +338,9 @@ public final class HttpAdapter implements Adapter {
     }
 
     private static AdapterException translate(String what, Throwable cause, AdapterCall call) {
+        if (cause instanceof AdapterException.DestinationNotAllowed refused) {
+            return refused; // a connection's address refused by the outbound policy (JettyTransport)
+        }
         if (cause instanceof CappedBody.BudgetExhaustedException) {
             return new AdapterException.Timeout(what + ": " + cause.getMessage());
         }

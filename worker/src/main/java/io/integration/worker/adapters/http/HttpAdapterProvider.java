@@ -43,7 +43,7 @@ public final class HttpAdapterProvider implements AdapterProvider {
 
     @Override
     public Adapter create(AdapterContext context) {
-        return new HttpAdapter(HttpTransport.of(context.httpClient(), Duration.ofSeconds(5)), context.outboundPolicy(), context.clock(),
+        return new HttpAdapter(HttpTransport.of(context.httpClient(), Duration.ofSeconds(5), context.outboundPolicy()), context.outboundPolicy(), context.clock(),
                 context.responseBudget());
     }
 }

@@ -27,11 +27,15 @@ interface HttpTransport {
      */
     CompletableFuture<Answer> send(Outgoing request, Supplier<CappedBody> body);
 
-    /** A transport of {@code kind} (one of {@link #KINDS}) with this connect timeout. */
-    static HttpTransport of(String kind, Duration connectTimeout) {
+    /**
+     * A transport of {@code kind} (one of {@link #KINDS}) with this connect timeout; {@code policy} checks the addresses of
+     * every connection it opens (the adapter checks and pins each call's host; a client that opens connections on its own
+     * schedule checks them again).
+     */
+    static HttpTransport of(String kind, Duration connectTimeout, io.integration.worker.adapter.OutboundPolicy policy) {
         return switch (kind) {
             case "jdk" -> new JdkTransport(connectTimeout);
-            case "jetty" -> new JettyTransport(connectTimeout);
+            case "jetty" -> new JettyTransport(connectTimeout, policy);
             default -> throw new IllegalArgumentException("http.client: '" + kind + "' (expected one of " + KINDS + ")");
         };
     }
@@ -41,8 +45,9 @@ interface HttpTransport {
      *
      * @param headers checked by {@link HeaderRules}; names compare without case
      * @param body    the bytes to send, or null for none
+     * @param timeout what is left of the call's deadline when it is sent
      */
-    record Outgoing(String verb, URI uri, Map<String, String> headers, byte[] body) {
+    record Outgoing(String verb, URI uri, Map<String, String> headers, byte[] body, Duration timeout) {
         static Map<String, String> newHeaders() {
             return new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         }
@@ -93,6 +98,10 @@ interface HttpTransport {
                 char c = value.charAt(i);
                 if (c < 0x20 && c != '\t' || c == 0x7f) {
                     return "header '" + name + "': value not allowed in an HTTP header (expected: no CR, LF or other control characters)";
+                }
+                if (c > 0xff) {
+                    return "header '" + name + "': value has a character outside ISO-8859-1, which an HTTP header cannot carry"
+                            + " (expected: Latin-1 text; encode others, e.g. percent-encoding)";
                 }
             }
             return null;

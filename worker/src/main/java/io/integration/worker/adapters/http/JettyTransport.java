@@ -1,12 +1,18 @@
 package io.integration.worker.adapters.http;
 
+import io.integration.worker.adapter.OutboundPolicy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
@@ -17,6 +23,7 @@ import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.SocketAddressResolver;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
@@ -43,15 +50,21 @@ final class JettyTransport implements HttpTransport {
      * adapters, a worker restarted in the same JVM): a Jetty client holds threads until stopped, and adapters have no
      * close, so a client per adapter would leave its threads behind. Its threads are daemons: they never keep the JVM up.
      */
-    private static final Map<Duration, HttpClient> SHARED = new ConcurrentHashMap<>();
+    private static final Map<Settings, HttpClient> SHARED = new ConcurrentHashMap<>();
+    /** What the JDK client allows by default ({@code jdk.http.maxHeaderSize}); Jetty's own default is no limit. */
+    private static final int MAX_RESPONSE_HEADER_BYTES = 384 * 1024;
+
+    private record Settings(Duration connectTimeout, OutboundPolicy policy) {
+    }
 
     private final HttpClient client;
 
-    JettyTransport(Duration connectTimeout) {
-        client = SHARED.computeIfAbsent(connectTimeout, JettyTransport::start);
+    JettyTransport(Duration connectTimeout, OutboundPolicy policy) {
+        client = SHARED.computeIfAbsent(new Settings(connectTimeout, policy), JettyTransport::start);
     }
 
-    private static HttpClient start(Duration connectTimeout) {
+    private static HttpClient start(Settings settings) {
+        Duration connectTimeout = settings.connectTimeout();
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(8, 2 * Runtime.getRuntime().availableProcessors()), 2);
         threads.setName("jetty-client");
         threads.setDaemon(true);
@@ -65,6 +78,9 @@ final class JettyTransport implements HttpTransport {
         client.setUserAgentField(USER_AGENT);
         client.setMaxConnectionsPerDestination(MAX_CONNECTIONS_PER_HOST);
         client.setMaxRequestsQueuedPerDestination(QUEUED_PER_HOST);
+        client.setMaxResponseHeadersSize(MAX_RESPONSE_HEADER_BYTES);
+        client.setDefaultRequestContentType(null); // a body without a Content-Type goes without one, as with the JDK client
+        client.setSocketAddressResolver(checkingResolver(settings.policy(), threads));
         try {
             client.start();
         } catch (Exception e) {
@@ -76,9 +92,32 @@ final class JettyTransport implements HttpTransport {
         return client;
     }
 
+    /**
+     * Resolves through {@link InetAddress} (so a pinned name gets its pinned addresses) and checks every address against
+     * the outbound policy. Jetty may open a connection after the call that asked for it is over, its pin released, and
+     * pool it for the next call: a name rebound to a refused address in the meantime is refused here, not connected.
+     */
+    private static SocketAddressResolver checkingResolver(OutboundPolicy policy, Executor executor) {
+        return (host, port, context, promise) -> executor.execute(() -> {
+            try {
+                List<InetSocketAddress> addresses = new ArrayList<>();
+                for (InetAddress address : InetAddress.getAllByName(host)) {
+                    policy.checkConnection(host, address);
+                    addresses.add(new InetSocketAddress(address, port));
+                }
+                promise.succeeded(addresses);
+            } catch (Throwable e) {
+                promise.failed(e);
+            }
+        });
+    }
+
     @Override
     public CompletableFuture<Answer> send(Outgoing outgoing, Supplier<CappedBody> body) {
         Request request = client.newRequest(outgoing.uri()).method(outgoing.verb());
+        // The connection's 30 s idle timeout would also end a call waiting longer for its answer: the call's deadline
+        // bounds it instead (the adapter cancels the exchange then).
+        request.idleTimeout(Math.max(1, outgoing.timeout().toMillis()), TimeUnit.MILLISECONDS);
         request.headers(fields -> outgoing.headers().forEach(fields::put));
         if (outgoing.body() != null) {
             request.body(new BytesRequestContent(outgoing.headers().get("Content-Type"), outgoing.body()));

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class HttpAdapterTest {
 
     private WireMockServer api;
-    private final HttpAdapter adapter = new HttpAdapter(TransportUnderTest.of(Duration.ofSeconds(2)), new OutboundPolicy(true), Clock.systemUTC());
+    private final HttpAdapter adapter = new HttpAdapter(TransportUnderTest.of(Duration.ofSeconds(2), new OutboundPolicy(true)), new OutboundPolicy(true), Clock.systemUTC());
 
     @BeforeEach
     void start() {
@@ -212,6 +212,10 @@ class HttpAdapterTest {
                     .isInstanceOf(AdapterException.InvalidCall.class)
                     .hasMessage("header '" + owned + "' is set by the HTTP client, not by a definition or a credential");
         }
+        assertThatThrownBy(() -> adapter.execute(call(Map.of("method", "GET", "path", "/a", "headers", Map.of("X-Name", "Zoë ✓")), Map.of())))
+                .isInstanceOf(AdapterException.InvalidCall.class)
+                .hasMessage("header 'X-Name': value has a character outside ISO-8859-1, which an HTTP header cannot carry"
+                        + " (expected: Latin-1 text; encode others, e.g. percent-encoding)");
         assertThatThrownBy(() -> adapter.execute(call(Map.of("method", "GET", "path", "/a", "headers", Map.of("X Evil", "x")), Map.of())))
                 .isInstanceOf(AdapterException.InvalidCall.class)
                 .hasMessage("header name 'X Evil' is not an HTTP token (expected: letters, digits and !#$%&'*+-.^_`|~)");
@@ -237,7 +241,7 @@ class HttpAdapterTest {
     void responseBytesAreReservedInTheWorkersBudgetUntilTheResultReleasesThem() throws Exception {
         api.stubFor(get(urlPathEqualTo("/big")).willReturn(okJson("{\"data\":\"" + "x".repeat(10_000) + "\"}")));
         ByteBudget budget = new ByteBudget(15_000);
-        HttpAdapter budgeted = new HttpAdapter(TransportUnderTest.of(Duration.ofSeconds(2)), new OutboundPolicy(true), Clock.systemUTC(), budget);
+        HttpAdapter budgeted = new HttpAdapter(TransportUnderTest.of(Duration.ofSeconds(2), new OutboundPolicy(true)), new OutboundPolicy(true), Clock.systemUTC(), budget);
 
         AdapterResponse first = budgeted.execute(call(Map.of("method", "GET", "path", "/big"), Map.of(), AdapterCall.Auth.NONE,
                 Duration.ofSeconds(2), 1_000_000));
@@ -263,7 +267,7 @@ class HttpAdapterTest {
         api.stubFor(get(urlPathEqualTo("/big")).willReturn(okJson("{\"data\":\"" + "x".repeat(10_000) + "\"}")));
         api.stubFor(get(urlPathEqualTo("/small")).willReturn(okJson("{\"ok\":true}")));
         ByteBudget budget = new ByteBudget(15_000);
-        HttpAdapter budgeted = new HttpAdapter(TransportUnderTest.of(Duration.ofSeconds(2)), new OutboundPolicy(true), Clock.systemUTC(), budget);
+        HttpAdapter budgeted = new HttpAdapter(TransportUnderTest.of(Duration.ofSeconds(2), new OutboundPolicy(true)), new OutboundPolicy(true), Clock.systemUTC(), budget);
         AdapterResponse held = budgeted.execute(call(Map.of("method", "GET", "path", "/big"), Map.of(), AdapterCall.Auth.NONE,
                 Duration.ofSeconds(2), 1_000_000));
 

@@ -64,7 +64,7 @@ class OutboundSafetyTest {
         partner.start();
         OutboundPolicy strict = new OutboundPolicy(false, List.of(), Set.of(port, partner.getAddress().getPort()),
                 Map.of("partner.example.test", "127.0.0.1"));
-        adapter = new HttpAdapter(TransportUnderTest.of(Duration.ofSeconds(2)), strict, Clock.systemUTC());
+        adapter = new HttpAdapter(TransportUnderTest.of(Duration.ofSeconds(2), strict), strict, Clock.systemUTC());
         PinningResolverProvider.simulate("metadata.google.internal", "169.254.169.254");
         PinningResolverProvider.simulate("internal.example.test", "10.0.0.5");
         PinningResolverProvider.simulate("dual.example.test", "93.184.216.34", "::1");
@@ -167,7 +167,7 @@ class OutboundSafetyTest {
         try {
             OutboundPolicy policy = new OutboundPolicy(false, List.of(), Set.of(hop.getAddress().getPort(), other.getAddress().getPort()),
                     Map.of("hop.example.test", "127.0.0.1", "other.example.test", "127.0.0.1"));
-            HttpAdapter strict = new HttpAdapter(TransportUnderTest.of(Duration.ofSeconds(2)), policy, Clock.systemUTC());
+            HttpAdapter strict = new HttpAdapter(TransportUnderTest.of(Duration.ofSeconds(2), policy), policy, Clock.systemUTC());
             AdapterCall call = new AdapterCall("req-3", "m", "http://hop.example.test:" + hop.getAddress().getPort(),
                     Set.of("hop.example.test", "other.example.test"), Map.of("method", "GET", "path", "/start", "followRedirects", 1,
                     "headers", Map.of("X-Tenant", "{config.tenant}")), Map.of(), Map.of("tenant", "acme-internal"),

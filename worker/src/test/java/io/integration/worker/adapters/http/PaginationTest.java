@@ -34,7 +34,7 @@ class PaginationTest {
 
     private WireMockServer api;
     private final ByteBudget budget = new ByteBudget(1 << 20);
-    private final HttpAdapter adapter = new HttpAdapter(TransportUnderTest.of(Duration.ofSeconds(2)), new OutboundPolicy(true),
+    private final HttpAdapter adapter = new HttpAdapter(TransportUnderTest.of(Duration.ofSeconds(2), new OutboundPolicy(true)), new OutboundPolicy(true),
             Clock.systemUTC(), budget);
 
     @BeforeEach

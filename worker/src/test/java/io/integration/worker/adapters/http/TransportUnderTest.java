@@ -13,7 +13,7 @@ final class TransportUnderTest {
     private TransportUnderTest() {
     }
 
-    static HttpTransport of(Duration connectTimeout) {
-        return HttpTransport.of(KIND, connectTimeout);
+    static HttpTransport of(Duration connectTimeout, io.integration.worker.adapter.OutboundPolicy policy) {
+        return HttpTransport.of(KIND, connectTimeout, policy);
     }
 }
