@@ -114,6 +114,19 @@ final class JettyTransport implements HttpTransport {
 
     @Override
     public CompletableFuture<Answer> send(Outgoing outgoing, Supplier<CappedBody> body) {
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
+        attempt(outgoing, body, answer, REPEATABLE.contains(outgoing.verb()));
+        return answer;
+    }
+
+    /**
+     * Verbs sent once more when a kept-alive connection turns out closed before any answer came (the server closed it
+     * as it was reused: the JDK's HTTP server closes connections beyond 200 idle ones). The JDK client does the same for
+     * these verbs; anything else is answered with the failure (the server may have read the request).
+     */
+    private static final java.util.Set<String> REPEATABLE = java.util.Set.of("GET", "HEAD", "OPTIONS");
+
+    private void attempt(Outgoing outgoing, Supplier<CappedBody> body, CompletableFuture<Answer> answer, boolean mayRepeat) {
         Request request = client.newRequest(outgoing.uri()).method(outgoing.verb());
         // The connection's 30 s idle timeout would also end a call waiting longer for its answer: the call's deadline
         // bounds it instead (the adapter cancels the exchange then).
@@ -122,14 +135,18 @@ final class JettyTransport implements HttpTransport {
         if (outgoing.body() != null) {
             request.body(new BytesRequestContent(outgoing.headers().get("Content-Type"), outgoing.body()));
         }
-        CompletableFuture<Answer> answer = new CompletableFuture<>();
-        request.send(new Listener(body, answer));
+        Runnable repeat = mayRepeat ? () -> attempt(outgoing, body, answer, false) : null;
+        request.send(new Listener(body, answer, repeat));
         answer.whenComplete((ignored, error) -> {
             if (error instanceof CancellationException) {
                 request.abort(error);
             }
         });
-        return answer;
+    }
+
+    /** A connection found closed before the answer began: nothing of an answer was read. */
+    private static boolean closedUnderneath(Throwable failure) {
+        return failure instanceof java.io.EOFException || failure instanceof java.nio.channels.ClosedChannelException;
     }
 
     /** Reads one answer into its {@link CappedBody}, asking Jetty for more only once the body has reserved what it has. */
@@ -138,9 +155,13 @@ final class JettyTransport implements HttpTransport {
         private final CompletableFuture<Answer> answer;
         private volatile CappedBody body;
 
-        Listener(Supplier<CappedBody> bodies, CompletableFuture<Answer> answer) {
+        /** Sends the request once more (a repeatable verb on a connection found closed), or null. */
+        private final Runnable repeat;
+
+        Listener(Supplier<CappedBody> bodies, CompletableFuture<Answer> answer, Runnable repeat) {
             this.bodies = bodies;
             this.answer = answer;
+            this.repeat = repeat;
         }
 
         @Override
@@ -176,7 +197,11 @@ final class JettyTransport implements HttpTransport {
             if (result.isFailed()) {
                 Throwable failure = result.getFailure();
                 if (read == null) {
-                    answer.completeExceptionally(failure);
+                    if (repeat != null && closedUnderneath(failure) && !answer.isDone()) {
+                        repeat.run();
+                    } else {
+                        answer.completeExceptionally(failure);
+                    }
                     return;
                 }
                 read.failed(failure); // a body that failed first (cap, budget) keeps its own reason
