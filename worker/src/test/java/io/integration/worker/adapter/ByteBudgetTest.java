@@ -12,6 +12,17 @@ class ByteBudgetTest {
         return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
+    /** {@code reservation.grow(bytes)} on another thread, waiting up to 5 s. */
+    private static CompletableFuture<Boolean> growElsewhere(ByteBudget.Reservation reservation, long bytes) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return reservation.grow(bytes, in(5_000));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     @Test
     void aReservationWaitsForBytesAnotherOneGivesBack() throws Exception {
         ByteBudget budget = new ByteBudget(100);
@@ -19,13 +30,7 @@ class ByteBudgetTest {
         assertThat(first.grow(80, in(10))).isTrue();
 
         ByteBudget.Reservation second = budget.open();
-        CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return second.grow(50, in(5_000));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Boolean> waiting = growElsewhere(second, 50);
         first.release();
         first.release(); // a second release gives nothing back twice
 
@@ -43,13 +48,7 @@ class ByteBudgetTest {
 
         // The body waits for 20 more (90 + 20 > 100), then its call gives up and releases it: its own 30 come free,
         // which would let the waiter through if it did not see the release.
-        CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return body.grow(20, in(5_000));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Boolean> waiting = growElsewhere(body, 20);
         org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ofMillis(100)).until(() -> !waiting.isDone());
         body.release();
 
